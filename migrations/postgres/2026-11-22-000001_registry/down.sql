@@ -1,0 +1,13 @@
+DROP TABLE registry_state;
+DROP TABLE protocol_sites;
+DROP TABLE protocol_biomarkers;
+DROP TABLE protocol_eligibility;
+DROP TABLE protocol_identifiers;
+DROP TABLE protocol_other_dmcgs;
+DROP TABLE protocols;
+DROP TABLE pathways;
+DROP TABLE sites;
+DROP TABLE dmcgs;
+DROP TABLE postcodes;
+DROP TABLE municipalities;
+DROP TABLE regions;

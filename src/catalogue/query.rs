@@ -1,0 +1,302 @@
+//! Structured protocol queries (contract.md §3): parsing and validating the parameters, then
+//! filtering, faceting, distance-sorting and paging the snapshot.
+
+use std::collections::BTreeMap;
+
+use dccc_matching::{Phase, RecruitmentStatus, Region, Sex};
+use serde::Serialize;
+
+use super::snapshot::{Catalogue, Entry, PostcodeInfo};
+use crate::domain::Postcode;
+
+pub const DEFAULT_PER_PAGE: u32 = 20;
+pub const MAX_PER_PAGE: u32 = 100;
+
+/// A parameter that could not be used, named as the client wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParamError {
+    pub param: String,
+    pub message: String,
+}
+
+impl ParamError {
+    fn new(param: &str, message: impl Into<String>) -> Self {
+        Self { param: param.to_owned(), message: message.into() }
+    }
+}
+
+/// A validated query. Empty lists mean "no restriction"; several values of one parameter are ORed.
+#[derive(Debug, Clone, Default)]
+pub struct ProtocolQuery {
+    pub q: Option<String>,
+    pub dmcgs: Vec<String>,
+    pub regions: Vec<Region>,
+    pub sites: Vec<String>,
+    pub phases: Vec<Phase>,
+    /// `None` = every status (`status=all`).
+    pub statuses: Option<Vec<RecruitmentStatus>>,
+    pub paediatric: Option<bool>,
+    pub ages: Vec<u8>,
+    pub sexes: Vec<Sex>,
+    pub postcode: Option<PostcodeInfo>,
+    pub max_km: Option<f64>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+fn one<'a>(values: &[&'a str], param: &str) -> Result<Option<&'a str>, ParamError> {
+    match values {
+        [] => Ok(None),
+        [v] => Ok(Some(v)),
+        _ => Err(ParamError::new(param, "may be given only once")),
+    }
+}
+
+fn whole(param: &str, raw: &str, min: u32, max: u32) -> Result<u32, ParamError> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (i64::from(min)..=i64::from(max)).contains(n))
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| ParamError::new(param, format!("must be a whole number from {min} to {max} (got {raw:?})")))
+}
+
+impl ProtocolQuery {
+    /// Parses query-string pairs against the snapshot's codes. Unknown parameters are refused.
+    pub fn parse(pairs: &[(String, String)], catalogue: &Catalogue) -> Result<Self, ParamError> {
+        let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (k, v) in pairs {
+            // An empty value (an untouched form field) means "not given".
+            if !v.trim().is_empty() {
+                by_name.entry(k.as_str()).or_default().push(v.as_str());
+            } else {
+                by_name.entry(k.as_str()).or_default();
+            }
+        }
+        const KNOWN: [&str; 15] = [
+            "q", "dmcg", "region", "site", "phase", "status", "paediatric", "age", "sex", "postcode",
+            "max_km", "page", "per_page", "lang", "sort",
+        ];
+        if let Some(unknown) = by_name.keys().find(|k| !KNOWN.contains(k)) {
+            return Err(ParamError::new(unknown, format!("is not a known parameter; known: {}", KNOWN.join(", "))));
+        }
+        let get = |name: &str| by_name.get(name).cloned().unwrap_or_default();
+        let mut query = Self { page: 1, per_page: DEFAULT_PER_PAGE, statuses: Some(vec![RecruitmentStatus::Open]), ..Self::default() };
+        if let Some(q) = one(&get("q"), "q")? {
+            let q: String = q.chars().filter(|c| !c.is_control()).take(500).collect();
+            query.q = Some(q.trim().to_owned()).filter(|q| !q.is_empty());
+        }
+        for raw in get("dmcg") {
+            let found = catalogue.dmcgs.iter().find(|d| d.acronym.eq_ignore_ascii_case(raw.trim()));
+            let d = found.ok_or_else(|| ParamError::new("dmcg", format!("{raw:?} is not a DMCG acronym")))?;
+            query.dmcgs.push(d.acronym.clone());
+        }
+        for raw in get("region") {
+            let region = raw.trim().parse::<i32>().ok().and_then(Region::from_code).ok_or_else(|| {
+                ParamError::new("region", format!("{raw:?} is not a region code (1081, 1082, 1083, 1084 or 1085)"))
+            })?;
+            query.regions.push(region);
+        }
+        for raw in get("site") {
+            let code = raw.trim().to_ascii_uppercase();
+            if catalogue.site(&code).is_none() {
+                return Err(ParamError::new("site", format!("{raw:?} is not a department code")));
+            }
+            query.sites.push(code);
+        }
+        for raw in get("phase") {
+            query.phases.push(raw.trim().parse().map_err(|e| ParamError::new("phase", format!("{e}")))?);
+        }
+        let statuses = get("status");
+        if statuses.iter().any(|s| s.trim() == "all") {
+            if statuses.len() > 1 {
+                return Err(ParamError::new("status", "all cannot be combined with other statuses"));
+            }
+            query.statuses = None;
+        } else if !statuses.is_empty() {
+            let parsed = statuses
+                .iter()
+                .map(|s| s.trim().parse().map_err(|e| ParamError::new("status", format!("{e}; or all"))))
+                .collect::<Result<Vec<_>, _>>()?;
+            query.statuses = Some(parsed);
+        }
+        if let Some(raw) = one(&get("paediatric"), "paediatric")? {
+            query.paediatric = Some(match raw.trim() {
+                "true" => true,
+                "false" => false,
+                _ => return Err(ParamError::new("paediatric", format!("must be true or false (got {raw:?})"))),
+            });
+        }
+        for raw in get("age") {
+            let age = whole("age", raw, 0, 120)?;
+            query.ages.push(u8::try_from(age).unwrap_or(u8::MAX));
+        }
+        for raw in get("sex") {
+            query.sexes.push(raw.trim().parse().map_err(|e| ParamError::new("sex", format!("{e}")))?);
+        }
+        if let Some(raw) = one(&get("postcode"), "postcode")? {
+            let code = Postcode::parse(raw).map_err(|m| ParamError::new("postcode", m))?;
+            let info = catalogue
+                .postcodes
+                .get(code.as_str())
+                .ok_or_else(|| ParamError::new("postcode", format!("{raw:?} is not a Danish postcode we know")))?;
+            query.postcode = Some(info.clone());
+        }
+        if let Some(raw) = one(&get("max_km"), "max_km")? {
+            let km: f64 = raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|k: &f64| k.is_finite() && *k > 0.0 && *k <= 1000.0)
+                .ok_or_else(|| ParamError::new("max_km", format!("must be a distance in km above 0 and at most 1000 (got {raw:?})")))?;
+            if query.postcode.is_none() {
+                return Err(ParamError::new("max_km", "needs a postcode to measure from"));
+            }
+            query.max_km = Some(km);
+        }
+        if let Some(raw) = one(&get("page"), "page")? {
+            query.page = whole("page", raw, 1, 1_000_000)?;
+        }
+        if let Some(raw) = one(&get("per_page"), "per_page")? {
+            query.per_page = whole("per_page", raw, 1, MAX_PER_PAGE)?;
+        }
+        if let Some(raw) = one(&get("sort"), "sort")? {
+            if !matches!(raw.trim(), "distance" | "acronym") {
+                return Err(ParamError::new("sort", "must be distance or acronym"));
+            }
+        }
+        Ok(query)
+    }
+
+    /// Whether an entry passes every structured filter (text search is applied elsewhere).
+    pub fn admits(&self, catalogue: &Catalogue, entry: &Entry) -> bool {
+        if let Some(statuses) = &self.statuses {
+            if !statuses.contains(&entry.status) {
+                return false;
+            }
+        }
+        if !self.dmcgs.is_empty() && !self.dmcgs.contains(&entry.dmcg) {
+            return false;
+        }
+        if !self.phases.is_empty() && !self.phases.contains(&entry.phase) {
+            return false;
+        }
+        // For an open trial "in a region" means an open department there; for the others, any
+        // department there (so closed trials can still be found by where they ran).
+        let regions = if entry.status == RecruitmentStatus::Open { &entry.regions_open } else { &entry.regions_any };
+        if !self.regions.is_empty() && !self.regions.iter().any(|r| regions.contains(r)) {
+            return false;
+        }
+        if !self.sites.is_empty() {
+            let open_only = entry.status == RecruitmentStatus::Open;
+            let at_site = entry.sites.iter().any(|(i, status)| {
+                self.sites.contains(&catalogue.sites[*i].code)
+                    && (!open_only || *status == dccc_matching::SiteStatus::Open)
+            });
+            if !at_site {
+                return false;
+            }
+        }
+        match self.paediatric {
+            Some(true) if !entry.admits_children() => return false,
+            Some(false) if !entry.admits_adults() => return false,
+            _ => {}
+        }
+        if !self.ages.is_empty()
+            && !self.ages.iter().any(|&a| entry.age_min.is_none_or(|m| a >= m) && entry.age_max.is_none_or(|m| a <= m))
+        {
+            return false;
+        }
+        if !self.sexes.is_empty() && !self.sexes.iter().any(|&s| entry.sex.admits(s)) {
+            return false;
+        }
+        true
+    }
+}
+
+/// The nearest open department for a hit.
+#[derive(Debug, Clone, Copy)]
+pub struct Nearest {
+    pub site: usize,
+    pub distance_km: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub entry: usize,
+    pub nearest: Option<Nearest>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    pub dmcg: BTreeMap<String, usize>,
+    pub region: BTreeMap<String, usize>,
+    pub phase: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListResult {
+    pub total: usize,
+    pub page: u32,
+    pub per_page: u32,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+impl ListResult {
+    pub fn page_count(&self) -> u32 {
+        let pages = self.total.div_ceil(self.per_page.max(1) as usize);
+        u32::try_from(pages.max(1)).unwrap_or(u32::MAX)
+    }
+}
+
+impl Catalogue {
+    /// Filters, facets, sorts (by distance when a postcode is given, else by acronym) and pages.
+    /// `candidates` limits the entries considered (the text search's hits), in its order.
+    pub fn list(&self, query: &ProtocolQuery, candidates: Option<&[usize]>) -> ListResult {
+        let distances = query.postcode.as_ref().map(|p| self.site_distances(p.lat, p.lon));
+        let all: Vec<usize>;
+        let pool: &[usize] = match candidates {
+            Some(c) => c,
+            None => {
+                all = (0..self.entries.len()).collect();
+                &all
+            }
+        };
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut facets = Facets::default();
+        for &i in pool {
+            let entry = &self.entries[i];
+            if !query.admits(self, entry) {
+                continue;
+            }
+            let nearest = distances.as_deref().and_then(|d| {
+                self.nearest_open_site(entry, d).map(|(site, distance_km)| Nearest { site, distance_km })
+            });
+            if let Some(max) = query.max_km {
+                if nearest.is_none_or(|n| n.distance_km > max) {
+                    continue;
+                }
+            }
+            *facets.dmcg.entry(entry.dmcg.clone()).or_default() += 1;
+            *facets.phase.entry(entry.phase.as_str().to_owned()).or_default() += 1;
+            for region in &entry.regions_open {
+                *facets.region.entry(region.code().to_string()).or_default() += 1;
+            }
+            hits.push(Hit { entry: i, nearest });
+        }
+        if distances.is_some() {
+            // Stable sort keeps the acronym (or relevance) order among equal distances.
+            hits.sort_by(|a, b| match (a.nearest, b.nearest) {
+                (Some(x), Some(y)) => x.distance_km.total_cmp(&y.distance_km),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
+        }
+        let total = hits.len();
+        let start = (query.page as usize - 1).saturating_mul(query.per_page as usize);
+        let page_hits = hits.into_iter().skip(start).take(query.per_page as usize).collect();
+        ListResult { total, page: query.page, per_page: query.per_page, hits: page_hits, facets }
+    }
+}

@@ -1,0 +1,320 @@
+//! The snapshot itself: reference data and one compact entry per published protocol.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use chrono::NaiveDateTime;
+use dccc_matching::{haversine_km, Phase, RecruitmentStatus, Region, SexEligibility, SiteStatus};
+
+use crate::db::{self, DbConnection, DbPool};
+
+#[derive(Debug, Clone)]
+pub struct SiteInfo {
+    pub code: String,
+    pub hospital: String,
+    pub department: String,
+    pub region: Region,
+    pub postcode: String,
+    pub city: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub paediatric: bool,
+    pub early_phase: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct DmcgInfo {
+    pub acronym: String,
+    pub name_da: String,
+    pub area_da: String,
+    pub area_en: String,
+    pub icd10: String,
+    pub umbrella: Option<String>,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PathwayInfo {
+    pub code: String,
+    pub kind: String,
+    pub name_da: String,
+    pub name_en: String,
+    pub site_code: Option<String>,
+    pub age_min: Option<i32>,
+    pub age_max: Option<i32>,
+    pub settings: Vec<String>,
+    pub icd10: String,
+    pub requires_exhausted: bool,
+    pub only_without_eligible: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct PostcodeInfo {
+    pub postcode: String,
+    pub place: String,
+    pub region: Region,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// What lists and filters need of one published protocol.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: i32,
+    pub slug: String,
+    pub acronym: String,
+    pub title_da: Option<String>,
+    pub title_en: Option<String>,
+    pub dmcg: String,
+    pub phase: Phase,
+    pub status: RecruitmentStatus,
+    pub demo: bool,
+    pub age_min: Option<u8>,
+    pub age_max: Option<u8>,
+    pub sex: SexEligibility,
+    /// Indexes into [`Catalogue::sites`] with the department's status.
+    pub sites: Vec<(usize, SiteStatus)>,
+    pub regions_open: Vec<Region>,
+    pub regions_any: Vec<Region>,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Entry {
+    /// Open for recruitment with at least one open department: the only kind ever counted
+    /// or proposed as open.
+    pub fn is_open(&self) -> bool {
+        self.status == RecruitmentStatus::Open && !self.regions_open.is_empty()
+    }
+    pub fn admits_children(&self) -> bool {
+        self.age_min.is_none_or(|m| m < 18)
+    }
+    pub fn admits_adults(&self) -> bool {
+        self.age_max.is_none_or(|m| m >= 18)
+    }
+    pub fn title(&self, english: bool) -> &str {
+        let (a, b) = if english { (&self.title_en, &self.title_da) } else { (&self.title_da, &self.title_en) };
+        a.as_deref().or(b.as_deref()).unwrap_or(&self.acronym)
+    }
+    /// Open departments as indexes into the catalogue's sites.
+    pub fn open_sites(&self) -> impl Iterator<Item = usize> + '_ {
+        self.sites.iter().filter(|(_, s)| *s == SiteStatus::Open).map(|(i, _)| *i)
+    }
+}
+
+/// The snapshot. Cheap to share: handlers hold an `Arc` for the length of a request.
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    pub version: i64,
+    pub sites: Vec<SiteInfo>,
+    pub site_index: HashMap<String, usize>,
+    pub dmcgs: Vec<DmcgInfo>,
+    pub pathways: Vec<PathwayInfo>,
+    pub postcodes: HashMap<String, PostcodeInfo>,
+    /// Published protocols, sorted by acronym (case-insensitive).
+    pub entries: Vec<Entry>,
+    pub slug_index: HashMap<String, usize>,
+}
+
+impl Catalogue {
+    /// Reads reference data and every published protocol.
+    pub fn load(conn: &mut DbConnection) -> anyhow::Result<Self> {
+        let version = db::registry_version(conn)?;
+        let sites: Vec<SiteInfo> = db::reference::list_sites(conn)?
+            .into_iter()
+            .map(|s| {
+                Ok(SiteInfo {
+                    region: Region::from_code(s.region_code)
+                        .ok_or_else(|| anyhow::anyhow!("site {} has unknown region {}", s.code, s.region_code))?,
+                    code: s.code,
+                    hospital: s.hospital,
+                    department: s.department,
+                    postcode: s.postcode,
+                    city: s.city,
+                    lat: s.lat,
+                    lon: s.lon,
+                    paediatric: s.paediatric == 1,
+                    early_phase: s.early_phase == 1,
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let site_index: HashMap<String, usize> = sites.iter().enumerate().map(|(i, s)| (s.code.clone(), i)).collect();
+        let dmcgs = db::reference::list_dmcgs(conn)?
+            .into_iter()
+            .map(|d| DmcgInfo {
+                acronym: d.acronym,
+                name_da: d.name_da,
+                area_da: d.area_da,
+                area_en: d.area_en,
+                icd10: d.icd10,
+                umbrella: d.umbrella,
+                scope: d.scope,
+            })
+            .collect();
+        let pathways = db::reference::list_pathways(conn)?
+            .into_iter()
+            .map(|p| PathwayInfo {
+                code: p.code,
+                kind: p.kind,
+                name_da: p.name_da,
+                name_en: p.name_en,
+                site_code: p.site_code,
+                age_min: p.age_min,
+                age_max: p.age_max,
+                settings: p.settings.split_whitespace().map(str::to_owned).collect(),
+                icd10: p.icd10,
+                requires_exhausted: p.requires_exhausted == 1,
+                only_without_eligible: p.only_without_eligible == 1,
+            })
+            .collect();
+        let postcodes = db::reference::list_postcodes(conn)?
+            .into_iter()
+            .filter_map(|p| {
+                let region = Region::from_code(p.region_code)?;
+                Some((p.postcode.clone(), PostcodeInfo { postcode: p.postcode, place: p.place, region, lat: p.lat, lon: p.lon }))
+            })
+            .collect();
+        let mut entries: Vec<Entry> = db::protocols::load_protocols(conn, None, true)?
+            .into_iter()
+            .map(|stored| {
+                let p = stored.protocol;
+                let sites: Vec<(usize, SiteStatus)> =
+                    p.sites.iter().filter_map(|s| site_index.get(&s.site).map(|&i| (i, s.status))).collect();
+                Entry {
+                    id: stored.id,
+                    slug: stored.slug,
+                    acronym: p.acronym,
+                    title_da: p.title_da,
+                    title_en: p.title_en,
+                    dmcg: p.dmcg,
+                    phase: p.phase,
+                    status: p.recruitment_status,
+                    demo: p.demo,
+                    age_min: p.eligibility.age_min,
+                    age_max: p.eligibility.age_max,
+                    sex: p.eligibility.sex,
+                    sites,
+                    regions_open: Vec::new(),
+                    regions_any: Vec::new(),
+                    updated_at: stored.updated_at,
+                }
+            })
+            .collect();
+        for entry in &mut entries {
+            let mut open = Vec::new();
+            let mut any = Vec::new();
+            for &(i, status) in &entry.sites {
+                let region = sites[i].region;
+                if !any.contains(&region) {
+                    any.push(region);
+                }
+                if status == SiteStatus::Open && !open.contains(&region) {
+                    open.push(region);
+                }
+            }
+            open.sort();
+            any.sort();
+            // A trial that is not open has no open regions, whatever its departments say.
+            if entry.status != RecruitmentStatus::Open {
+                open.clear();
+            }
+            entry.regions_open = open;
+            entry.regions_any = any;
+        }
+        entries.sort_by_cached_key(|e| (e.acronym.to_lowercase(), e.id));
+        let slug_index = entries.iter().enumerate().map(|(i, e)| (e.slug.clone(), i)).collect();
+        Ok(Self { version, sites, site_index, dmcgs, pathways, postcodes, entries, slug_index })
+    }
+
+    pub fn site(&self, code: &str) -> Option<&SiteInfo> {
+        self.site_index.get(code).map(|&i| &self.sites[i])
+    }
+
+    pub fn dmcg(&self, acronym: &str) -> Option<&DmcgInfo> {
+        self.dmcgs.iter().find(|d| d.acronym == acronym)
+    }
+
+    /// Great-circle distance from a point to each department, by site index.
+    pub fn site_distances(&self, lat: f64, lon: f64) -> Vec<f64> {
+        self.sites.iter().map(|s| haversine_km(lat, lon, s.lat, s.lon)).collect()
+    }
+
+    /// The nearest open department of an entry and its distance, given `site_distances`.
+    pub fn nearest_open_site(&self, entry: &Entry, distances: &[f64]) -> Option<(usize, f64)> {
+        if entry.status != RecruitmentStatus::Open {
+            return None;
+        }
+        entry
+            .open_sites()
+            .map(|i| (i, distances[i]))
+            .min_by(|a, b| a.1.total_cmp(&b.1).then_with(|| self.sites[a.0].code.cmp(&self.sites[b.0].code)))
+    }
+
+    /// The mean position of a region's postcodes: where "nearest for the region" is measured from.
+    pub fn region_centre(&self, region: Region) -> Option<(f64, f64)> {
+        let (mut lat, mut lon, mut n) = (0.0, 0.0, 0u32);
+        for p in self.postcodes.values().filter(|p| p.region == region) {
+            lat += p.lat;
+            lon += p.lon;
+            n += 1;
+        }
+        (n > 0).then(|| (lat / f64::from(n), lon / f64::from(n)))
+    }
+
+    /// True while any published record shown could be fictional demo data.
+    pub fn has_demo(&self) -> bool {
+        self.entries.iter().any(|e| e.demo)
+    }
+}
+
+/// The shared, swappable snapshot plus the pool it is rebuilt from.
+#[derive(Clone)]
+pub struct CatalogueHandle {
+    current: Arc<ArcSwap<Catalogue>>,
+    pool: DbPool,
+}
+
+impl CatalogueHandle {
+    pub fn new(pool: DbPool) -> anyhow::Result<Self> {
+        let mut conn = pool.get()?;
+        let catalogue = Catalogue::load(&mut conn)?;
+        Ok(Self { current: Arc::new(ArcSwap::from_pointee(catalogue)), pool })
+    }
+
+    pub fn get(&self) -> Arc<Catalogue> {
+        self.current.load_full()
+    }
+
+    /// Rebuilds the snapshot if the registry changed since it was taken; returns whether it did.
+    pub fn refresh_if_stale(&self) -> anyhow::Result<bool> {
+        let mut conn = self.pool.get()?;
+        let version = db::registry_version(&mut conn)?;
+        if version == self.current.load().version {
+            return Ok(false);
+        }
+        let catalogue = Catalogue::load(&mut conn)?;
+        self.current.store(Arc::new(catalogue));
+        Ok(true)
+    }
+
+    /// Polls the change counter every `period`, so changes made by another process (an import
+    /// on the command line, another server) show up within seconds.
+    pub fn spawn_refresher(&self, period: Duration) {
+        let handle = self.clone();
+        tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(period);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticker.tick().await;
+                let h = handle.clone();
+                match tokio::task::spawn_blocking(move || h.refresh_if_stale()).await {
+                    Ok(Ok(true)) => tracing::info!("registry changed; snapshot rebuilt"),
+                    Ok(Ok(false)) => {}
+                    Ok(Err(e)) => tracing::warn!(error = %e, "snapshot refresh failed"),
+                    Err(e) => tracing::warn!(error = %e, "snapshot refresh task failed"),
+                }
+            }
+        });
+    }
+}

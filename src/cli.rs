@@ -1,0 +1,143 @@
+//! The command line (contract.md §5): parse arguments, prepare the database, run a command.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::catalogue::CatalogueHandle;
+use crate::config::Settings;
+use crate::db;
+use crate::registry::{self, ImportError};
+use crate::web::{self, AppState};
+
+#[derive(Debug, Parser)]
+#[command(name = "dccc-registry", version, about = "DCCC protocol registry and matching service")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate, load reference (and demo) data, and serve (the default).
+    Serve {
+        /// Do not load demo protocols into an empty database.
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Import protocols (interchange JSON) as published; all or nothing.
+    Import { file: PathBuf },
+    /// Write published protocols as a JSON array to stdout.
+    Export {
+        /// `all` to include records that are not published.
+        #[arg(long, default_value = "published")]
+        status: String,
+    },
+    /// Make every running server rebuild its snapshot of the registry now.
+    Reindex,
+}
+
+/// Exit codes: 0 success, 1 failure, 2 invalid input.
+pub fn run(cli: Cli) -> i32 {
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
+    match execute(cli.command.unwrap_or(Command::Serve { no_demo: false }), settings) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            1
+        }
+    }
+}
+
+fn execute(command: Command, settings: Settings) -> anyhow::Result<i32> {
+    let pool = db::connect(&settings.database, 8)?;
+    let mut conn = pool.get()?;
+    let demo = match &command {
+        Command::Serve { no_demo } => settings.demo_data && !no_demo,
+        _ => false,
+    };
+    registry::prepare_database(&mut conn, demo)?;
+    match command {
+        Command::Serve { .. } => {
+            drop(conn);
+            serve(settings, pool)?;
+            Ok(0)
+        }
+        Command::Migrate => {
+            println!("database is up to date");
+            Ok(0)
+        }
+        Command::Import { file } => {
+            let json = match std::fs::read_to_string(&file) {
+                Ok(j) => j,
+                Err(e) => {
+                    eprintln!("error: cannot read {}: {e}", file.display());
+                    return Ok(2);
+                }
+            };
+            match registry::import_json(&mut conn, &json, false) {
+                Ok(report) => {
+                    for w in &report.warnings {
+                        eprint!("warning: {w}");
+                    }
+                    println!("imported {} protocol(s): {}", report.stored.len(), report.stored.join(", "));
+                    Ok(0)
+                }
+                Err(ImportError::Invalid(records)) => {
+                    for r in &records {
+                        eprint!("{r}");
+                    }
+                    eprintln!("nothing was imported: {} record(s) have errors", records.len());
+                    Ok(2)
+                }
+                Err(ImportError::Unreadable(msg)) => {
+                    eprintln!("error: {}: {msg}; nothing was imported", file.display());
+                    Ok(2)
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Command::Export { status } => {
+            let all = match status.as_str() {
+                "all" => true,
+                "published" => false,
+                other => {
+                    eprintln!("error: --status must be all or published (got {other:?})");
+                    return Ok(2);
+                }
+            };
+            let docs = registry::export_docs(&mut conn, all)?;
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &docs)?;
+            writeln!(out)?;
+            Ok(0)
+        }
+        Command::Reindex => {
+            db::bump_registry_version(&mut conn)?;
+            println!("registry marked changed; running servers rebuild within seconds");
+            Ok(0)
+        }
+    }
+}
+
+fn serve(settings: Settings, pool: db::DbPool) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let catalogue = CatalogueHandle::new(pool.clone())?;
+        let listener = TcpListener::bind(settings.bind)?;
+        tracing::info!(address = %settings.bind, "serving http://{}", settings.bind);
+        let state = AppState { pool, catalogue, settings };
+        web::start(listener, state)?.await?;
+        anyhow::Ok(())
+    })
+}

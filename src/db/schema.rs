@@ -1,0 +1,192 @@
+//! Diesel table definitions shared by the SQLite and PostgreSQL migrations.
+//!
+//! Written by hand (the two backends' migrations differ only in column types that map to the
+//! same diesel types); flags are `SmallInt` because `MultiConnection` has no shared `Bool`.
+
+diesel::table! {
+    regions (code) {
+        code -> Integer,
+        name_da -> Text,
+        name_en -> Text,
+    }
+}
+
+diesel::table! {
+    municipalities (code) {
+        code -> Text,
+        name -> Text,
+        region_code -> Integer,
+    }
+}
+
+diesel::table! {
+    postcodes (postcode) {
+        postcode -> Text,
+        place -> Text,
+        region_code -> Integer,
+        municipality -> Nullable<Text>,
+        lat -> Double,
+        lon -> Double,
+    }
+}
+
+diesel::table! {
+    dmcgs (acronym) {
+        acronym -> Text,
+        name_da -> Text,
+        area_da -> Text,
+        area_en -> Text,
+        icd10 -> Text,
+        umbrella -> Nullable<Text>,
+        scope -> Text,
+    }
+}
+
+diesel::table! {
+    sites (code) {
+        code -> Text,
+        hospital -> Text,
+        department -> Text,
+        region_code -> Integer,
+        postcode -> Text,
+        city -> Text,
+        lat -> Double,
+        lon -> Double,
+        paediatric -> SmallInt,
+        early_phase -> SmallInt,
+    }
+}
+
+diesel::table! {
+    pathways (code) {
+        code -> Text,
+        kind -> Text,
+        name_da -> Text,
+        name_en -> Text,
+        site_code -> Nullable<Text>,
+        age_min -> Nullable<Integer>,
+        age_max -> Nullable<Integer>,
+        settings -> Text,
+        icd10 -> Text,
+        requires_exhausted -> SmallInt,
+        only_without_eligible -> SmallInt,
+    }
+}
+
+diesel::table! {
+    protocols (id) {
+        id -> Integer,
+        slug -> Text,
+        acronym -> Text,
+        title_da -> Nullable<Text>,
+        title_en -> Nullable<Text>,
+        summary_da -> Nullable<Text>,
+        summary_en -> Nullable<Text>,
+        dmcg -> Text,
+        phase -> Text,
+        recruitment_status -> Text,
+        evidence_generating -> SmallInt,
+        initiator -> Nullable<Text>,
+        sponsor -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        opened_on -> Nullable<Date>,
+        closes_on -> Nullable<Date>,
+        target_enrolment -> Nullable<Integer>,
+        interventions -> Text,
+        keywords -> Text,
+        review_status -> Text,
+        is_demo -> SmallInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        last_confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    protocol_other_dmcgs (protocol_id, dmcg) {
+        protocol_id -> Integer,
+        dmcg -> Text,
+    }
+}
+
+diesel::table! {
+    protocol_identifiers (protocol_id, scheme) {
+        protocol_id -> Integer,
+        scheme -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    protocol_eligibility (protocol_id) {
+        protocol_id -> Integer,
+        age_min -> Nullable<Integer>,
+        age_max -> Nullable<Integer>,
+        sex -> Text,
+        diagnoses -> Text,
+        exclude_diagnoses -> Text,
+        settings -> Text,
+        stages -> Text,
+        prior_lines_min -> Nullable<Integer>,
+        prior_lines_max -> Nullable<Integer>,
+        ecog_max -> Nullable<Integer>,
+        criteria_text_da -> Nullable<Text>,
+        criteria_text_en -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    protocol_biomarkers (protocol_id, marker, excluded) {
+        protocol_id -> Integer,
+        marker -> Text,
+        status -> Text,
+        excluded -> SmallInt,
+    }
+}
+
+diesel::table! {
+    protocol_sites (protocol_id, site_code) {
+        protocol_id -> Integer,
+        site_code -> Text,
+        status -> Text,
+        position -> Integer,
+        contact_name -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    registry_state (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(protocol_sites -> protocols (protocol_id));
+diesel::joinable!(protocol_sites -> sites (site_code));
+diesel::joinable!(protocol_eligibility -> protocols (protocol_id));
+diesel::joinable!(protocols -> dmcgs (dmcg));
+diesel::joinable!(sites -> regions (region_code));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    regions,
+    municipalities,
+    postcodes,
+    dmcgs,
+    sites,
+    pathways,
+    protocols,
+    protocol_other_dmcgs,
+    protocol_identifiers,
+    protocol_eligibility,
+    protocol_biomarkers,
+    protocol_sites,
+    registry_state,
+);
+
+diesel::joinable!(protocol_identifiers -> protocols (protocol_id));
+diesel::joinable!(protocol_biomarkers -> protocols (protocol_id));
+diesel::joinable!(protocol_other_dmcgs -> protocols (protocol_id));

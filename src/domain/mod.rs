@@ -1,0 +1,10 @@
+//! Newtypes and rules with no I/O: identifiers, postcodes, the protocol record and its
+//! interchange format. A value of these types that exists is valid.
+
+pub mod identifiers;
+pub mod interchange;
+pub mod protocol;
+
+pub use identifiers::{slugify, Email, EuCtNumber, EudractNumber, NctId, Postcode};
+pub use interchange::{FieldError, ProtocolDoc, ReferenceCodes};
+pub use protocol::{Contact, Eligibility, Identifiers, Protocol, ProtocolSite};

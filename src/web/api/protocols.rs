@@ -1,0 +1,143 @@
+//! `GET /api/v1/protocols` and `GET /api/v1/protocols/{slug}`.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::catalogue::{Catalogue, Facets, ProtocolQuery};
+use crate::db::protocols::{StoredProtocol, PUBLISHED};
+use crate::domain::ProtocolDoc;
+use crate::web::error::ApiError;
+use crate::web::pages::protocols::list::query_pairs;
+use crate::web::{text_filter, AppState};
+
+#[derive(Serialize)]
+pub struct NearestSiteJson {
+    pub code: String,
+    pub name: String,
+    pub region: i32,
+    pub distance_km: f64,
+}
+
+#[derive(Serialize)]
+pub struct ProtocolItem {
+    pub slug: String,
+    pub acronym: String,
+    pub title_da: Option<String>,
+    pub title_en: Option<String>,
+    pub dmcg: String,
+    pub phase: &'static str,
+    pub recruitment_status: &'static str,
+    pub regions_open: Vec<i32>,
+    pub url: String,
+    pub demo: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest_site: Option<Option<NearestSiteJson>>,
+}
+
+#[derive(Serialize)]
+pub struct ProtocolList {
+    pub total: usize,
+    pub page: u32,
+    pub per_page: u32,
+    pub items: Vec<ProtocolItem>,
+    pub facets: Facets,
+}
+
+pub fn protocol_url(slug: &str) -> String {
+    format!("/protokoller/{slug}")
+}
+
+/// Kilometres rounded to one decimal, as people read them.
+pub fn round_km(km: f64) -> f64 {
+    (km * 10.0).round() / 10.0
+}
+
+pub fn list_json(catalogue: &Catalogue, query: &ProtocolQuery) -> ProtocolList {
+    let candidates = query.q.as_deref().map(|q| text_filter::matching_entries(catalogue, q));
+    let result = catalogue.list(query, candidates.as_deref());
+    let with_postcode = query.postcode.is_some();
+    let items = result
+        .hits
+        .iter()
+        .map(|hit| {
+            let e = &catalogue.entries[hit.entry];
+            ProtocolItem {
+                slug: e.slug.clone(),
+                acronym: e.acronym.clone(),
+                title_da: e.title_da.clone(),
+                title_en: e.title_en.clone(),
+                dmcg: e.dmcg.clone(),
+                phase: e.phase.as_str(),
+                recruitment_status: e.status.as_str(),
+                regions_open: e.regions_open.iter().map(|r| r.code()).collect(),
+                url: protocol_url(&e.slug),
+                demo: e.demo,
+                nearest_site: with_postcode.then(|| {
+                    hit.nearest.map(|n| {
+                        let site = &catalogue.sites[n.site];
+                        NearestSiteJson {
+                            code: site.code.clone(),
+                            name: format!("{}, {}", site.hospital, site.department),
+                            region: site.region.code(),
+                            distance_km: round_km(n.distance_km),
+                        }
+                    })
+                }),
+            }
+        })
+        .collect();
+    ProtocolList { total: result.total, page: result.page, per_page: result.per_page, items, facets: result.facets }
+}
+
+pub async fn list_protocols(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let catalogue = state.catalogue.get();
+    let query = ProtocolQuery::parse(&query_pairs(&req), &catalogue)
+        .map_err(|e| ApiError::bad_request(e.param, e.message))?;
+    Ok(HttpResponse::Ok().json(list_json(&catalogue, &query)))
+}
+
+fn timestamp(t: NaiveDateTime) -> String {
+    t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A protocol in the interchange format with the API's additions.
+#[derive(Serialize)]
+pub struct ProtocolJson {
+    pub slug: String,
+    pub url: String,
+    pub review_status: String,
+    pub updated_at: String,
+    pub last_confirmed_at: Option<String>,
+    #[serde(flatten)]
+    pub doc: ProtocolDoc,
+}
+
+impl From<&StoredProtocol> for ProtocolJson {
+    fn from(s: &StoredProtocol) -> Self {
+        Self {
+            slug: s.slug.clone(),
+            url: protocol_url(&s.slug),
+            review_status: s.review_status.clone(),
+            updated_at: timestamp(s.updated_at),
+            last_confirmed_at: s.last_confirmed_at.map(timestamp),
+            doc: ProtocolDoc::from_protocol(&s.protocol),
+        }
+    }
+}
+
+pub async fn show_protocol(slug: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let slug = slug.into_inner();
+    let pool = state.pool.clone();
+    let wanted = slug.clone();
+    let stored = web::block(move || -> anyhow::Result<Option<StoredProtocol>> {
+        let mut conn = pool.get()?;
+        Ok(crate::db::protocols::find_by_slug(&mut conn, &wanted)?)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?
+    .filter(|s| s.review_status == PUBLISHED)
+    .ok_or_else(|| ApiError::not_found(format!("no published protocol {slug:?}")))?;
+    Ok(HttpResponse::Ok().json(ProtocolJson::from(&stored)))
+}

@@ -1,0 +1,123 @@
+//! `GET /api/v1/reference/{dmcgs,sites,regions,pathways}`.
+
+use actix_web::{web, HttpResponse};
+use dccc_matching::Region;
+use serde::Serialize;
+
+use crate::web::error::ApiError;
+use crate::web::AppState;
+
+#[derive(Serialize)]
+struct DmcgJson<'a> {
+    acronym: &'a str,
+    name_da: &'a str,
+    area_da: &'a str,
+    area_en: &'a str,
+    icd10: Vec<&'a str>,
+    umbrella: Option<&'a str>,
+    scope: &'a str,
+}
+
+#[derive(Serialize)]
+struct SiteJson<'a> {
+    code: &'a str,
+    hospital: &'a str,
+    department: &'a str,
+    region: i32,
+    postcode: &'a str,
+    city: &'a str,
+    lat: f64,
+    lon: f64,
+    paediatric: bool,
+    early_phase: bool,
+}
+
+#[derive(Serialize)]
+struct RegionJson {
+    code: i32,
+    name_da: &'static str,
+    name_en: &'static str,
+}
+
+#[derive(Serialize)]
+struct PathwayJson<'a> {
+    code: &'a str,
+    kind: &'a str,
+    name_da: &'a str,
+    name_en: &'a str,
+    site: Option<&'a str>,
+    age_min: Option<i32>,
+    age_max: Option<i32>,
+    settings: &'a [String],
+    icd10: Vec<&'a str>,
+    requires_exhausted: bool,
+    only_without_eligible: bool,
+}
+
+pub async fn show_reference(kind: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let c = state.catalogue.get();
+    let body = match kind.as_str() {
+        "dmcgs" => serde_json::to_value(
+            c.dmcgs
+                .iter()
+                .map(|d| DmcgJson {
+                    acronym: &d.acronym,
+                    name_da: &d.name_da,
+                    area_da: &d.area_da,
+                    area_en: &d.area_en,
+                    icd10: d.icd10.split_whitespace().collect(),
+                    umbrella: d.umbrella.as_deref(),
+                    scope: &d.scope,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        "sites" => serde_json::to_value(
+            c.sites
+                .iter()
+                .map(|s| SiteJson {
+                    code: &s.code,
+                    hospital: &s.hospital,
+                    department: &s.department,
+                    region: s.region.code(),
+                    postcode: &s.postcode,
+                    city: &s.city,
+                    lat: s.lat,
+                    lon: s.lon,
+                    paediatric: s.paediatric,
+                    early_phase: s.early_phase,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        "regions" => serde_json::to_value(
+            Region::ALL
+                .iter()
+                .map(|r| RegionJson { code: r.code(), name_da: r.name_da(), name_en: r.name_en() })
+                .collect::<Vec<_>>(),
+        ),
+        "pathways" => serde_json::to_value(
+            c.pathways
+                .iter()
+                .map(|p| PathwayJson {
+                    code: &p.code,
+                    kind: &p.kind,
+                    name_da: &p.name_da,
+                    name_en: &p.name_en,
+                    site: p.site_code.as_deref(),
+                    age_min: p.age_min,
+                    age_max: p.age_max,
+                    settings: &p.settings,
+                    icd10: p.icd10.split_whitespace().collect(),
+                    requires_exhausted: p.requires_exhausted,
+                    only_without_eligible: p.only_without_eligible,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        other => {
+            return Err(ApiError::not_found(format!(
+                "no reference list {other:?}; there are dmcgs, sites, regions and pathways"
+            )))
+        }
+    }
+    .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(body))
+}

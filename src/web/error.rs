@@ -1,0 +1,116 @@
+//! The web error types: [`PageError`] for HTML pages and [`ApiError`] for the JSON API.
+//! User input never becomes a 500; anything unexpected is logged once and answered opaquely.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+use serde::Serialize;
+
+/// An error on an HTML page.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("not found")]
+    NotFound,
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+pub fn internal<E: Into<anyhow::Error>>(e: E) -> PageError {
+    PageError::Internal(e.into())
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: u16,
+    heading_da: &'static str,
+    heading_en: &'static str,
+    text_da: &'static str,
+    text_en: &'static str,
+}
+
+impl ErrorPage {
+    fn render_response(self, status: StatusCode) -> HttpResponse {
+        match self.render() {
+            Ok(body) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body),
+            Err(_) => HttpResponse::build(status).body("error"),
+        }
+    }
+}
+
+pub fn not_found_response() -> HttpResponse {
+    ErrorPage {
+        status: 404,
+        heading_da: "Siden findes ikke",
+        heading_en: "Page not found",
+        text_da: "Adressen findes ikke i protokoloversigten. Måske er protokollen omdøbt eller fjernet.",
+        text_en: "This address does not exist in the protocol registry. The protocol may have been renamed or removed.",
+    }
+    .render_response(StatusCode::NOT_FOUND)
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::NotFound => not_found_response(),
+            Self::Internal(cause) => {
+                tracing::error!(error = %format!("{cause:#}"), "request failed");
+                ErrorPage {
+                    status: 500,
+                    heading_da: "Der skete en fejl",
+                    heading_en: "Something went wrong",
+                    text_da: "Fejlen er logget. Prøv igen om lidt.",
+                    text_en: "The error has been logged. Please try again shortly.",
+                }
+                .render_response(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+        }
+    }
+}
+
+/// An error of the JSON API: `{"error": {"code", "message", "field"}}` (contract.md).
+#[derive(Debug, Clone, Serialize, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ApiError {
+    #[serde(skip)]
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn bad_request(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let field = field.into();
+        let message = message.into();
+        Self { status: 400, code: "invalid_parameter", message: format!("{field}: {message}"), field: Some(field) }
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self { status: 404, code: "not_found", message: message.into(), field: None }
+    }
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        tracing::error!(error = %format!("{:#}", cause.into()), "API request failed");
+        Self { status: 500, code: "internal", message: "internal error; it has been logged".into(), field: None }
+    }
+}
+
+#[derive(Serialize)]
+struct ApiErrorBody<'a> {
+    error: &'a ApiError,
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status_code()).json(ApiErrorBody { error: self })
+    }
+}

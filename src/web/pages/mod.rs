@@ -1,0 +1,37 @@
+//! Server-rendered public pages, one module per area.
+
+pub mod about;
+pub mod dmcg;
+pub mod home;
+pub mod language;
+pub mod not_found;
+pub mod protocols;
+pub mod regions;
+pub mod rows;
+pub mod static_files;
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::error::{internal, PageError};
+
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home::home))
+        .route("/protokoller", web::get().to(protocols::list::list_protocols))
+        .route("/protokoller/{slug}", web::get().to(protocols::show::show_protocol))
+        .route("/dmcg/{acronym}", web::get().to(dmcg::show_dmcg))
+        .route("/regioner/{code}", web::get().to(regions::show_region))
+        .route("/om", web::get().to(about::about))
+        .route("/sprog/{lang}", web::get().to(language::switch_language))
+        .route("/static/{file}", web::get().to(static_files::static_file));
+}
+
+/// Renders a page template into a 200 response.
+pub fn render<T: Template>(page: &T) -> Result<HttpResponse, PageError> {
+    render_with(actix_web::http::StatusCode::OK, page)
+}
+
+pub fn render_with<T: Template>(status: actix_web::http::StatusCode, page: &T) -> Result<HttpResponse, PageError> {
+    let body = page.render().map_err(internal)?;
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+}
