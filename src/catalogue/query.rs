@@ -171,7 +171,12 @@ impl ProtocolQuery {
     /// Whether an entry passes every structured filter (text search is applied elsewhere).
     pub fn admits(&self, catalogue: &Catalogue, entry: &Entry) -> bool {
         if let Some(statuses) = &self.statuses {
-            if !statuses.contains(&entry.status) {
+            // "open" means open with an open department (domain.md); a trial whose status is
+            // open but whose departments are all closed shows only under `status=all`.
+            let admitted = statuses.iter().any(|&s| {
+                if s == RecruitmentStatus::Open { entry.is_open() } else { s == entry.status }
+            });
+            if !admitted {
                 return false;
             }
         }

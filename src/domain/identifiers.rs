@@ -176,7 +176,7 @@ mod tests {
             ("2018-01234-56", false, false, false),
             ("2023-501234-12-00", false, false, true),
             ("2023-401234-12-00", false, false, false),
-            ("2023-501234-12", false, false, false),
+            ("2023-501234-12", false, true, false),
             ("", false, false, false),
         ];
         for &(input, nct, eudract, euct) in cases {

@@ -52,7 +52,7 @@ impl IcdPattern {
                 // Both ends have the same length; compare the code's head of that length.
                 // For equal-length codes of one letter, text order is code order.
                 let n = from.len();
-                if n < 3 || n != to.len() {
+                if n < 3 || n != to.len() || from.get(..1) != to.get(..1) {
                     return None;
                 }
                 let head = code.as_str().get(..n)?;

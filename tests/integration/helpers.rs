@@ -1,0 +1,160 @@
+//! `spawn_app()` and friends: a real server on a random port over an isolated database.
+
+use std::net::TcpListener;
+
+use dccc_registry::catalogue::CatalogueHandle;
+use dccc_registry::config::Settings;
+use dccc_registry::db::{self, DbPool};
+use dccc_registry::registry;
+use dccc_registry::web::{self, AppState};
+use diesel::{Connection, PgConnection, RunQueryDsl};
+
+pub const FIXTURE: &str = include_str!("../fixtures/protocols.json");
+
+/// A per-test database: a temporary SQLite file, or a PostgreSQL database dropped afterwards.
+pub struct TestDatabase {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub fn new() -> Self {
+        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+            Some(base) if base.starts_with("postgres") => {
+                let (server, _) = base.rsplit_once('/').expect("TEST_DATABASE_URL has a database name");
+                let name = format!("dccc_test_{}_{}", std::process::id(), unique());
+                let admin_url = format!("{server}/postgres");
+                let mut admin = PgConnection::establish(&admin_url).expect("PostgreSQL at TEST_DATABASE_URL");
+                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create test database");
+                Self { url: format!("{server}/{name}"), _dir: None, pg: Some((admin_url, name)) }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("registry.db").display());
+                Self { url, _dir: Some(dir), pg: None }
+            }
+        }
+    }
+
+    pub fn settings(&self, demo: bool) -> Settings {
+        let url = self.url.clone();
+        Settings::from_lookup(|name| match name {
+            "DATABASE_URL" => Some(url.clone()),
+            "BIND" => Some("127.0.0.1:0".into()),
+            "DEMO_DATA" => Some(demo.to_string()),
+            _ => None,
+        })
+        .expect("test settings are valid")
+    }
+
+    pub fn pool(&self) -> DbPool {
+        db::connect(&self.settings(false).database, 4).expect("pool")
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = &self.pg {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+            }
+        }
+    }
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    COUNTER.fetch_add(1, Ordering::Relaxed) * 1_000_000_000 + u64::from(nanos)
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: TestDatabase,
+}
+
+/// What the database starts with.
+pub enum Data {
+    /// Reference data and the fixed test corpus in tests/fixtures/protocols.json.
+    Fixture,
+    /// Reference data and the demo protocols, as `serve` loads them.
+    Demo,
+}
+
+pub async fn spawn_app(data: Data) -> TestApp {
+    let db = TestDatabase::new();
+    spawn_on(db, data).await
+}
+
+pub async fn spawn_on(db: TestDatabase, data: Data) -> TestApp {
+    let demo = matches!(data, Data::Demo);
+    let settings = db.settings(demo);
+    let pool = db::connect(&settings.database, 4).expect("pool");
+    {
+        let mut conn = pool.get().expect("connection");
+        registry::prepare_database(&mut conn, demo).expect("prepare database");
+        if !demo {
+            registry::import_json(&mut conn, FIXTURE, false).expect("fixture imports");
+        }
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
+    let catalogue = CatalogueHandle::new(pool.clone()).expect("catalogue");
+    let state = AppState { pool: pool.clone(), catalogue, settings };
+    let server = web::start(listener, state).expect("server starts");
+    tokio::spawn(server);
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .build()
+        .expect("client");
+    TestApp { address, client, db }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{}", self.address, path)).send().await.expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        let body = response.json().await.expect("JSON body");
+        (status, body)
+    }
+
+    pub async fn get_html(&self, path: &str) -> (u16, scraper::Html) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        let body = response.text().await.expect("body");
+        (status, scraper::Html::parse_document(&body))
+    }
+}
+
+/// Texts of the elements a CSS selector finds.
+pub fn texts(html: &scraper::Html, selector: &str) -> Vec<String> {
+    let sel = scraper::Selector::parse(selector).expect("valid selector");
+    html.select(&sel).map(|e| e.text().collect::<String>().trim().to_owned()).collect()
+}
+
+/// Values of an attribute on the elements a CSS selector finds.
+pub fn attrs(html: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
+    let sel = scraper::Selector::parse(selector).expect("valid selector");
+    html.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
+}
+
+/// Acronyms of the items of an API list response.
+pub fn acronyms(body: &serde_json::Value) -> Vec<String> {
+    body["items"]
+        .as_array()
+        .expect("items array")
+        .iter()
+        .map(|i| i["acronym"].as_str().expect("acronym").to_owned())
+        .collect()
+}
