@@ -13,7 +13,11 @@ use crate::registry::{self, ImportError};
 use crate::web::{self, AppState};
 
 #[derive(Debug, Parser)]
-#[command(name = "dccc-registry", version, about = "DCCC protocol registry and matching service")]
+#[command(
+    name = "dccc-registry",
+    version,
+    about = "DCCC protocol registry and matching service"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -50,7 +54,10 @@ pub fn run(cli: Cli) -> i32 {
             return 2;
         }
     };
-    match execute(cli.command.unwrap_or(Command::Serve { no_demo: false }), settings) {
+    match execute(
+        cli.command.unwrap_or(Command::Serve { no_demo: false }),
+        settings,
+    ) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -90,14 +97,21 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<i32> {
                     for w in &report.warnings {
                         eprint!("warning: {w}");
                     }
-                    println!("imported {} protocol(s): {}", report.stored.len(), report.stored.join(", "));
+                    println!(
+                        "imported {} protocol(s): {}",
+                        report.stored.len(),
+                        report.stored.join(", ")
+                    );
                     Ok(0)
                 }
                 Err(ImportError::Invalid(records)) => {
                     for r in &records {
                         eprint!("{r}");
                     }
-                    eprintln!("nothing was imported: {} record(s) have errors", records.len());
+                    eprintln!(
+                        "nothing was imported: {} record(s) have errors",
+                        records.len()
+                    );
                     Ok(2)
                 }
                 Err(ImportError::Unreadable(msg)) => {
@@ -131,12 +145,18 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<i32> {
 }
 
 fn serve(settings: Settings, pool: db::DbPool) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         let catalogue = CatalogueHandle::new(pool.clone())?;
         let listener = TcpListener::bind(settings.bind)?;
         tracing::info!(address = %settings.bind, "serving http://{}", settings.bind);
-        let state = AppState { pool, catalogue, settings };
+        let state = AppState {
+            pool,
+            catalogue,
+            settings,
+        };
         web::start(listener, state)?.await?;
         anyhow::Ok(())
     })

@@ -23,18 +23,22 @@ impl DatabaseUrl {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let raw = raw.trim();
         if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
-            return Ok(Self { backend: Backend::Postgres, connect_to: raw.to_owned() });
+            return Ok(Self {
+                backend: Backend::Postgres,
+                connect_to: raw.to_owned(),
+            });
         }
         let path = raw
             .strip_prefix("sqlite://")
             .or_else(|| raw.strip_prefix("sqlite:"))
-            .ok_or_else(|| {
-                format!("must start with sqlite:// or postgres:// (got {raw:?})")
-            })?;
+            .ok_or_else(|| format!("must start with sqlite:// or postgres:// (got {raw:?})"))?;
         if path.is_empty() {
             return Err("names no SQLite file (expected e.g. sqlite://data/registry.db)".into());
         }
-        Ok(Self { backend: Backend::Sqlite, connect_to: path.to_owned() })
+        Ok(Self {
+            backend: Backend::Sqlite,
+            connect_to: path.to_owned(),
+        })
     }
 }
 
@@ -67,7 +71,10 @@ impl Settings {
         // A missing .env is normal; a malformed one is worth saying.
         if let Err(err) = dotenvy::dotenv() {
             if !err.not_found() {
-                return Err(ConfigError { variable: ".env", message: err.to_string() });
+                return Err(ConfigError {
+                    variable: ".env",
+                    message: err.to_string(),
+                });
             }
         }
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -79,11 +86,16 @@ impl Settings {
         let database = DatabaseUrl::parse(
             &value("DATABASE_URL").unwrap_or_else(|| "sqlite://data/registry.db".into()),
         )
-        .map_err(|message| ConfigError { variable: "DATABASE_URL", message })?;
+        .map_err(|message| ConfigError {
+            variable: "DATABASE_URL",
+            message,
+        })?;
         let bind_raw = value("BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         let bind = bind_raw.trim().parse().map_err(|_| ConfigError {
             variable: "BIND",
-            message: format!("must be an address with a port such as 127.0.0.1:8080 (got {bind_raw:?})"),
+            message: format!(
+                "must be an address with a port such as 127.0.0.1:8080 (got {bind_raw:?})"
+            ),
         })?;
         let demo_data = match value("DEMO_DATA").as_deref().map(str::trim) {
             None => true,
@@ -114,19 +126,29 @@ impl Settings {
                 });
             }
         }
-        let mail_from = value("MAIL_FROM").unwrap_or_else(|| "DCCC protokoloversigt <noreply@dccc.invalid>".into());
+        let mail_from = value("MAIL_FROM")
+            .unwrap_or_else(|| "DCCC protokoloversigt <noreply@dccc.invalid>".into());
         if !mail_from.contains('@') {
-            return Err(ConfigError { variable: "MAIL_FROM", message: "must contain an e-mail address".into() });
+            return Err(ConfigError {
+                variable: "MAIL_FROM",
+                message: "must contain an e-mail address".into(),
+            });
         }
         let protocol_inbox = value("PROTOCOL_INBOX");
         if let Some(inbox) = &protocol_inbox {
             if !inbox.contains('@') {
-                return Err(ConfigError { variable: "PROTOCOL_INBOX", message: "must be an e-mail address".into() });
+                return Err(ConfigError {
+                    variable: "PROTOCOL_INBOX",
+                    message: "must be an e-mail address".into(),
+                });
             }
         }
         let base_url = value("BASE_URL").unwrap_or_else(|| format!("http://{bind}"));
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(ConfigError { variable: "BASE_URL", message: "must start with http:// or https://".into() });
+            return Err(ConfigError {
+                variable: "BASE_URL",
+                message: "must start with http:// or https://".into(),
+            });
         }
         Ok(Self {
             database,
@@ -148,8 +170,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         Settings::from_lookup(|name| map.get(name).cloned())
     }
 

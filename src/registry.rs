@@ -21,9 +21,17 @@ pub struct RecordErrors {
 
 impl std::fmt::Display for RecordErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let name = self.acronym.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
+        let name = self
+            .acronym
+            .as_deref()
+            .map(|a| format!(" ({a})"))
+            .unwrap_or_default();
         for e in &self.errors {
-            let field = if e.field.is_empty() { String::new() } else { format!("{}: ", e.field) };
+            let field = if e.field.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", e.field)
+            };
             writeln!(f, "record {}{name}: {field}{}", self.record, e.message)?;
         }
         Ok(())
@@ -50,14 +58,24 @@ pub struct ImportReport {
 
 pub fn reference_codes(conn: &mut DbConnection) -> diesel::QueryResult<ReferenceCodes> {
     Ok(ReferenceCodes {
-        dmcgs: db::reference::list_dmcgs(conn)?.into_iter().map(|d| d.acronym).collect(),
-        sites: db::reference::list_sites(conn)?.into_iter().map(|s| s.code).collect(),
+        dmcgs: db::reference::list_dmcgs(conn)?
+            .into_iter()
+            .map(|d| d.acronym)
+            .collect(),
+        sites: db::reference::list_sites(conn)?
+            .into_iter()
+            .map(|s| s.code)
+            .collect(),
     })
 }
 
 /// Validates every record of `json` and, only if all are valid, stores them as published in
 /// one transaction (a record with an existing acronym is replaced).
-pub fn import_json(conn: &mut DbConnection, json: &str, demo: bool) -> Result<ImportReport, ImportError> {
+pub fn import_json(
+    conn: &mut DbConnection,
+    json: &str,
+    demo: bool,
+) -> Result<ImportReport, ImportError> {
     let docs = parse_documents(json).map_err(ImportError::Unreadable)?;
     let codes = reference_codes(conn)?;
     let mut invalid = Vec::new();
@@ -70,7 +88,11 @@ pub fn import_json(conn: &mut DbConnection, json: &str, demo: bool) -> Result<Im
         let doc: ProtocolDoc = match doc {
             Ok(doc) => doc,
             Err(e) => {
-                invalid.push(RecordErrors { record, acronym: None, errors: vec![e] });
+                invalid.push(RecordErrors {
+                    record,
+                    acronym: None,
+                    errors: vec![e],
+                });
                 continue;
             }
         };
@@ -78,7 +100,11 @@ pub fn import_json(conn: &mut DbConnection, json: &str, demo: bool) -> Result<Im
         let mut protocol = match doc.validate(&codes) {
             Ok(p) => p,
             Err(errors) => {
-                invalid.push(RecordErrors { record, acronym, errors });
+                invalid.push(RecordErrors {
+                    record,
+                    acronym,
+                    errors,
+                });
                 continue;
             }
         };
@@ -86,36 +112,62 @@ pub fn import_json(conn: &mut DbConnection, json: &str, demo: bool) -> Result<Im
         let mut errors = Vec::new();
         let slug = protocol.slug();
         if !seen_slugs.insert(slug.clone()) {
-            errors.push(FieldError::new("acronym", format!("{} appears twice in the file (or differs only in punctuation)", protocol.acronym)));
+            errors.push(FieldError::new(
+                "acronym",
+                format!(
+                    "{} appears twice in the file (or differs only in punctuation)",
+                    protocol.acronym
+                ),
+            ));
         } else if let Some(holder) = db::protocols::slug_holder(conn, &slug)? {
             if holder != protocol.acronym {
-                errors.push(FieldError::new("acronym", format!("gives the same web address as the existing protocol {holder}")));
+                errors.push(FieldError::new(
+                    "acronym",
+                    format!("gives the same web address as the existing protocol {holder}"),
+                ));
             }
         }
         let ids = &protocol.identifiers;
         let pairs = [
             ("nct", ids.nct.as_ref().map(|v| v.as_str().to_owned())),
-            ("eudract", ids.eudract.as_ref().map(|v| v.as_str().to_owned())),
+            (
+                "eudract",
+                ids.eudract.as_ref().map(|v| v.as_str().to_owned()),
+            ),
             ("eu_ct", ids.eu_ct.as_ref().map(|v| v.as_str().to_owned())),
         ];
         for (scheme, value) in pairs {
             let Some(value) = value else { continue };
             if !seen_ids.insert((scheme, value.clone())) {
-                errors.push(FieldError::new(format!("identifiers.{scheme}"), format!("{value} is used by another record in the file")));
+                errors.push(FieldError::new(
+                    format!("identifiers.{scheme}"),
+                    format!("{value} is used by another record in the file"),
+                ));
             } else if let Some(holder) = db::protocols::identifier_holder(conn, scheme, &value)? {
                 if holder != protocol.acronym {
-                    errors.push(FieldError::new(format!("identifiers.{scheme}"), format!("{value} already belongs to {holder}")));
+                    errors.push(FieldError::new(
+                        format!("identifiers.{scheme}"),
+                        format!("{value} already belongs to {holder}"),
+                    ));
                 }
             }
         }
         if errors.is_empty() {
             let advice = warnings(&protocol);
             if !advice.is_empty() {
-                report.warnings.push(RecordErrors { record, acronym: Some(protocol.acronym.clone()), errors: advice });
+                report.warnings.push(RecordErrors {
+                    record,
+                    acronym: Some(protocol.acronym.clone()),
+                    errors: advice,
+                });
             }
             valid.push(protocol);
         } else {
-            invalid.push(RecordErrors { record, acronym: Some(protocol.acronym.clone()), errors });
+            invalid.push(RecordErrors {
+                record,
+                acronym: Some(protocol.acronym.clone()),
+                errors,
+            });
         }
     }
     if !invalid.is_empty() {
@@ -135,7 +187,10 @@ pub fn import_json(conn: &mut DbConnection, json: &str, demo: bool) -> Result<Im
 /// Published records (or all records) in the interchange format, ordered by acronym.
 pub fn export_docs(conn: &mut DbConnection, all: bool) -> diesel::QueryResult<Vec<ProtocolDoc>> {
     let stored = db::protocols::load_protocols(conn, None, !all)?;
-    Ok(stored.iter().map(|s| ProtocolDoc::from_protocol(&s.protocol)).collect())
+    Ok(stored
+        .iter()
+        .map(|s| ProtocolDoc::from_protocol(&s.protocol))
+        .collect())
 }
 
 /// Migrates, loads reference data into an empty database and, when asked, the demo protocols.

@@ -6,4 +6,6 @@ pub mod query;
 pub mod snapshot;
 
 pub use query::{Facets, Hit, ListResult, ParamError, ProtocolQuery};
-pub use snapshot::{Catalogue, CatalogueHandle, DmcgInfo, Entry, PathwayInfo, PostcodeInfo, SiteInfo};
+pub use snapshot::{
+    Catalogue, CatalogueHandle, DmcgInfo, Entry, PathwayInfo, PostcodeInfo, SiteInfo,
+};

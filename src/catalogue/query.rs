@@ -21,7 +21,10 @@ pub struct ParamError {
 
 impl ParamError {
     fn new(param: &str, message: impl Into<String>) -> Self {
-        Self { param: param.to_owned(), message: message.into() }
+        Self {
+            param: param.to_owned(),
+            message: message.into(),
+        }
     }
 }
 
@@ -58,7 +61,12 @@ fn whole(param: &str, raw: &str, min: u32, max: u32) -> Result<u32, ParamError> 
         .ok()
         .filter(|n| (i64::from(min)..=i64::from(max)).contains(n))
         .and_then(|n| u32::try_from(n).ok())
-        .ok_or_else(|| ParamError::new(param, format!("must be a whole number from {min} to {max} (got {raw:?})")))
+        .ok_or_else(|| {
+            ParamError::new(
+                param,
+                format!("must be a whole number from {min} to {max} (got {raw:?})"),
+            )
+        })
 }
 
 impl ProtocolQuery {
@@ -74,49 +82,96 @@ impl ProtocolQuery {
             }
         }
         const KNOWN: [&str; 15] = [
-            "q", "dmcg", "region", "site", "phase", "status", "paediatric", "age", "sex", "postcode",
-            "max_km", "page", "per_page", "lang", "sort",
+            "q",
+            "dmcg",
+            "region",
+            "site",
+            "phase",
+            "status",
+            "paediatric",
+            "age",
+            "sex",
+            "postcode",
+            "max_km",
+            "page",
+            "per_page",
+            "lang",
+            "sort",
         ];
         if let Some(unknown) = by_name.keys().find(|k| !KNOWN.contains(k)) {
-            return Err(ParamError::new(unknown, format!("is not a known parameter; known: {}", KNOWN.join(", "))));
+            return Err(ParamError::new(
+                unknown,
+                format!("is not a known parameter; known: {}", KNOWN.join(", ")),
+            ));
         }
         let get = |name: &str| by_name.get(name).cloned().unwrap_or_default();
-        let mut query = Self { page: 1, per_page: DEFAULT_PER_PAGE, statuses: Some(vec![RecruitmentStatus::Open]), ..Self::default() };
+        let mut query = Self {
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+            statuses: Some(vec![RecruitmentStatus::Open]),
+            ..Self::default()
+        };
         if let Some(q) = one(&get("q"), "q")? {
             let q: String = q.chars().filter(|c| !c.is_control()).take(500).collect();
             query.q = Some(q.trim().to_owned()).filter(|q| !q.is_empty());
         }
         for raw in get("dmcg") {
-            let found = catalogue.dmcgs.iter().find(|d| d.acronym.eq_ignore_ascii_case(raw.trim()));
-            let d = found.ok_or_else(|| ParamError::new("dmcg", format!("{raw:?} is not a DMCG acronym")))?;
+            let found = catalogue
+                .dmcgs
+                .iter()
+                .find(|d| d.acronym.eq_ignore_ascii_case(raw.trim()));
+            let d = found
+                .ok_or_else(|| ParamError::new("dmcg", format!("{raw:?} is not a DMCG acronym")))?;
             query.dmcgs.push(d.acronym.clone());
         }
         for raw in get("region") {
-            let region = raw.trim().parse::<i32>().ok().and_then(Region::from_code).ok_or_else(|| {
-                ParamError::new("region", format!("{raw:?} is not a region code (1081, 1082, 1083, 1084 or 1085)"))
-            })?;
+            let region = raw
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .and_then(Region::from_code)
+                .ok_or_else(|| {
+                    ParamError::new(
+                        "region",
+                        format!("{raw:?} is not a region code (1081, 1082, 1083, 1084 or 1085)"),
+                    )
+                })?;
             query.regions.push(region);
         }
         for raw in get("site") {
             let code = raw.trim().to_ascii_uppercase();
             if catalogue.site(&code).is_none() {
-                return Err(ParamError::new("site", format!("{raw:?} is not a department code")));
+                return Err(ParamError::new(
+                    "site",
+                    format!("{raw:?} is not a department code"),
+                ));
             }
             query.sites.push(code);
         }
         for raw in get("phase") {
-            query.phases.push(raw.trim().parse().map_err(|e| ParamError::new("phase", format!("{e}")))?);
+            query.phases.push(
+                raw.trim()
+                    .parse()
+                    .map_err(|e| ParamError::new("phase", format!("{e}")))?,
+            );
         }
         let statuses = get("status");
         if statuses.iter().any(|s| s.trim() == "all") {
             if statuses.len() > 1 {
-                return Err(ParamError::new("status", "all cannot be combined with other statuses"));
+                return Err(ParamError::new(
+                    "status",
+                    "all cannot be combined with other statuses",
+                ));
             }
             query.statuses = None;
         } else if !statuses.is_empty() {
             let parsed = statuses
                 .iter()
-                .map(|s| s.trim().parse().map_err(|e| ParamError::new("status", format!("{e}; or all"))))
+                .map(|s| {
+                    s.trim()
+                        .parse()
+                        .map_err(|e| ParamError::new("status", format!("{e}; or all")))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             query.statuses = Some(parsed);
         }
@@ -124,7 +179,12 @@ impl ProtocolQuery {
             query.paediatric = Some(match raw.trim() {
                 "true" => true,
                 "false" => false,
-                _ => return Err(ParamError::new("paediatric", format!("must be true or false (got {raw:?})"))),
+                _ => {
+                    return Err(ParamError::new(
+                        "paediatric",
+                        format!("must be true or false (got {raw:?})"),
+                    ))
+                }
             });
         }
         for raw in get("age") {
@@ -132,14 +192,20 @@ impl ProtocolQuery {
             query.ages.push(u8::try_from(age).unwrap_or(u8::MAX));
         }
         for raw in get("sex") {
-            query.sexes.push(raw.trim().parse().map_err(|e| ParamError::new("sex", format!("{e}")))?);
+            query.sexes.push(
+                raw.trim()
+                    .parse()
+                    .map_err(|e| ParamError::new("sex", format!("{e}")))?,
+            );
         }
         if let Some(raw) = one(&get("postcode"), "postcode")? {
             let code = Postcode::parse(raw).map_err(|m| ParamError::new("postcode", m))?;
-            let info = catalogue
-                .postcodes
-                .get(code.as_str())
-                .ok_or_else(|| ParamError::new("postcode", format!("{raw:?} is not a Danish postcode we know")))?;
+            let info = catalogue.postcodes.get(code.as_str()).ok_or_else(|| {
+                ParamError::new(
+                    "postcode",
+                    format!("{raw:?} is not a Danish postcode we know"),
+                )
+            })?;
             query.postcode = Some(info.clone());
         }
         if let Some(raw) = one(&get("max_km"), "max_km")? {
@@ -148,9 +214,17 @@ impl ProtocolQuery {
                 .parse()
                 .ok()
                 .filter(|k: &f64| k.is_finite() && *k > 0.0 && *k <= 1000.0)
-                .ok_or_else(|| ParamError::new("max_km", format!("must be a distance in km above 0 and at most 1000 (got {raw:?})")))?;
+                .ok_or_else(|| {
+                    ParamError::new(
+                        "max_km",
+                        format!("must be a distance in km above 0 and at most 1000 (got {raw:?})"),
+                    )
+                })?;
             if query.postcode.is_none() {
-                return Err(ParamError::new("max_km", "needs a postcode to measure from"));
+                return Err(ParamError::new(
+                    "max_km",
+                    "needs a postcode to measure from",
+                ));
             }
             query.max_km = Some(km);
         }
@@ -174,7 +248,11 @@ impl ProtocolQuery {
             // "open" means open with an open department (domain.md); a trial whose status is
             // open but whose departments are all closed shows only under `status=all`.
             let admitted = statuses.iter().any(|&s| {
-                if s == RecruitmentStatus::Open { entry.is_open() } else { s == entry.status }
+                if s == RecruitmentStatus::Open {
+                    entry.is_open()
+                } else {
+                    s == entry.status
+                }
             });
             if !admitted {
                 return false;
@@ -188,7 +266,11 @@ impl ProtocolQuery {
         }
         // For an open trial "in a region" means an open department there; for the others, any
         // department there (so closed trials can still be found by where they ran).
-        let regions = if entry.status == RecruitmentStatus::Open { &entry.regions_open } else { &entry.regions_any };
+        let regions = if entry.status == RecruitmentStatus::Open {
+            &entry.regions_open
+        } else {
+            &entry.regions_any
+        };
         if !self.regions.is_empty() && !self.regions.iter().any(|r| regions.contains(r)) {
             return false;
         }
@@ -208,7 +290,9 @@ impl ProtocolQuery {
             _ => {}
         }
         if !self.ages.is_empty()
-            && !self.ages.iter().any(|&a| entry.age_min.is_none_or(|m| a >= m) && entry.age_max.is_none_or(|m| a <= m))
+            && !self.ages.iter().any(|&a| {
+                entry.age_min.is_none_or(|m| a >= m) && entry.age_max.is_none_or(|m| a <= m)
+            })
         {
             return false;
         }
@@ -259,7 +343,10 @@ impl Catalogue {
     /// Filters, facets, sorts (by distance when a postcode is given, else by acronym) and pages.
     /// `candidates` limits the entries considered (the text search's hits), in its order.
     pub fn list(&self, query: &ProtocolQuery, candidates: Option<&[usize]>) -> ListResult {
-        let distances = query.postcode.as_ref().map(|p| self.site_distances(p.lat, p.lon));
+        let distances = query
+            .postcode
+            .as_ref()
+            .map(|p| self.site_distances(p.lat, p.lon));
         let all: Vec<usize>;
         let pool: &[usize] = match candidates {
             Some(c) => c,
@@ -276,7 +363,8 @@ impl Catalogue {
                 continue;
             }
             let nearest = distances.as_deref().and_then(|d| {
-                self.nearest_open_site(entry, d).map(|(site, distance_km)| Nearest { site, distance_km })
+                self.nearest_open_site(entry, d)
+                    .map(|(site, distance_km)| Nearest { site, distance_km })
             });
             if let Some(max) = query.max_km {
                 if nearest.is_none_or(|n| n.distance_km > max) {
@@ -284,7 +372,10 @@ impl Catalogue {
                 }
             }
             *facets.dmcg.entry(entry.dmcg.clone()).or_default() += 1;
-            *facets.phase.entry(entry.phase.as_str().to_owned()).or_default() += 1;
+            *facets
+                .phase
+                .entry(entry.phase.as_str().to_owned())
+                .or_default() += 1;
             for region in &entry.regions_open {
                 *facets.region.entry(region.code().to_string()).or_default() += 1;
             }
@@ -301,7 +392,17 @@ impl Catalogue {
         }
         let total = hits.len();
         let start = (query.page as usize - 1).saturating_mul(query.per_page as usize);
-        let page_hits = hits.into_iter().skip(start).take(query.per_page as usize).collect();
-        ListResult { total, page: query.page, per_page: query.per_page, hits: page_hits, facets }
+        let page_hits = hits
+            .into_iter()
+            .skip(start)
+            .take(query.per_page as usize)
+            .collect();
+        ListResult {
+            total,
+            page: query.page,
+            per_page: query.per_page,
+            hits: page_hits,
+            facets,
+        }
     }
 }

@@ -94,12 +94,19 @@ impl Entry {
         self.age_max.is_none_or(|m| m >= 18)
     }
     pub fn title(&self, english: bool) -> &str {
-        let (a, b) = if english { (&self.title_en, &self.title_da) } else { (&self.title_da, &self.title_en) };
+        let (a, b) = if english {
+            (&self.title_en, &self.title_da)
+        } else {
+            (&self.title_da, &self.title_en)
+        };
         a.as_deref().or(b.as_deref()).unwrap_or(&self.acronym)
     }
     /// Open departments as indexes into the catalogue's sites.
     pub fn open_sites(&self) -> impl Iterator<Item = usize> + '_ {
-        self.sites.iter().filter(|(_, s)| *s == SiteStatus::Open).map(|(i, _)| *i)
+        self.sites
+            .iter()
+            .filter(|(_, s)| *s == SiteStatus::Open)
+            .map(|(i, _)| *i)
     }
 }
 
@@ -125,8 +132,9 @@ impl Catalogue {
             .into_iter()
             .map(|s| {
                 Ok(SiteInfo {
-                    region: Region::from_code(s.region_code)
-                        .ok_or_else(|| anyhow::anyhow!("site {} has unknown region {}", s.code, s.region_code))?,
+                    region: Region::from_code(s.region_code).ok_or_else(|| {
+                        anyhow::anyhow!("site {} has unknown region {}", s.code, s.region_code)
+                    })?,
                     code: s.code,
                     hospital: s.hospital,
                     department: s.department,
@@ -139,7 +147,11 @@ impl Catalogue {
                 })
             })
             .collect::<anyhow::Result<_>>()?;
-        let site_index: HashMap<String, usize> = sites.iter().enumerate().map(|(i, s)| (s.code.clone(), i)).collect();
+        let site_index: HashMap<String, usize> = sites
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.code.clone(), i))
+            .collect();
         let dmcgs = db::reference::list_dmcgs(conn)?
             .into_iter()
             .map(|d| DmcgInfo {
@@ -172,15 +184,27 @@ impl Catalogue {
             .into_iter()
             .filter_map(|p| {
                 let region = Region::from_code(p.region_code)?;
-                Some((p.postcode.clone(), PostcodeInfo { postcode: p.postcode, place: p.place, region, lat: p.lat, lon: p.lon }))
+                Some((
+                    p.postcode.clone(),
+                    PostcodeInfo {
+                        postcode: p.postcode,
+                        place: p.place,
+                        region,
+                        lat: p.lat,
+                        lon: p.lon,
+                    },
+                ))
             })
             .collect();
         let mut entries: Vec<Entry> = db::protocols::load_protocols(conn, None, true)?
             .into_iter()
             .map(|stored| {
                 let p = stored.protocol;
-                let sites: Vec<(usize, SiteStatus)> =
-                    p.sites.iter().filter_map(|s| site_index.get(&s.site).map(|&i| (i, s.status))).collect();
+                let sites: Vec<(usize, SiteStatus)> = p
+                    .sites
+                    .iter()
+                    .filter_map(|s| site_index.get(&s.site).map(|&i| (i, s.status)))
+                    .collect();
                 Entry {
                     id: stored.id,
                     slug: stored.slug,
@@ -223,8 +247,21 @@ impl Catalogue {
             entry.regions_any = any;
         }
         entries.sort_by_cached_key(|e| (e.acronym.to_lowercase(), e.id));
-        let slug_index = entries.iter().enumerate().map(|(i, e)| (e.slug.clone(), i)).collect();
-        Ok(Self { version, sites, site_index, dmcgs, pathways, postcodes, entries, slug_index })
+        let slug_index = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.slug.clone(), i))
+            .collect();
+        Ok(Self {
+            version,
+            sites,
+            site_index,
+            dmcgs,
+            pathways,
+            postcodes,
+            entries,
+            slug_index,
+        })
     }
 
     pub fn site(&self, code: &str) -> Option<&SiteInfo> {
@@ -237,7 +274,10 @@ impl Catalogue {
 
     /// Great-circle distance from a point to each department, by site index.
     pub fn site_distances(&self, lat: f64, lon: f64) -> Vec<f64> {
-        self.sites.iter().map(|s| haversine_km(lat, lon, s.lat, s.lon)).collect()
+        self.sites
+            .iter()
+            .map(|s| haversine_km(lat, lon, s.lat, s.lon))
+            .collect()
     }
 
     /// The nearest open department of an entry and its distance, given `site_distances`.
@@ -248,7 +288,10 @@ impl Catalogue {
         entry
             .open_sites()
             .map(|i| (i, distances[i]))
-            .min_by(|a, b| a.1.total_cmp(&b.1).then_with(|| self.sites[a.0].code.cmp(&self.sites[b.0].code)))
+            .min_by(|a, b| {
+                a.1.total_cmp(&b.1)
+                    .then_with(|| self.sites[a.0].code.cmp(&self.sites[b.0].code))
+            })
     }
 
     /// The mean position of a region's postcodes: where "nearest for the region" is measured from.
@@ -279,7 +322,10 @@ impl CatalogueHandle {
     pub fn new(pool: DbPool) -> anyhow::Result<Self> {
         let mut conn = pool.get()?;
         let catalogue = Catalogue::load(&mut conn)?;
-        Ok(Self { current: Arc::new(ArcSwap::from_pointee(catalogue)), pool })
+        Ok(Self {
+            current: Arc::new(ArcSwap::from_pointee(catalogue)),
+            pool,
+        })
     }
 
     pub fn get(&self) -> Arc<Catalogue> {

@@ -3,8 +3,8 @@
 
 pub mod protocols;
 pub mod reference;
-pub mod seed;
 pub mod schema;
+pub mod seed;
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};

@@ -92,7 +92,11 @@ struct SiteLinkRow {
 }
 
 fn join_words<T: std::fmt::Display>(items: &[T]) -> String {
-    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn json_list(items: &[String]) -> String {
@@ -100,22 +104,28 @@ fn json_list(items: &[String]) -> String {
 }
 
 fn corrupt(what: &str, detail: impl std::fmt::Display) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("stored {what} is invalid: {detail}").into())
+    diesel::result::Error::DeserializationError(
+        format!("stored {what} is invalid: {detail}").into(),
+    )
 }
 
 fn parse_words<T: std::str::FromStr>(what: &str, s: &str) -> QueryResult<Vec<T>>
 where
     T::Err: std::fmt::Display,
 {
-    s.split_whitespace().map(|w| w.parse::<T>().map_err(|e| corrupt(what, e))).collect()
+    s.split_whitespace()
+        .map(|w| w.parse::<T>().map_err(|e| corrupt(what, e)))
+        .collect()
 }
 
 fn to_u8(what: &str, v: Option<i32>) -> QueryResult<Option<u8>> {
-    v.map(|n| u8::try_from(n).map_err(|e| corrupt(what, e))).transpose()
+    v.map(|n| u8::try_from(n).map_err(|e| corrupt(what, e)))
+        .transpose()
 }
 
 fn email(what: &str, v: Option<String>) -> QueryResult<Option<Email>> {
-    v.map(|e| Email::parse(&e).map_err(|err| corrupt(what, err))).transpose()
+    v.map(|e| Email::parse(&e).map_err(|err| corrupt(what, err)))
+        .transpose()
 }
 
 /// Saves a record as `review_status`, replacing the record with the same acronym if there is
@@ -131,7 +141,9 @@ pub fn save_protocol(
         .select((p::id, p::slug))
         .first(conn)
         .optional()?;
-    let slug = existing.as_ref().map_or_else(|| protocol.slug(), |(_, s)| s.clone());
+    let slug = existing
+        .as_ref()
+        .map_or_else(|| protocol.slug(), |(_, s)| s.clone());
     let row = ProtocolRow {
         slug: slug.clone(),
         acronym: protocol.acronym.clone(),
@@ -150,7 +162,9 @@ pub fn save_protocol(
         contact_phone: protocol.contact.phone.clone(),
         opened_on: protocol.opened_on,
         closes_on: protocol.closes_on,
-        target_enrolment: protocol.target_enrolment.and_then(|n| i32::try_from(n).ok()),
+        target_enrolment: protocol
+            .target_enrolment
+            .and_then(|n| i32::try_from(n).ok()),
         interventions: json_list(&protocol.interventions),
         keywords: json_list(&protocol.keywords),
         review_status: review_status.into(),
@@ -169,8 +183,13 @@ pub fn save_protocol(
             id
         }
         None => {
-            diesel::insert_into(p::table).values((&row, p::created_at.eq(now))).execute(conn)?;
-            p::table.filter(p::slug.eq(&slug)).select(p::id).first(conn)?
+            diesel::insert_into(p::table)
+                .values((&row, p::created_at.eq(now)))
+                .execute(conn)?;
+            p::table
+                .filter(p::slug.eq(&slug))
+                .select(p::id)
+                .first(conn)?
         }
     };
     insert_children(conn, id, protocol)?;
@@ -211,7 +230,11 @@ fn insert_children(conn: &mut DbConnection, id: i32, protocol: &Protocol) -> Que
     for (scheme, value) in schemes {
         if let Some(value) = value {
             diesel::insert_into(pi::table)
-                .values((pi::protocol_id.eq(id), pi::scheme.eq(scheme), pi::value.eq(value)))
+                .values((
+                    pi::protocol_id.eq(id),
+                    pi::scheme.eq(scheme),
+                    pi::value.eq(value),
+                ))
                 .execute(conn)?;
         }
     }
@@ -246,7 +269,11 @@ fn insert_children(conn: &mut DbConnection, id: i32, protocol: &Protocol) -> Que
 
 type FullRow = (i32, ProtocolRow, NaiveDateTime);
 
-fn select_rows(conn: &mut DbConnection, ids: Option<&[i32]>, published_only: bool) -> QueryResult<Vec<FullRow>> {
+fn select_rows(
+    conn: &mut DbConnection,
+    ids: Option<&[i32]>,
+    published_only: bool,
+) -> QueryResult<Vec<FullRow>> {
     let mut query = p::table
         .select((
             p::id,
@@ -308,7 +335,10 @@ pub fn load_protocols(
         }};
     }
     let mut eligibility: HashMap<i32, EligibilityRow> =
-        children!(pe, pe::protocol_id, EligibilityRow).into_iter().map(|r| (r.protocol_id, r)).collect();
+        children!(pe, pe::protocol_id, EligibilityRow)
+            .into_iter()
+            .map(|r| (r.protocol_id, r))
+            .collect();
     let mut sites: HashMap<i32, Vec<SiteLinkRow>> = HashMap::new();
     for row in children!(ps, ps::protocol_id, SiteLinkRow) {
         sites.entry(row.protocol_id).or_default().push(row);
@@ -354,13 +384,20 @@ fn assemble(
     biomarker_rows: Vec<(i32, String, String, i16)>,
     mut other_dmcgs: Vec<String>,
 ) -> QueryResult<StoredProtocol> {
-    let e = eligibility.ok_or_else(|| corrupt("eligibility", format!("missing for protocol {id}")))?;
+    let e =
+        eligibility.ok_or_else(|| corrupt("eligibility", format!("missing for protocol {id}")))?;
     let mut identifiers = Identifiers::default();
     for (_, scheme, value) in identifier_rows {
         match scheme.as_str() {
             "nct" => identifiers.nct = Some(NctId::parse(&value).map_err(|m| corrupt("nct", m))?),
-            "eudract" => identifiers.eudract = Some(EudractNumber::parse(&value).map_err(|m| corrupt("eudract", m))?),
-            "eu_ct" => identifiers.eu_ct = Some(EuCtNumber::parse(&value).map_err(|m| corrupt("eu_ct", m))?),
+            "eudract" => {
+                identifiers.eudract =
+                    Some(EudractNumber::parse(&value).map_err(|m| corrupt("eudract", m))?)
+            }
+            "eu_ct" => {
+                identifiers.eu_ct =
+                    Some(EuCtNumber::parse(&value).map_err(|m| corrupt("eu_ct", m))?)
+            }
             other => return Err(corrupt("identifier scheme", other)),
         }
     }
@@ -369,7 +406,11 @@ fn assemble(
     for (_, marker, status, is_excluded) in biomarker_rows {
         let status: BiomarkerStatus = status.parse().map_err(|e| corrupt("biomarker status", e))?;
         let b = Biomarker::new(&marker, status).map_err(|e| corrupt("biomarker", e))?;
-        if is_excluded == 1 { excluded.push(b) } else { required.push(b) }
+        if is_excluded == 1 {
+            excluded.push(b)
+        } else {
+            required.push(b)
+        }
     }
     required.sort_by(|a, b| a.marker.cmp(&b.marker));
     excluded.sort_by(|a, b| a.marker.cmp(&b.marker));
@@ -389,7 +430,8 @@ fn assemble(
             })
         })
         .collect::<QueryResult<Vec<_>>>()?;
-    let patterns = |what: &str, s: &str| IcdPatternList::parse_list(s).map_err(|e| corrupt(what, e));
+    let patterns =
+        |what: &str, s: &str| IcdPatternList::parse_list(s).map_err(|e| corrupt(what, e));
     let protocol = Protocol {
         acronym: row.acronym,
         title_da: row.title_da,
@@ -399,9 +441,15 @@ fn assemble(
         dmcg: row.dmcg,
         other_dmcgs,
         phase: row.phase.parse().map_err(|e| corrupt("phase", e))?,
-        recruitment_status: row.recruitment_status.parse().map_err(|e| corrupt("recruitment status", e))?,
+        recruitment_status: row
+            .recruitment_status
+            .parse()
+            .map_err(|e| corrupt("recruitment status", e))?,
         evidence_generating: row.evidence_generating == 1,
-        initiator: row.initiator.map(|i| i.parse().map_err(|e| corrupt("initiator", e))).transpose()?,
+        initiator: row
+            .initiator
+            .map(|i| i.parse().map_err(|e| corrupt("initiator", e)))
+            .transpose()?,
         sponsor: row.sponsor,
         identifiers,
         contact: Contact {
@@ -412,7 +460,8 @@ fn assemble(
         opened_on: row.opened_on,
         closes_on: row.closes_on,
         target_enrolment: row.target_enrolment.and_then(|n| u32::try_from(n).ok()),
-        interventions: serde_json::from_str(&row.interventions).map_err(|e| corrupt("interventions", e))?,
+        interventions: serde_json::from_str(&row.interventions)
+            .map_err(|e| corrupt("interventions", e))?,
         keywords: serde_json::from_str(&row.keywords).map_err(|e| corrupt("keywords", e))?,
         eligibility: Eligibility {
             age_min: to_u8("age_min", e.age_min)?,
@@ -446,7 +495,11 @@ fn assemble(
 
 /// One record by its slug, published or not.
 pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<StoredProtocol>> {
-    let id: Option<i32> = p::table.filter(p::slug.eq(slug)).select(p::id).first(conn).optional()?;
+    let id: Option<i32> = p::table
+        .filter(p::slug.eq(slug))
+        .select(p::id)
+        .first(conn)
+        .optional()?;
     match id {
         None => Ok(None),
         Some(id) => Ok(load_protocols(conn, Some(&[id]), false)?.into_iter().next()),
@@ -454,7 +507,11 @@ pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<S
 }
 
 /// Which protocol (by acronym) already holds an identifier, if any.
-pub fn identifier_holder(conn: &mut DbConnection, scheme: &str, value: &str) -> QueryResult<Option<String>> {
+pub fn identifier_holder(
+    conn: &mut DbConnection,
+    scheme: &str,
+    value: &str,
+) -> QueryResult<Option<String>> {
     pi::table
         .inner_join(p::table)
         .filter(pi::scheme.eq(scheme).and(pi::value.eq(value)))
@@ -465,7 +522,11 @@ pub fn identifier_holder(conn: &mut DbConnection, scheme: &str, value: &str) -> 
 
 /// The acronym of the record that owns a slug, if any.
 pub fn slug_holder(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<String>> {
-    p::table.filter(p::slug.eq(slug)).select(p::acronym).first(conn).optional()
+    p::table
+        .filter(p::slug.eq(slug))
+        .select(p::acronym)
+        .first(conn)
+        .optional()
 }
 
 pub fn count_protocols(conn: &mut DbConnection) -> QueryResult<i64> {

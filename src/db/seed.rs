@@ -45,7 +45,10 @@ fn optional_int(value: &str) -> anyhow::Result<Option<i32>> {
     if t.is_empty() {
         Ok(None)
     } else {
-        Ok(Some(t.parse().with_context(|| format!("{t:?} is not a whole number"))?))
+        Ok(Some(
+            t.parse()
+                .with_context(|| format!("{t:?} is not a whole number"))?,
+        ))
     }
 }
 
@@ -110,19 +113,36 @@ struct PathwayCsv {
 pub fn load_reference_data(conn: &mut DbConnection) -> anyhow::Result<()> {
     let region_rows: Vec<RegionRow> = Region::ALL
         .iter()
-        .map(|r| RegionRow { code: r.code(), name_da: r.name_da().into(), name_en: r.name_en().into() })
+        .map(|r| RegionRow {
+            code: r.code(),
+            name_da: r.name_da().into(),
+            name_en: r.name_en().into(),
+        })
         .collect();
-    let municipality_rows: Vec<MunicipalityRow> = read_csv::<MunicipalityCsv>("dk_municipalities.csv", MUNICIPALITIES)?
-        .into_iter()
-        .map(|m| MunicipalityRow { code: m.kommunekode, name: m.kommune, region_code: m.regionskode })
-        .collect();
+    let municipality_rows: Vec<MunicipalityRow> =
+        read_csv::<MunicipalityCsv>("dk_municipalities.csv", MUNICIPALITIES)?
+            .into_iter()
+            .map(|m| MunicipalityRow {
+                code: m.kommunekode,
+                name: m.kommune,
+                region_code: m.regionskode,
+            })
+            .collect();
     let mut postcode_rows = Vec::new();
-    for (i, p) in read_csv::<PostcodeCsv>("dk_postcodes.csv", POSTCODES)?.into_iter().enumerate() {
+    for (i, p) in read_csv::<PostcodeCsv>("dk_postcodes.csv", POSTCODES)?
+        .into_iter()
+        .enumerate()
+    {
         if POSTCODES_WITH_WRONG_COORDINATES.contains(&p.zipcode.as_str()) {
             continue;
         }
-        let region = Region::from_geonames_state_code(&p.state_code)
-            .with_context(|| format!("seed/dk_postcodes.csv line {}: unknown state_code {:?}", i + 2, p.state_code))?;
+        let region = Region::from_geonames_state_code(&p.state_code).with_context(|| {
+            format!(
+                "seed/dk_postcodes.csv line {}: unknown state_code {:?}",
+                i + 2,
+                p.state_code
+            )
+        })?;
         postcode_rows.push(PostcodeRow {
             postcode: p.zipcode,
             place: p.place,
@@ -134,7 +154,8 @@ pub fn load_reference_data(conn: &mut DbConnection) -> anyhow::Result<()> {
     }
     let mut dmcg_rows = Vec::new();
     for d in read_csv::<DmcgCsv>("dmcgs.csv", DMCGS)? {
-        let icd = IcdPatternList::parse_list(&d.icd10).with_context(|| format!("seed/dmcgs.csv {}", d.acronym))?;
+        let icd = IcdPatternList::parse_list(&d.icd10)
+            .with_context(|| format!("seed/dmcgs.csv {}", d.acronym))?;
         dmcg_rows.push(DmcgRow {
             acronym: d.acronym,
             name_da: d.name_da,
@@ -164,7 +185,10 @@ pub fn load_reference_data(conn: &mut DbConnection) -> anyhow::Result<()> {
     for p in read_csv::<PathwayCsv>("pathways.csv", PATHWAYS)? {
         let context = || format!("seed/pathways.csv {}", p.code);
         for setting in p.settings.split_whitespace() {
-            setting.parse::<Setting>().map_err(|e| anyhow::anyhow!("{e}")).with_context(context)?;
+            setting
+                .parse::<Setting>()
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .with_context(context)?;
         }
         let icd = IcdPatternList::parse_list(&p.icd10).with_context(context)?;
         pathway_rows.push(PathwayRow {
@@ -183,22 +207,34 @@ pub fn load_reference_data(conn: &mut DbConnection) -> anyhow::Result<()> {
     }
     conn.transaction(|conn| {
         for row in &region_rows {
-            diesel::insert_into(regions::table).values(row).execute(conn)?;
+            diesel::insert_into(regions::table)
+                .values(row)
+                .execute(conn)?;
         }
         for row in &municipality_rows {
-            diesel::insert_into(municipalities::table).values(row).execute(conn)?;
+            diesel::insert_into(municipalities::table)
+                .values(row)
+                .execute(conn)?;
         }
         for row in &postcode_rows {
-            diesel::insert_into(postcodes::table).values(row).execute(conn)?;
+            diesel::insert_into(postcodes::table)
+                .values(row)
+                .execute(conn)?;
         }
         for row in &dmcg_rows {
-            diesel::insert_into(dmcgs::table).values(row).execute(conn)?;
+            diesel::insert_into(dmcgs::table)
+                .values(row)
+                .execute(conn)?;
         }
         for row in &site_rows {
-            diesel::insert_into(sites::table).values(row).execute(conn)?;
+            diesel::insert_into(sites::table)
+                .values(row)
+                .execute(conn)?;
         }
         for row in &pathway_rows {
-            diesel::insert_into(pathways::table).values(row).execute(conn)?;
+            diesel::insert_into(pathways::table)
+                .values(row)
+                .execute(conn)?;
         }
         diesel::QueryResult::Ok(())
     })?;

@@ -83,13 +83,19 @@ impl NctId {
 
 impl EudractNumber {
     pub fn registry_url(&self) -> String {
-        format!("https://www.clinicaltrialsregister.eu/ctr-search/search?query={}", self.0)
+        format!(
+            "https://www.clinicaltrialsregister.eu/ctr-search/search?query={}",
+            self.0
+        )
     }
 }
 
 impl EuCtNumber {
     pub fn registry_url(&self) -> String {
-        format!("https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT={}", self.0)
+        format!(
+            "https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT={}",
+            self.0
+        )
     }
 }
 
@@ -104,7 +110,9 @@ impl Postcode {
         if value.len() == 4 && all_digits(value) {
             Ok(Self(value.to_owned()))
         } else {
-            Err(format!("{raw:?} is not a Danish postcode (expected four digits, e.g. 8000)"))
+            Err(format!(
+                "{raw:?} is not a Danish postcode (expected four digits, e.g. 8000)"
+            ))
         }
     }
     pub fn as_str(&self) -> &str {
@@ -181,14 +189,28 @@ mod tests {
         ];
         for &(input, nct, eudract, euct) in cases {
             assert_eq!(NctId::parse(input).is_ok(), nct, "NCT case {input:?}");
-            assert_eq!(EudractNumber::parse(input).is_ok(), eudract, "EudraCT case {input:?}");
-            assert_eq!(EuCtNumber::parse(input).is_ok(), euct, "EU CT case {input:?}");
+            assert_eq!(
+                EudractNumber::parse(input).is_ok(),
+                eudract,
+                "EudraCT case {input:?}"
+            );
+            assert_eq!(
+                EuCtNumber::parse(input).is_ok(),
+                euct,
+                "EU CT case {input:?}"
+            );
         }
     }
 
     #[test]
     fn postcodes_are_exactly_four_digits() {
-        for (input, ok) in [("8000", true), (" 2100 ", true), ("12", false), ("80000", false), ("80a0", false)] {
+        for (input, ok) in [
+            ("8000", true),
+            (" 2100 ", true),
+            ("12", false),
+            ("80000", false),
+            ("80a0", false),
+        ] {
             assert_eq!(Postcode::parse(input).is_ok(), ok, "case {input:?}");
         }
     }

@@ -4,6 +4,7 @@
 pub mod identifiers;
 pub mod interchange;
 pub mod protocol;
+pub mod validate;
 
 pub use identifiers::{slugify, Email, EuCtNumber, EudractNumber, NctId, Postcode};
 pub use interchange::{FieldError, ProtocolDoc, ReferenceCodes};

@@ -109,6 +109,9 @@ impl Protocol {
         } else {
             (&self.title_da, &self.title_en)
         };
-        first.as_deref().or(second.as_deref()).unwrap_or(&self.acronym)
+        first
+            .as_deref()
+            .or(second.as_deref())
+            .unwrap_or(&self.acronym)
     }
 }

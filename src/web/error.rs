@@ -32,7 +32,9 @@ struct ErrorPage {
 impl ErrorPage {
     fn render_response(self, status: StatusCode) -> HttpResponse {
         match self.render() {
-            Ok(body) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body),
+            Ok(body) => HttpResponse::build(status)
+                .content_type("text/html; charset=utf-8")
+                .body(body),
             Err(_) => HttpResponse::build(status).body("error"),
         }
     }
@@ -90,14 +92,29 @@ impl ApiError {
     pub fn bad_request(field: impl Into<String>, message: impl Into<String>) -> Self {
         let field = field.into();
         let message = message.into();
-        Self { status: 400, code: "invalid_parameter", message: format!("{field}: {message}"), field: Some(field) }
+        Self {
+            status: 400,
+            code: "invalid_parameter",
+            message: format!("{field}: {message}"),
+            field: Some(field),
+        }
     }
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self { status: 404, code: "not_found", message: message.into(), field: None }
+        Self {
+            status: 404,
+            code: "not_found",
+            message: message.into(),
+            field: None,
+        }
     }
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
         tracing::error!(error = %format!("{:#}", cause.into()), "API request failed");
-        Self { status: 500, code: "internal", message: "internal error; it has been logged".into(), field: None }
+        Self {
+            status: 500,
+            code: "internal",
+            message: "internal error; it has been logged".into(),
+            field: None,
+        }
     }
 }
 

@@ -42,7 +42,11 @@ impl Lang {
     }
     /// Picks the Danish or English one of two texts.
     pub fn pick<'a>(self, da: &'a str, en: &'a str) -> &'a str {
-        if self.is_en() { en } else { da }
+        if self.is_en() {
+            en
+        } else {
+            da
+        }
     }
 }
 
@@ -51,7 +55,10 @@ impl FromRequest for Lang {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let lang = req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())).unwrap_or_default();
+        let lang = req
+            .cookie(LANG_COOKIE)
+            .and_then(|c| Lang::parse(c.value()))
+            .unwrap_or_default();
         ready(Ok(lang))
     }
 }

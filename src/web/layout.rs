@@ -16,12 +16,24 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub fn new(req: &HttpRequest, lang: Lang, title: impl Into<String>, demo: bool, nav: &'static str) -> Self {
+    pub fn new(
+        req: &HttpRequest,
+        lang: Lang,
+        title: impl Into<String>,
+        demo: bool,
+        nav: &'static str,
+    ) -> Self {
         let here = match req.query_string() {
             "" => req.path().to_owned(),
             q => format!("{}?{}", req.path(), q),
         };
-        Self { lang, title: title.into(), here, demo, nav }
+        Self {
+            lang,
+            title: title.into(),
+            here,
+            demo,
+            nav,
+        }
     }
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)

@@ -38,7 +38,9 @@ pub fn matching_entries(catalogue: &Catalogue, q: &str) -> Vec<usize> {
                 e.slug
             ));
             let compact = haystack.replace(' ', "");
-            words.iter().all(|w| haystack.contains(w.as_str()) || compact.contains(w.as_str()))
+            words
+                .iter()
+                .all(|w| haystack.contains(w.as_str()) || compact.contains(w.as_str()))
         })
         .map(|(i, _)| i)
         .collect()

@@ -19,14 +19,21 @@ fn run(db: &TestDatabase, args: &[&str]) -> std::process::Output {
 }
 
 fn temp_json(text: &str) -> tempfile::NamedTempFile {
-    let mut file = tempfile::Builder::new().suffix(".json").tempfile().expect("temp file");
+    let mut file = tempfile::Builder::new()
+        .suffix(".json")
+        .tempfile()
+        .expect("temp file");
     file.write_all(text.as_bytes()).expect("write");
     file
 }
 
 fn export(db: &TestDatabase) -> Vec<ProtocolDoc> {
     let out = run(db, &["export"]);
-    assert!(out.status.success(), "export: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "export: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("export writes a JSON array of protocols")
 }
 
@@ -35,19 +42,41 @@ fn export_then_import_into_an_empty_database_round_trips_every_field() {
     let first = TestDatabase::new();
     let fixture = temp_json(FIXTURE);
     let out = run(&first, &["import", fixture.path().to_str().expect("path")]);
-    assert!(out.status.success(), "import: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "import: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let exported = export(&first);
     let mut expected: Vec<ProtocolDoc> = serde_json::from_str(FIXTURE).expect("fixture");
-    expected.sort_by(|a, b| a.acronym.as_deref().map(str::to_lowercase).cmp(&b.acronym.as_deref().map(str::to_lowercase)));
+    expected.sort_by(|a, b| {
+        a.acronym
+            .as_deref()
+            .map(str::to_lowercase)
+            .cmp(&b.acronym.as_deref().map(str::to_lowercase))
+    });
     let mut got = exported.clone();
-    got.sort_by(|a, b| a.acronym.as_deref().map(str::to_lowercase).cmp(&b.acronym.as_deref().map(str::to_lowercase)));
+    got.sort_by(|a, b| {
+        a.acronym
+            .as_deref()
+            .map(str::to_lowercase)
+            .cmp(&b.acronym.as_deref().map(str::to_lowercase))
+    });
     assert_eq!(got, expected, "export gives back what was imported");
 
     let second = TestDatabase::new();
     let file = temp_json(&serde_json::to_string(&exported).expect("json"));
     let out = run(&second, &["import", file.path().to_str().expect("path")]);
-    assert!(out.status.success(), "re-import: {}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(export(&second), exported, "a second round trip changes nothing");
+    assert!(
+        out.status.success(),
+        "re-import: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        export(&second),
+        exported,
+        "a second round trip changes nothing"
+    );
 }
 
 #[test]
@@ -71,14 +100,32 @@ fn an_invalid_file_is_refused_whole_with_every_error_listed() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     for field in [
-        "phase", "contact.email", "identifiers.nct", "identifiers.eudract", "identifiers.eu_ct", "closes_on",
-        "eligibility.age_max", "eligibility.diagnoses[0]", "eligibility.ecog_max",
-        "eligibility.biomarkers_required[0].status", "sites[0].site", "sites[1].status",
+        "phase",
+        "contact.email",
+        "identifiers.nct",
+        "identifiers.eudract",
+        "identifiers.eu_ct",
+        "closes_on",
+        "eligibility.age_max",
+        "eligibility.diagnoses[0]",
+        "eligibility.ecog_max",
+        "eligibility.biomarkers_required[0].status",
+        "sites[0].site",
+        "sites[1].status",
     ] {
-        assert!(stderr.contains(&format!("record 2 (DBCG BAD): {field}:")), "error for {field} in:\n{stderr}");
+        assert!(
+            stderr.contains(&format!("record 2 (DBCG BAD): {field}:")),
+            "error for {field} in:\n{stderr}"
+        );
     }
-    assert!(stderr.contains("record 3") && stderr.contains("colour"), "unknown field named:\n{stderr}");
-    assert!(export(&db).is_empty(), "nothing stored, not even the valid record");
+    assert!(
+        stderr.contains("record 3") && stderr.contains("colour"),
+        "unknown field named:\n{stderr}"
+    );
+    assert!(
+        export(&db).is_empty(),
+        "nothing stored, not even the valid record"
+    );
 }
 
 #[test]
@@ -103,5 +150,7 @@ fn importing_a_record_again_replaces_it_and_keeps_its_address() {
     registry::import_json(&mut conn, &changed, false).expect("second import");
     let docs = registry::export_docs(&mut conn, false).expect("export");
     assert_eq!(docs.len(), 8);
-    assert!(docs.iter().all(|d| d.sponsor.as_deref() == Some("Ny sponsor")));
+    assert!(docs
+        .iter()
+        .all(|d| d.sponsor.as_deref() == Some("Ny sponsor")));
 }

@@ -20,19 +20,35 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     pub fn new() -> Self {
-        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
             Some(base) if base.starts_with("postgres") => {
-                let (server, _) = base.rsplit_once('/').expect("TEST_DATABASE_URL has a database name");
+                let (server, _) = base
+                    .rsplit_once('/')
+                    .expect("TEST_DATABASE_URL has a database name");
                 let name = format!("dccc_test_{}_{}", std::process::id(), unique());
                 let admin_url = format!("{server}/postgres");
-                let mut admin = PgConnection::establish(&admin_url).expect("PostgreSQL at TEST_DATABASE_URL");
-                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create test database");
-                Self { url: format!("{server}/{name}"), _dir: None, pg: Some((admin_url, name)) }
+                let mut admin =
+                    PgConnection::establish(&admin_url).expect("PostgreSQL at TEST_DATABASE_URL");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create test database");
+                Self {
+                    url: format!("{server}/{name}"),
+                    _dir: None,
+                    pg: Some((admin_url, name)),
+                }
             }
             _ => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("registry.db").display());
-                Self { url, _dir: Some(dir), pg: None }
+                Self {
+                    url,
+                    _dir: Some(dir),
+                    pg: None,
+                }
             }
         }
     }
@@ -57,7 +73,8 @@ impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Some((admin_url, name)) = &self.pg {
             if let Ok(mut admin) = PgConnection::establish(admin_url) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin);
             }
         }
     }
@@ -104,9 +121,16 @@ pub async fn spawn_on(db: TestDatabase, data: Data) -> TestApp {
         }
     }
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let address = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
+    let address = format!(
+        "http://127.0.0.1:{}",
+        listener.local_addr().expect("addr").port()
+    );
     let catalogue = CatalogueHandle::new(pool.clone()).expect("catalogue");
-    let state = AppState { pool: pool.clone(), catalogue, settings };
+    let state = AppState {
+        pool: pool.clone(),
+        catalogue,
+        settings,
+    };
     let server = web::start(listener, state).expect("server starts");
     tokio::spawn(server);
     let client = reqwest::Client::builder()
@@ -114,12 +138,20 @@ pub async fn spawn_on(db: TestDatabase, data: Data) -> TestApp {
         .redirect(reqwest::redirect::Policy::limited(5))
         .build()
         .expect("client");
-    TestApp { address, client, db }
+    TestApp {
+        address,
+        client,
+        db,
+    }
 }
 
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{}", self.address, path)).send().await.expect("request")
+        self.client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
@@ -140,13 +172,17 @@ impl TestApp {
 /// Texts of the elements a CSS selector finds.
 pub fn texts(html: &scraper::Html, selector: &str) -> Vec<String> {
     let sel = scraper::Selector::parse(selector).expect("valid selector");
-    html.select(&sel).map(|e| e.text().collect::<String>().trim().to_owned()).collect()
+    html.select(&sel)
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+        .collect()
 }
 
 /// Values of an attribute on the elements a CSS selector finds.
 pub fn attrs(html: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
     let sel = scraper::Selector::parse(selector).expect("valid selector");
-    html.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
+    html.select(&sel)
+        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+        .collect()
 }
 
 /// Acronyms of the items of an API list response.

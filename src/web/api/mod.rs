@@ -10,6 +10,9 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .route("/protocols", web::get().to(protocols::list_protocols))
             .route("/protocols/{slug}", web::get().to(protocols::show_protocol))
-            .route("/reference/{kind}", web::get().to(reference::show_reference)),
+            .route(
+                "/reference/{kind}",
+                web::get().to(reference::show_reference),
+            ),
     );
 }

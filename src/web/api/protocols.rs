@@ -54,7 +54,10 @@ pub fn round_km(km: f64) -> f64 {
 }
 
 pub fn list_json(catalogue: &Catalogue, query: &ProtocolQuery) -> ProtocolList {
-    let candidates = query.q.as_deref().map(|q| text_filter::matching_entries(catalogue, q));
+    let candidates = query
+        .q
+        .as_deref()
+        .map(|q| text_filter::matching_entries(catalogue, q));
     let result = catalogue.list(query, candidates.as_deref());
     let with_postcode = query.postcode.is_some();
     let items = result
@@ -87,10 +90,19 @@ pub fn list_json(catalogue: &Catalogue, query: &ProtocolQuery) -> ProtocolList {
             }
         })
         .collect();
-    ProtocolList { total: result.total, page: result.page, per_page: result.per_page, items, facets: result.facets }
+    ProtocolList {
+        total: result.total,
+        page: result.page,
+        per_page: result.per_page,
+        items,
+        facets: result.facets,
+    }
 }
 
-pub async fn list_protocols(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn list_protocols(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let catalogue = state.catalogue.get();
     let query = ProtocolQuery::parse(&query_pairs(&req), &catalogue)
         .map_err(|e| ApiError::bad_request(e.param, e.message))?;
@@ -98,7 +110,8 @@ pub async fn list_protocols(req: HttpRequest, state: web::Data<AppState>) -> Res
 }
 
 fn timestamp(t: NaiveDateTime) -> String {
-    t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    t.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// A protocol in the interchange format with the API's additions.
@@ -126,7 +139,10 @@ impl From<&StoredProtocol> for ProtocolJson {
     }
 }
 
-pub async fn show_protocol(slug: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn show_protocol(
+    slug: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let slug = slug.into_inner();
     let pool = state.pool.clone();
     let wanted = slug.clone();

@@ -54,7 +54,10 @@ struct PathwayJson<'a> {
     only_without_eligible: bool,
 }
 
-pub async fn show_reference(kind: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn show_reference(
+    kind: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let c = state.catalogue.get();
     let body = match kind.as_str() {
         "dmcgs" => serde_json::to_value(
@@ -91,7 +94,11 @@ pub async fn show_reference(kind: web::Path<String>, state: web::Data<AppState>)
         "regions" => serde_json::to_value(
             Region::ALL
                 .iter()
-                .map(|r| RegionJson { code: r.code(), name_da: r.name_da(), name_en: r.name_en() })
+                .map(|r| RegionJson {
+                    code: r.code(),
+                    name_da: r.name_da(),
+                    name_en: r.name_en(),
+                })
                 .collect::<Vec<_>>(),
         ),
         "pathways" => serde_json::to_value(

@@ -15,7 +15,17 @@ pub struct AboutPage {
     pub layout: Layout,
 }
 
-pub async fn about(req: HttpRequest, lang: Lang, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let layout = Layout::new(&req, lang, lang.t("about.title"), state.catalogue.get().has_demo(), "about");
+pub async fn about(
+    req: HttpRequest,
+    lang: Lang,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let layout = Layout::new(
+        &req,
+        lang,
+        lang.t("about.title"),
+        state.catalogue.get().has_demo(),
+        "about",
+    );
     render(&AboutPage { layout })
 }

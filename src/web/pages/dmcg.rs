@@ -39,10 +39,20 @@ pub async fn show_dmcg(
     let mut other_rows = Vec::new();
     for entry in catalogue.entries.iter().filter(|e| e.dmcg == dmcg.acronym) {
         let row = ProtocolRow::new(&catalogue, entry, None, lang);
-        if entry.is_open() { open_rows.push(row) } else { other_rows.push(row) }
+        if entry.is_open() {
+            open_rows.push(row)
+        } else {
+            other_rows.push(row)
+        }
     }
     let page = DmcgPage {
-        layout: Layout::new(&req, lang, dmcg.acronym.clone(), catalogue.has_demo(), "protocols"),
+        layout: Layout::new(
+            &req,
+            lang,
+            dmcg.acronym.clone(),
+            catalogue.has_demo(),
+            "protocols",
+        ),
         acronym: dmcg.acronym.clone(),
         name: dmcg.name_da.clone(),
         area: lang.pick(&dmcg.area_da, &dmcg.area_en).to_owned(),

@@ -26,7 +26,11 @@ pub struct HomePage {
     pub by_region: Vec<CountRow>,
 }
 
-pub async fn home(req: HttpRequest, lang: Lang, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+pub async fn home(
+    req: HttpRequest,
+    lang: Lang,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
     let catalogue = state.catalogue.get();
     let open: Vec<_> = catalogue.entries.iter().filter(|e| e.is_open()).collect();
     let by_dmcg = catalogue
@@ -48,6 +52,17 @@ pub async fn home(req: HttpRequest, lang: Lang, state: web::Data<AppState>) -> R
             count: open.iter().filter(|e| e.regions_open.contains(r)).count(),
         })
         .collect();
-    let layout = Layout::new(&req, lang, lang.t("home.title"), catalogue.has_demo(), "home");
-    render(&HomePage { layout, total_open: open.len(), by_dmcg, by_region })
+    let layout = Layout::new(
+        &req,
+        lang,
+        lang.t("home.title"),
+        catalogue.has_demo(),
+        "home",
+    );
+    render(&HomePage {
+        layout,
+        total_open: open.len(),
+        by_dmcg,
+        by_region,
+    })
 }

@@ -15,7 +15,14 @@ pub struct Next {
 /// Only a local path may be returned to, so the switch cannot become an open redirect.
 fn safe_next(next: Option<String>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.chars().any(char::is_control) => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n
+        }
         _ => "/".to_owned(),
     }
 }
@@ -49,7 +56,11 @@ mod tests {
             (Some("/\\evil"), "/"),
             (None, "/"),
         ] {
-            assert_eq!(safe_next(next.map(str::to_owned)), expected, "case {next:?}");
+            assert_eq!(
+                safe_next(next.map(str::to_owned)),
+                expected,
+                "case {next:?}"
+            );
         }
     }
 }

@@ -17,8 +17,14 @@ use super::error::{internal, PageError};
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home))
-        .route("/protokoller", web::get().to(protocols::list::list_protocols))
-        .route("/protokoller/{slug}", web::get().to(protocols::show::show_protocol))
+        .route(
+            "/protokoller",
+            web::get().to(protocols::list::list_protocols),
+        )
+        .route(
+            "/protokoller/{slug}",
+            web::get().to(protocols::show::show_protocol),
+        )
         .route("/dmcg/{acronym}", web::get().to(dmcg::show_dmcg))
         .route("/regioner/{code}", web::get().to(regions::show_region))
         .route("/om", web::get().to(about::about))
@@ -31,7 +37,12 @@ pub fn render<T: Template>(page: &T) -> Result<HttpResponse, PageError> {
     render_with(actix_web::http::StatusCode::OK, page)
 }
 
-pub fn render_with<T: Template>(status: actix_web::http::StatusCode, page: &T) -> Result<HttpResponse, PageError> {
+pub fn render_with<T: Template>(
+    status: actix_web::http::StatusCode,
+    page: &T,
+) -> Result<HttpResponse, PageError> {
     let body = page.render().map_err(internal)?;
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
 }

@@ -30,9 +30,15 @@ pub async fn show_region(
     code: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let region = code.parse::<i32>().ok().and_then(Region::from_code).ok_or(PageError::NotFound)?;
+    let region = code
+        .parse::<i32>()
+        .ok()
+        .and_then(Region::from_code)
+        .ok_or(PageError::NotFound)?;
     let catalogue = state.catalogue.get();
-    let distances = catalogue.region_centre(region).map(|(lat, lon)| catalogue.site_distances(lat, lon));
+    let distances = catalogue
+        .region_centre(region)
+        .map(|(lat, lon)| catalogue.site_distances(lat, lon));
     let mut open_rows = Vec::new();
     let mut referral: Vec<(f64, ProtocolRow)> = Vec::new();
     for entry in catalogue.entries.iter().filter(|e| e.is_open()) {

@@ -28,7 +28,11 @@ pub struct NearestView {
 }
 
 pub fn format_km(km: f64) -> String {
-    if km < 10.0 { format!("{km:.1}") } else { format!("{km:.0}") }
+    if km < 10.0 {
+        format!("{km:.1}")
+    } else {
+        format!("{km:.0}")
+    }
 }
 
 pub fn status_class(status: RecruitmentStatus) -> &'static str {
@@ -45,7 +49,9 @@ pub fn nearest_view(catalogue: &Catalogue, nearest: Nearest, lang: Lang) -> Near
         code: site.code.clone(),
         name: format!("{}, {}", site.hospital, site.department),
         km: format_km(nearest.distance_km),
-        region: lang.pick(site.region.short_da(), site.region.name_en()).to_owned(),
+        region: lang
+            .pick(site.region.short_da(), site.region.name_en())
+            .to_owned(),
     }
 }
 
@@ -62,8 +68,16 @@ impl ProtocolRow {
             acronym: entry.acronym.clone(),
             title: entry.title(lang.is_en()).to_owned(),
             dmcg: entry.dmcg.clone(),
-            phase: if lang.is_en() { entry.phase.label_en() } else { entry.phase.label_da() },
-            status: if lang.is_en() { entry.status.label_en() } else { entry.status.label_da() },
+            phase: if lang.is_en() {
+                entry.phase.label_en()
+            } else {
+                entry.phase.label_da()
+            },
+            status: if lang.is_en() {
+                entry.status.label_en()
+            } else {
+                entry.status.label_da()
+            },
             status_class: status_class(entry.status),
             regions,
             nearest: nearest.map(|n| nearest_view(catalogue, n, lang)),

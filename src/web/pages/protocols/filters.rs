@@ -34,14 +34,27 @@ pub struct FilterForm {
 impl FilterForm {
     pub fn new(pairs: &[(String, String)], catalogue: &Catalogue, lang: Lang) -> Self {
         let values = |name: &str| -> Vec<&str> {
-            pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+            pairs
+                .iter()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+                .collect()
         };
-        let first = |name: &str| values(name).first().map(|v| (*v).to_owned()).unwrap_or_default();
+        let first = |name: &str| {
+            values(name)
+                .first()
+                .map(|v| (*v).to_owned())
+                .unwrap_or_default()
+        };
         let choices = |name: &str, options: Vec<(String, String)>| -> Vec<Choice> {
             let chosen = values(name);
             options
                 .into_iter()
-                .map(|(value, label)| Choice { selected: chosen.contains(&value.as_str()), value, label })
+                .map(|(value, label)| Choice {
+                    selected: chosen.contains(&value.as_str()),
+                    value,
+                    label,
+                })
                 .collect()
         };
         let en = lang.is_en();
@@ -50,26 +63,69 @@ impl FilterForm {
             RecruitmentStatus::ALL
                 .iter()
                 .filter(|s| **s != RecruitmentStatus::Open)
-                .map(|s| (s.as_str().to_owned(), if en { s.label_en() } else { s.label_da() }.to_owned())),
+                .map(|s| {
+                    (
+                        s.as_str().to_owned(),
+                        if en { s.label_en() } else { s.label_da() }.to_owned(),
+                    )
+                }),
         );
         statuses.push(("all".to_owned(), lang.t("filter.status_all")));
         let mut form = Self {
             q: first("q"),
             dmcgs: choices(
                 "dmcg",
-                catalogue.dmcgs.iter().map(|d| (d.acronym.clone(), format!("{} – {}", d.acronym, if en { &d.area_en } else { &d.area_da }))).collect(),
+                catalogue
+                    .dmcgs
+                    .iter()
+                    .map(|d| {
+                        (
+                            d.acronym.clone(),
+                            format!(
+                                "{} – {}",
+                                d.acronym,
+                                if en { &d.area_en } else { &d.area_da }
+                            ),
+                        )
+                    })
+                    .collect(),
             ),
             regions: choices(
                 "region",
-                Region::ALL.iter().map(|r| (r.code().to_string(), lang.pick(r.name_da(), r.name_en()).to_owned())).collect(),
+                Region::ALL
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.code().to_string(),
+                            lang.pick(r.name_da(), r.name_en()).to_owned(),
+                        )
+                    })
+                    .collect(),
             ),
             sites: choices(
                 "site",
-                catalogue.sites.iter().map(|s| (s.code.clone(), format!("{}, {} ({})", s.hospital, s.department, s.city))).collect(),
+                catalogue
+                    .sites
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.code.clone(),
+                            format!("{}, {} ({})", s.hospital, s.department, s.city),
+                        )
+                    })
+                    .collect(),
             ),
             phases: choices(
                 "phase",
-                Phase::ALL.iter().map(|p| (p.as_str().to_owned(), if en { p.label_en() } else { p.label_da() }.to_owned())).collect(),
+                Phase::ALL
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.as_str().to_owned(),
+                            if en { p.label_en() } else { p.label_da() }.to_owned(),
+                        )
+                    })
+                    .collect(),
             ),
             statuses: choices("status", statuses),
             paediatric: choices(

@@ -33,7 +33,9 @@ pub struct ProtocolListPage {
 }
 
 pub fn query_pairs(req: &HttpRequest) -> Vec<(String, String)> {
-    form_urlencoded::parse(req.query_string().as_bytes()).into_owned().collect()
+    form_urlencoded::parse(req.query_string().as_bytes())
+        .into_owned()
+        .collect()
 }
 
 /// The current address with `page` replaced.
@@ -46,7 +48,11 @@ fn page_href(path: &str, pairs: &[(String, String)], page: u32) -> String {
         ser.append_pair("page", &page.to_string());
     }
     let qs = ser.finish();
-    if qs.is_empty() { path.to_owned() } else { format!("{path}?{qs}") }
+    if qs.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{qs}")
+    }
 }
 
 fn page_links(path: &str, pairs: &[(String, String)], result: &ListResult) -> Vec<PageLink> {
@@ -54,15 +60,29 @@ fn page_links(path: &str, pairs: &[(String, String)], result: &ListResult) -> Ve
     // First, last, and two either side of the current page.
     (1..=count)
         .filter(|&n| n == 1 || n == count || n.abs_diff(result.page) <= 2)
-        .map(|n| PageLink { number: n, href: page_href(path, pairs, n), current: n == result.page })
+        .map(|n| PageLink {
+            number: n,
+            href: page_href(path, pairs, n),
+            current: n == result.page,
+        })
         .collect()
 }
 
-pub async fn list_protocols(req: HttpRequest, lang: Lang, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+pub async fn list_protocols(
+    req: HttpRequest,
+    lang: Lang,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
     let catalogue = state.catalogue.get();
     let pairs = query_pairs(&req);
     let mut form = FilterForm::new(&pairs, &catalogue, lang);
-    let layout = Layout::new(&req, lang, lang.t("list.title"), catalogue.has_demo(), "protocols");
+    let layout = Layout::new(
+        &req,
+        lang,
+        lang.t("list.title"),
+        catalogue.has_demo(),
+        "protocols",
+    );
     let query = match ProtocolQuery::parse(&pairs, &catalogue) {
         Ok(q) => q,
         Err(e) => {
@@ -81,7 +101,10 @@ pub async fn list_protocols(req: HttpRequest, lang: Lang, state: web::Data<AppSt
             return render_with(StatusCode::BAD_REQUEST, &page);
         }
     };
-    let candidates = query.q.as_deref().map(|q| text_filter::matching_entries(&catalogue, q));
+    let candidates = query
+        .q
+        .as_deref()
+        .map(|q| text_filter::matching_entries(&catalogue, q));
     let result = catalogue.list(&query, candidates.as_deref());
     let rows = result
         .hits
@@ -90,7 +113,8 @@ pub async fn list_protocols(req: HttpRequest, lang: Lang, state: web::Data<AppSt
         .collect();
     let path = req.path();
     let prev_href = (result.page > 1).then(|| page_href(path, &pairs, result.page - 1));
-    let next_href = (result.page < result.page_count()).then(|| page_href(path, &pairs, result.page + 1));
+    let next_href =
+        (result.page < result.page_count()).then(|| page_href(path, &pairs, result.page + 1));
     let page = ProtocolListPage {
         layout,
         form,

@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use dccc_matching::Region;
+use dccc_matching::{IcdCode, IcdPattern, Region};
 
 use super::super::rows::status_class;
 use crate::catalogue::Catalogue;
@@ -67,30 +67,78 @@ pub struct ProtocolDetailPage {
     pub demo: bool,
 }
 
+/// A pattern as people read codes: with the dot (`C50.9`, `C92.4–C92.6`).
+fn dotted(pattern: &IcdPattern) -> String {
+    let show = |code: &str| {
+        code.parse::<IcdCode>()
+            .map_or_else(|_| code.to_owned(), |c| c.to_string())
+    };
+    match pattern {
+        IcdPattern::Prefix(p) => show(p),
+        IcdPattern::Range { from, to } => format!("{}–{}", show(from), show(to)),
+    }
+}
+
 fn eligibility_lines(stored: &StoredProtocol, lang: Lang) -> Vec<String> {
     let e = &stored.protocol.eligibility;
     let en = lang.is_en();
     let mut lines = Vec::new();
     let age = match (e.age_min, e.age_max) {
-        (Some(min), Some(max)) => Some(format!("{} {min}–{max} {}", lang.t("elig.age"), lang.t("elig.years"))),
-        (Some(min), None) => Some(format!("{} {min} {}", lang.t("elig.age_from"), lang.t("elig.years"))),
-        (None, Some(max)) => Some(format!("{} {max} {}", lang.t("elig.age_to"), lang.t("elig.years"))),
+        (Some(min), Some(max)) => Some(format!(
+            "{} {min}–{max} {}",
+            lang.t("elig.age"),
+            lang.t("elig.years")
+        )),
+        (Some(min), None) => Some(format!(
+            "{} {min} {}",
+            lang.t("elig.age_from"),
+            lang.t("elig.years")
+        )),
+        (None, Some(max)) => Some(format!(
+            "{} {max} {}",
+            lang.t("elig.age_to"),
+            lang.t("elig.years")
+        )),
         (None, None) => None,
     };
     lines.extend(age);
     if e.sex != dccc_matching::SexEligibility::All {
-        lines.push(if en { e.sex.label_en() } else { e.sex.label_da() }.to_owned());
+        lines.push(
+            if en {
+                e.sex.label_en()
+            } else {
+                e.sex.label_da()
+            }
+            .to_owned(),
+        );
     }
     if !e.diagnoses.is_empty() {
-        let codes: Vec<String> = e.diagnoses.0.iter().map(ToString::to_string).collect();
-        lines.push(format!("{}: {}", lang.t("elig.diagnoses"), codes.join(", ")));
+        let codes: Vec<String> = e.diagnoses.0.iter().map(dotted).collect();
+        lines.push(format!(
+            "{}: {}",
+            lang.t("elig.diagnoses"),
+            codes.join(", ")
+        ));
     }
     if !e.exclude_diagnoses.is_empty() {
-        let codes: Vec<String> = e.exclude_diagnoses.0.iter().map(ToString::to_string).collect();
-        lines.push(format!("{}: {}", lang.t("elig.exclude_diagnoses"), codes.join(", ")));
+        let codes: Vec<String> = e
+            .exclude_diagnoses
+            .0
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        lines.push(format!(
+            "{}: {}",
+            lang.t("elig.exclude_diagnoses"),
+            codes.join(", ")
+        ));
     }
     if !e.settings.is_empty() {
-        let s: Vec<&str> = e.settings.iter().map(|s| if en { s.label_en() } else { s.label_da() }).collect();
+        let s: Vec<&str> = e
+            .settings
+            .iter()
+            .map(|s| if en { s.label_en() } else { s.label_da() })
+            .collect();
         lines.push(format!("{}: {}", lang.t("elig.settings"), s.join(", ")));
     }
     if !e.stages.is_empty() {
@@ -110,10 +158,20 @@ fn eligibility_lines(stored: &StoredProtocol, lang: Lang) -> Vec<String> {
         lines.push(format!("{} {ecog}", lang.t("elig.ecog")));
     }
     for b in &e.biomarkers_required {
-        lines.push(format!("{}: {} {}", lang.t("elig.requires"), b.marker, lang.t(&format!("elig.{}", b.status.as_str()))));
+        lines.push(format!(
+            "{}: {} {}",
+            lang.t("elig.requires"),
+            b.marker,
+            lang.t(&format!("elig.{}", b.status.as_str()))
+        ));
     }
     for b in &e.biomarkers_excluded {
-        lines.push(format!("{}: {} {}", lang.t("elig.excludes"), b.marker, lang.t(&format!("elig.{}", b.status.as_str()))));
+        lines.push(format!(
+            "{}: {} {}",
+            lang.t("elig.excludes"),
+            b.marker,
+            lang.t(&format!("elig.{}", b.status.as_str()))
+        ));
     }
     lines
 }
@@ -133,18 +191,28 @@ fn region_groups(stored: &StoredProtocol, catalogue: &Catalogue, lang: Lang) -> 
                         code: site.code.clone(),
                         name: format!("{}, {}", site.hospital, site.department),
                         city: site.city.clone(),
-                        status: if en { ps.status.label_en() } else { ps.status.label_da() },
+                        status: if en {
+                            ps.status.label_en()
+                        } else {
+                            ps.status.label_da()
+                        },
                         status_class: match ps.status {
                             dccc_matching::SiteStatus::Open => "status-open",
                             dccc_matching::SiteStatus::Closed => "status-closed",
                             _ => "status-paused",
                         },
                         contact: ps.contact.as_ref().and_then(|c| c.name.clone()),
-                        email: ps.contact.as_ref().and_then(|c| c.email.as_ref().map(|e| e.as_str().to_owned())),
+                        email: ps
+                            .contact
+                            .as_ref()
+                            .and_then(|c| c.email.as_ref().map(|e| e.as_str().to_owned())),
                     })
                 })
                 .collect();
-            (!sites.is_empty()).then(|| RegionSites { region: lang.pick(region.name_da(), region.name_en()).to_owned(), sites })
+            (!sites.is_empty()).then(|| RegionSites {
+                region: lang.pick(region.name_da(), region.name_en()).to_owned(),
+                sites,
+            })
         })
         .collect()
 }
@@ -172,30 +240,69 @@ pub async fn show_protocol(
     let ids = &p.identifiers;
     let mut identifiers = Vec::new();
     if let Some(v) = &ids.nct {
-        identifiers.push(IdentifierView { label: "ClinicalTrials.gov", value: v.to_string(), href: v.registry_url() });
+        identifiers.push(IdentifierView {
+            label: "ClinicalTrials.gov",
+            value: v.to_string(),
+            href: v.registry_url(),
+        });
     }
     if let Some(v) = &ids.eu_ct {
-        identifiers.push(IdentifierView { label: "EU CT (CTIS)", value: v.to_string(), href: v.registry_url() });
+        identifiers.push(IdentifierView {
+            label: "EU CT (CTIS)",
+            value: v.to_string(),
+            href: v.registry_url(),
+        });
     }
     if let Some(v) = &ids.eudract {
-        identifiers.push(IdentifierView { label: "EudraCT", value: v.to_string(), href: v.registry_url() });
+        identifiers.push(IdentifierView {
+            label: "EudraCT",
+            value: v.to_string(),
+            href: v.registry_url(),
+        });
     }
-    let other = if en { p.title_da.clone() } else { p.title_en.clone() };
+    let other = if en {
+        p.title_da.clone()
+    } else {
+        p.title_en.clone()
+    };
     let title = p.title(en).to_owned();
     let page = ProtocolDetailPage {
-        layout: Layout::new(&req, lang, p.acronym.clone(), p.demo || catalogue.has_demo(), "protocols"),
+        layout: Layout::new(
+            &req,
+            lang,
+            p.acronym.clone(),
+            p.demo || catalogue.has_demo(),
+            "protocols",
+        ),
         acronym: p.acronym.clone(),
         other_title: other.filter(|o| *o != title),
         title,
-        summary: if en { p.summary_en.clone().or(p.summary_da.clone()) } else { p.summary_da.clone().or(p.summary_en.clone()) },
-        dmcg_name: catalogue.dmcg(&p.dmcg).map(|d| d.name_da.clone()).unwrap_or_default(),
+        summary: if en {
+            p.summary_en.clone().or(p.summary_da.clone())
+        } else {
+            p.summary_da.clone().or(p.summary_en.clone())
+        },
+        dmcg_name: catalogue
+            .dmcg(&p.dmcg)
+            .map(|d| d.name_da.clone())
+            .unwrap_or_default(),
         dmcg: p.dmcg.clone(),
         other_dmcgs: p.other_dmcgs.clone(),
-        phase: if en { p.phase.label_en() } else { p.phase.label_da() },
-        status: if en { p.recruitment_status.label_en() } else { p.recruitment_status.label_da() },
+        phase: if en {
+            p.phase.label_en()
+        } else {
+            p.phase.label_da()
+        },
+        status: if en {
+            p.recruitment_status.label_en()
+        } else {
+            p.recruitment_status.label_da()
+        },
         status_class: status_class(p.recruitment_status),
         evidence_generating: p.evidence_generating,
-        initiator: p.initiator.map(|i| if en { i.label_en() } else { i.label_da() }),
+        initiator: p
+            .initiator
+            .map(|i| if en { i.label_en() } else { i.label_da() }),
         sponsor: p.sponsor.clone(),
         identifiers,
         contact_name: p.contact.name.clone(),
@@ -204,15 +311,23 @@ pub async fn show_protocol(
         regions: region_groups(&stored, &catalogue, lang),
         eligibility: eligibility_lines(&stored, lang),
         criteria_text: if en {
-            p.eligibility.criteria_text_en.clone().or(p.eligibility.criteria_text_da.clone())
+            p.eligibility
+                .criteria_text_en
+                .clone()
+                .or(p.eligibility.criteria_text_da.clone())
         } else {
-            p.eligibility.criteria_text_da.clone().or(p.eligibility.criteria_text_en.clone())
+            p.eligibility
+                .criteria_text_da
+                .clone()
+                .or(p.eligibility.criteria_text_en.clone())
         },
         interventions: p.interventions.clone(),
         opened_on: p.opened_on.map(|d| d.format("%d-%m-%Y").to_string()),
         closes_on: p.closes_on.map(|d| d.format("%d-%m-%Y").to_string()),
         target_enrolment: p.target_enrolment,
-        last_confirmed: stored.last_confirmed_at.map(|d| d.format("%d-%m-%Y").to_string()),
+        last_confirmed: stored
+            .last_confirmed_at
+            .map(|d| d.format("%d-%m-%Y").to_string()),
         updated: stored.updated_at.format("%d-%m-%Y").to_string(),
         demo: p.demo,
     };
