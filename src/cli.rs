@@ -24,6 +24,27 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// admin, dmcg_editor or clinician.
+        #[arg(long)]
+        role: String,
+        /// DMCG acronym the editor maintains (repeat for several).
+        #[arg(long)]
+        dmcg: Vec<String>,
+        /// Department code the clinician works at (repeat for several).
+        #[arg(long)]
+        site: Vec<String>,
+        /// Name shown in the history (defaults to the e-mail address).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum Command {
     /// Migrate, load reference (and demo) data, and serve (the default).
     Serve {
@@ -43,6 +64,16 @@ pub enum Command {
     },
     /// Make every running server rebuild its snapshot of the registry now.
     Reindex,
+    /// User accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Benchmark helpers: generate a large registry, time the snapshot (BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        command: crate::bench::BenchCommand,
+    },
 }
 
 /// Exit codes: 0 success, 1 failure, 2 invalid input.
@@ -136,11 +167,13 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<i32> {
             writeln!(out)?;
             Ok(0)
         }
+        Command::User { command } => crate::users_cli::run(&mut conn, command),
         Command::Reindex => {
             db::bump_registry_version(&mut conn)?;
             println!("registry marked changed; running servers rebuild within seconds");
             Ok(0)
         }
+        Command::Bench { command } => crate::bench::run(&mut conn, command),
     }
 }
 
@@ -152,10 +185,12 @@ fn serve(settings: Settings, pool: db::DbPool) -> anyhow::Result<()> {
         let catalogue = CatalogueHandle::new(pool.clone())?;
         let listener = TcpListener::bind(settings.bind)?;
         tracing::info!(address = %settings.bind, "serving http://{}", settings.bind);
+        let mailer = std::sync::Arc::new(crate::mail::Mailer::from_settings(&settings)?);
         let state = AppState {
             pool,
             catalogue,
             settings,
+            mailer,
         };
         web::start(listener, state)?.await?;
         anyhow::Ok(())

@@ -1,10 +1,13 @@
 //! The database: one connection type over SQLite and PostgreSQL, the pool, migrations and
 //! the query functions (each takes `&mut DbConnection`, so they compose in transactions).
 
+pub mod drafts;
+pub mod history;
 pub mod protocols;
 pub mod reference;
 pub mod schema;
 pub mod seed;
+pub mod users;
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};

@@ -141,6 +141,28 @@ pub fn save_protocol(
         .select((p::id, p::slug))
         .first(conn)
         .optional()?;
+    store(conn, existing, protocol, review_status, now)
+}
+
+/// Replaces the published record `id` with a new version (a revision may rename the acronym;
+/// the slug, the public address, stays).
+pub fn replace_protocol(
+    conn: &mut DbConnection,
+    id: i32,
+    protocol: &Protocol,
+    now: NaiveDateTime,
+) -> QueryResult<i32> {
+    let slug: String = p::table.find(id).select(p::slug).first(conn)?;
+    store(conn, Some((id, slug)), protocol, PUBLISHED, now)
+}
+
+fn store(
+    conn: &mut DbConnection,
+    existing: Option<(i32, String)>,
+    protocol: &Protocol,
+    review_status: &str,
+    now: NaiveDateTime,
+) -> QueryResult<i32> {
     let slug = existing
         .as_ref()
         .map_or_else(|| protocol.slug(), |(_, s)| s.clone());
@@ -531,4 +553,86 @@ pub fn slug_holder(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<St
 
 pub fn count_protocols(conn: &mut DbConnection) -> QueryResult<i64> {
     p::table.count().get_result(conn)
+}
+
+/// Sets the trial's recruitment status and its departments' statuses at once (these changes
+/// are published without review). Bumps the registry version.
+pub fn set_statuses(
+    conn: &mut DbConnection,
+    id: i32,
+    recruitment_status: dccc_matching::RecruitmentStatus,
+    sites: &[(String, dccc_matching::SiteStatus)],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(p::table.find(id))
+        .set((
+            p::recruitment_status.eq(recruitment_status.as_str()),
+            p::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    for (site, status) in sites {
+        diesel::update(ps::table.filter(ps::protocol_id.eq(id).and(ps::site_code.eq(site))))
+            .set(ps::status.eq(status.as_str()))
+            .execute(conn)?;
+    }
+    super::bump_registry_version(conn)
+}
+
+/// Records that an editor confirmed the record is current.
+pub fn confirm(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(p::table.find(id))
+        .set(p::last_confirmed_at.eq(Some(now)))
+        .execute(conn)?;
+    super::bump_registry_version(conn)
+}
+
+/// A published protocol not confirmed recently: (id, slug, acronym, dmcg, last confirmed,
+/// last reminded).
+pub type StaleRow = (
+    i32,
+    String,
+    String,
+    String,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+);
+
+/// Published protocols whose last confirmation is older than `before` (or missing).
+pub fn stale_protocols(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+) -> QueryResult<Vec<StaleRow>> {
+    p::table
+        .filter(p::review_status.eq(PUBLISHED))
+        .filter(
+            p::last_confirmed_at
+                .is_null()
+                .or(p::last_confirmed_at.lt(before)),
+        )
+        .select((
+            p::id,
+            p::slug,
+            p::acronym,
+            p::dmcg,
+            p::last_confirmed_at,
+            p::last_reminded_at,
+        ))
+        .order(p::acronym)
+        .load(conn)
+}
+
+pub fn set_reminded(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(p::table.find(id))
+        .set(p::last_reminded_at.eq(Some(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The id of the record with this slug.
+pub fn id_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i32>> {
+    p::table
+        .filter(p::slug.eq(slug))
+        .select(p::id)
+        .first(conn)
+        .optional()
 }

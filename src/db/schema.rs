@@ -101,6 +101,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         last_confirmed_at -> Nullable<Timestamp>,
+        last_reminded_at -> Nullable<Timestamp>,
     }
 }
 
@@ -185,8 +186,77 @@ diesel::allow_tables_to_appear_in_same_query!(
     protocol_biomarkers,
     protocol_sites,
     registry_state,
+    users,
+    user_dmcgs,
+    user_sites,
+    protocol_drafts,
+    history,
 );
 
 diesel::joinable!(protocol_identifiers -> protocols (protocol_id));
 diesel::joinable!(protocol_biomarkers -> protocols (protocol_id));
 diesel::joinable!(protocol_other_dmcgs -> protocols (protocol_id));
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        active -> SmallInt,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        session_epoch -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_dmcgs (user_id, dmcg) {
+        user_id -> Integer,
+        dmcg -> Text,
+    }
+}
+
+diesel::table! {
+    user_sites (user_id, site_code) {
+        user_id -> Integer,
+        site_code -> Text,
+    }
+}
+
+diesel::table! {
+    protocol_drafts (id) {
+        id -> Integer,
+        protocol_id -> Nullable<Integer>,
+        dmcg -> Text,
+        acronym -> Text,
+        doc -> Text,
+        state -> Text,
+        review_comment -> Nullable<Text>,
+        created_by -> Integer,
+        submitted_by -> Nullable<Integer>,
+        reviewed_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    history (id) {
+        id -> Integer,
+        entity -> Text,
+        entity_key -> Text,
+        action -> Text,
+        actor_id -> Nullable<Integer>,
+        actor_label -> Text,
+        at -> Timestamp,
+        changes -> Text,
+        public -> SmallInt,
+    }
+}
+
+diesel::joinable!(user_dmcgs -> users (user_id));
+diesel::joinable!(user_sites -> users (user_id));

@@ -11,6 +11,16 @@ use serde::Serialize;
 pub enum PageError {
     #[error("not found")]
     NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    /// Not logged in: go to the login page, then back to this address.
+    #[error("login required")]
+    LoginRequired(String),
+    #[error("missing or wrong CSRF token")]
+    BadCsrf,
+    /// The action is not possible from the record's current state.
+    #[error("{0}")]
+    Conflict(String),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -21,15 +31,15 @@ pub fn internal<E: Into<anyhow::Error>>(e: E) -> PageError {
 
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorPage {
+struct ErrorPage<'a> {
     status: u16,
-    heading_da: &'static str,
-    heading_en: &'static str,
-    text_da: &'static str,
-    text_en: &'static str,
+    heading_da: &'a str,
+    heading_en: &'a str,
+    text_da: &'a str,
+    text_en: &'a str,
 }
 
-impl ErrorPage {
+impl ErrorPage<'_> {
     fn render_response(self, status: StatusCode) -> HttpResponse {
         match self.render() {
             Ok(body) => HttpResponse::build(status)
@@ -55,12 +65,45 @@ impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Forbidden | Self::BadCsrf => StatusCode::FORBIDDEN,
+            Self::LoginRequired(_) => StatusCode::SEE_OTHER,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
     fn error_response(&self) -> HttpResponse {
         match self {
             Self::NotFound => not_found_response(),
+            Self::LoginRequired(next) => {
+                let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+                HttpResponse::SeeOther()
+                    .insert_header(("Location", format!("/login?next={next}")))
+                    .finish()
+            }
+            Self::Forbidden => ErrorPage {
+                status: 403,
+                heading_da: "Ingen adgang",
+                heading_en: "Access denied",
+                text_da: "Din konto har ikke adgang til denne side eller handling.",
+                text_en: "Your account may not use this page or action.",
+            }
+            .render_response(StatusCode::FORBIDDEN),
+            Self::BadCsrf => ErrorPage {
+                status: 403,
+                heading_da: "Formularen er udløbet",
+                heading_en: "The form has expired",
+                text_da: "Gå tilbage, genindlæs siden og send formularen igen.",
+                text_en: "Go back, reload the page and send the form again.",
+            }
+            .render_response(StatusCode::FORBIDDEN),
+            Self::Conflict(message) => ErrorPage {
+                status: 409,
+                heading_da: "Handlingen er ikke mulig",
+                heading_en: "This action is not possible now",
+                text_da: message,
+                text_en: "The record's current state does not allow this step.",
+            }
+            .render_response(StatusCode::CONFLICT),
             Self::Internal(cause) => {
                 tracing::error!(error = %format!("{cause:#}"), "request failed");
                 ErrorPage {

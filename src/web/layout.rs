@@ -13,6 +13,12 @@ pub struct Layout {
     pub here: String,
     pub demo: bool,
     pub nav: &'static str,
+    /// The logged-in user's name, and what their role may open.
+    pub user_name: Option<String>,
+    pub is_admin: bool,
+    pub is_editor: bool,
+    /// For the logout form; empty when nobody is logged in.
+    pub csrf: String,
 }
 
 impl Layout {
@@ -33,10 +39,29 @@ impl Layout {
             here,
             demo,
             nav,
+            user_name: None,
+            is_admin: false,
+            is_editor: false,
+            csrf: String::new(),
         }
+    }
+
+    /// Shows who is logged in, with their links and the logout form.
+    pub fn with_viewer(mut self, viewer: &super::auth::Viewer) -> Self {
+        if let Some(user) = &viewer.user {
+            self.user_name = Some(user.display_name.clone());
+            self.is_admin = user.is_admin();
+            self.is_editor = user.is_admin() || user.role == crate::db::users::Role::DmcgEditor;
+            self.csrf = viewer.csrf();
+        }
+        self
     }
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
+    }
+    /// The translation of `prefix` + `name` (for fields named in a template loop).
+    pub fn tf(&self, prefix: &str, name: &str) -> String {
+        self.lang.t(&format!("{prefix}{name}"))
     }
     pub fn switch_href(&self) -> String {
         let next: String = form_urlencoded::byte_serialize(self.here.as_bytes()).collect();

@@ -1,6 +1,9 @@
 //! `spawn_app()` and friends: a real server on a random port over an isolated database.
 
 use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use dccc_registry::mail::{Mailer, SentMail};
 
 use dccc_registry::catalogue::CatalogueHandle;
 use dccc_registry::config::Settings;
@@ -10,6 +13,7 @@ use dccc_registry::web::{self, AppState};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 
 pub const FIXTURE: &str = include_str!("../fixtures/protocols.json");
+pub const INBOX: &str = "protokoller@dccc.test";
 
 /// A per-test database: a temporary SQLite file, or a PostgreSQL database dropped afterwards.
 pub struct TestDatabase {
@@ -54,11 +58,18 @@ impl TestDatabase {
     }
 
     pub fn settings(&self, demo: bool) -> Settings {
+        self.settings_in(demo, std::env::temp_dir())
+    }
+
+    pub fn settings_in(&self, demo: bool, data_dir: std::path::PathBuf) -> Settings {
         let url = self.url.clone();
         Settings::from_lookup(|name| match name {
             "DATABASE_URL" => Some(url.clone()),
             "BIND" => Some("127.0.0.1:0".into()),
             "DEMO_DATA" => Some(demo.to_string()),
+            "DATA_DIR" => Some(data_dir.display().to_string()),
+            "PROTOCOL_INBOX" => Some(INBOX.into()),
+            "BASE_URL" => Some("http://registry.test".into()),
             _ => None,
         })
         .expect("test settings are valid")
@@ -93,7 +104,12 @@ fn unique() -> u64 {
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub pool: DbPool,
+    pub sent: Arc<Mutex<Vec<SentMail>>>,
+    pub mailer: Arc<Mailer>,
+    // Dropped last: the server may still hold connections to it.
     pub db: TestDatabase,
+    _data_dir: tempfile::TempDir,
 }
 
 /// What the database starts with.
@@ -111,7 +127,8 @@ pub async fn spawn_app(data: Data) -> TestApp {
 
 pub async fn spawn_on(db: TestDatabase, data: Data) -> TestApp {
     let demo = matches!(data, Data::Demo);
-    let settings = db.settings(demo);
+    let data_dir = tempfile::tempdir().expect("data dir");
+    let settings = db.settings_in(demo, data_dir.path().to_owned());
     let pool = db::connect(&settings.database, 4).expect("pool");
     {
         let mut conn = pool.get().expect("connection");
@@ -126,10 +143,13 @@ pub async fn spawn_on(db: TestDatabase, data: Data) -> TestApp {
         listener.local_addr().expect("addr").port()
     );
     let catalogue = CatalogueHandle::new(pool.clone()).expect("catalogue");
+    let (mailer, sent) = Mailer::memory("DCCC <noreply@dccc.test>".parse().expect("mailbox"));
+    let mailer = Arc::new(mailer);
     let state = AppState {
         pool: pool.clone(),
         catalogue,
         settings,
+        mailer: mailer.clone(),
     };
     let server = web::start(listener, state).expect("server starts");
     tokio::spawn(server);
@@ -141,7 +161,11 @@ pub async fn spawn_on(db: TestDatabase, data: Data) -> TestApp {
     TestApp {
         address,
         client,
+        pool,
+        sent,
+        mailer,
         db,
+        _data_dir: data_dir,
     }
 }
 

@@ -5,5 +5,6 @@ mod api_protocols;
 mod api_reference;
 mod cli;
 mod helpers;
+mod mail;
 mod pages;
 mod snapshot;

@@ -18,6 +18,7 @@ pub struct AboutPage {
 pub async fn about(
     req: HttpRequest,
     lang: Lang,
+    viewer: crate::web::auth::Viewer,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let layout = Layout::new(
@@ -26,6 +27,7 @@ pub async fn about(
         lang.t("about.title"),
         state.catalogue.get().has_demo(),
         "about",
-    );
+    )
+    .with_viewer(&viewer);
     render(&AboutPage { layout })
 }

@@ -26,6 +26,7 @@ pub struct DmcgPage {
 pub async fn show_dmcg(
     req: HttpRequest,
     lang: Lang,
+    viewer: crate::web::auth::Viewer,
     acronym: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
@@ -52,7 +53,8 @@ pub async fn show_dmcg(
             dmcg.acronym.clone(),
             catalogue.has_demo(),
             "protocols",
-        ),
+        )
+        .with_viewer(&viewer),
         acronym: dmcg.acronym.clone(),
         name: dmcg.name_da.clone(),
         area: lang.pick(&dmcg.area_da, &dmcg.area_en).to_owned(),

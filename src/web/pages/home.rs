@@ -29,6 +29,7 @@ pub struct HomePage {
 pub async fn home(
     req: HttpRequest,
     lang: Lang,
+    viewer: crate::web::auth::Viewer,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let catalogue = state.catalogue.get();
@@ -58,7 +59,8 @@ pub async fn home(
         lang.t("home.title"),
         catalogue.has_demo(),
         "home",
-    );
+    )
+    .with_viewer(&viewer);
     render(&HomePage {
         layout,
         total_open: open.len(),

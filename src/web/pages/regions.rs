@@ -27,6 +27,7 @@ pub struct RegionPage {
 pub async fn show_region(
     req: HttpRequest,
     lang: Lang,
+    viewer: crate::web::auth::Viewer,
     code: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
@@ -56,7 +57,8 @@ pub async fn show_region(
     referral.sort_by(|a, b| a.0.total_cmp(&b.0));
     let name = lang.pick(region.name_da(), region.name_en()).to_owned();
     let page = RegionPage {
-        layout: Layout::new(&req, lang, name.clone(), catalogue.has_demo(), "regions"),
+        layout: Layout::new(&req, lang, name.clone(), catalogue.has_demo(), "regions")
+            .with_viewer(&viewer),
         code: region.code(),
         name,
         open_rows,

@@ -71,6 +71,7 @@ fn page_links(path: &str, pairs: &[(String, String)], result: &ListResult) -> Ve
 pub async fn list_protocols(
     req: HttpRequest,
     lang: Lang,
+    viewer: crate::web::auth::Viewer,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let catalogue = state.catalogue.get();
@@ -82,7 +83,8 @@ pub async fn list_protocols(
         lang.t("list.title"),
         catalogue.has_demo(),
         "protocols",
-    );
+    )
+    .with_viewer(&viewer);
     let query = match ProtocolQuery::parse(&pairs, &catalogue) {
         Ok(q) => q,
         Err(e) => {

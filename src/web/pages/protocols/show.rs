@@ -220,6 +220,7 @@ fn region_groups(stored: &StoredProtocol, catalogue: &Catalogue, lang: Lang) -> 
 pub async fn show_protocol(
     req: HttpRequest,
     lang: Lang,
+    viewer: crate::web::auth::Viewer,
     slug: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
@@ -273,7 +274,8 @@ pub async fn show_protocol(
             p.acronym.clone(),
             p.demo || catalogue.has_demo(),
             "protocols",
-        ),
+        )
+        .with_viewer(&viewer),
         acronym: p.acronym.clone(),
         other_title: other.filter(|o| *o != title),
         title,

@@ -1,0 +1,257 @@
+//! Protocols in the editorial workflow: drafts of new protocols and revisions of published
+//! ones, stored as interchange JSON until DCCC publishes them.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::protocol_drafts as d;
+use super::DbConnection;
+use crate::domain::ProtocolDoc;
+
+/// Where a draft is in review (domain.md lifecycles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftState {
+    Draft,
+    Submitted,
+    Returned,
+    Published,
+}
+
+impl DraftState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Returned => "returned",
+            Self::Published => "published",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Draft,
+            Self::Submitted,
+            Self::Returned,
+            Self::Published,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+    pub fn label_da(self) -> &'static str {
+        match self {
+            Self::Draft => "Kladde",
+            Self::Submitted => "Indsendt til DCCC",
+            Self::Returned => "Sendt retur",
+            Self::Published => "Offentliggjort",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub id: i32,
+    pub protocol_id: Option<i32>,
+    pub dmcg: String,
+    pub acronym: String,
+    pub doc: ProtocolDoc,
+    pub state: DraftState,
+    pub review_comment: Option<String>,
+    pub created_by: i32,
+    pub submitted_by: Option<i32>,
+    pub reviewed_by: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+type Row = (
+    i32,
+    Option<i32>,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    i32,
+    Option<i32>,
+    Option<i32>,
+    NaiveDateTime,
+    NaiveDateTime,
+);
+
+fn to_draft(r: Row) -> QueryResult<Draft> {
+    let doc = serde_json::from_str(&r.4).map_err(|e| {
+        diesel::result::Error::DeserializationError(format!("draft {} document: {e}", r.0).into())
+    })?;
+    let state = DraftState::parse(&r.5).ok_or_else(|| {
+        diesel::result::Error::DeserializationError(format!("draft state {}", r.5).into())
+    })?;
+    Ok(Draft {
+        id: r.0,
+        protocol_id: r.1,
+        dmcg: r.2,
+        acronym: r.3,
+        doc,
+        state,
+        review_comment: r.6,
+        created_by: r.7,
+        submitted_by: r.8,
+        reviewed_by: r.9,
+        created_at: r.10,
+        updated_at: r.11,
+    })
+}
+
+fn columns() -> (
+    d::id,
+    d::protocol_id,
+    d::dmcg,
+    d::acronym,
+    d::doc,
+    d::state,
+    d::review_comment,
+    d::created_by,
+    d::submitted_by,
+    d::reviewed_by,
+    d::created_at,
+    d::updated_at,
+) {
+    (
+        d::id,
+        d::protocol_id,
+        d::dmcg,
+        d::acronym,
+        d::doc,
+        d::state,
+        d::review_comment,
+        d::created_by,
+        d::submitted_by,
+        d::reviewed_by,
+        d::created_at,
+        d::updated_at,
+    )
+}
+
+fn doc_json(doc: &ProtocolDoc) -> String {
+    serde_json::to_string(doc).unwrap_or_else(|_| "{}".into())
+}
+
+/// Creates a draft; returns its id.
+pub fn create(
+    conn: &mut DbConnection,
+    protocol_id: Option<i32>,
+    doc: &ProtocolDoc,
+    user: i32,
+    now: NaiveDateTime,
+) -> QueryResult<i32> {
+    diesel::insert_into(d::table)
+        .values((
+            d::protocol_id.eq(protocol_id),
+            d::dmcg.eq(doc.dmcg.clone().unwrap_or_default()),
+            d::acronym.eq(doc.acronym.clone().unwrap_or_default()),
+            d::doc.eq(doc_json(doc)),
+            d::state.eq(DraftState::Draft.as_str()),
+            d::created_by.eq(user),
+            d::created_at.eq(now),
+            d::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    d::table
+        .filter(d::created_by.eq(user))
+        .select(d::id)
+        .order(d::id.desc())
+        .first(conn)
+}
+
+/// Stores a new version of the document and a new state.
+pub fn update(
+    conn: &mut DbConnection,
+    id: i32,
+    doc: &ProtocolDoc,
+    state: DraftState,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(d::table.find(id))
+        .set((
+            d::dmcg.eq(doc.dmcg.clone().unwrap_or_default()),
+            d::acronym.eq(doc.acronym.clone().unwrap_or_default()),
+            d::doc.eq(doc_json(doc)),
+            d::state.eq(state.as_str()),
+            d::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_submitted(
+    conn: &mut DbConnection,
+    id: i32,
+    user: i32,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(d::table.find(id))
+        .set((
+            d::state.eq(DraftState::Submitted.as_str()),
+            d::submitted_by.eq(user),
+            d::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_reviewed(
+    conn: &mut DbConnection,
+    id: i32,
+    state: DraftState,
+    comment: Option<&str>,
+    reviewer: i32,
+    protocol_id: Option<i32>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(d::table.find(id))
+        .set((
+            d::state.eq(state.as_str()),
+            d::review_comment.eq(comment),
+            d::reviewed_by.eq(reviewer),
+            d::protocol_id.eq(protocol_id),
+            d::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Draft>> {
+    d::table
+        .find(id)
+        .select(columns())
+        .first::<Row>(conn)
+        .optional()?
+        .map(to_draft)
+        .transpose()
+}
+
+/// Drafts not yet published, optionally only those of some DMCGs, newest first.
+pub fn open_drafts(conn: &mut DbConnection, dmcgs: Option<&[String]>) -> QueryResult<Vec<Draft>> {
+    let mut q = d::table
+        .filter(d::state.ne(DraftState::Published.as_str()))
+        .select(columns())
+        .order(d::updated_at.desc())
+        .into_boxed();
+    if let Some(list) = dmcgs {
+        q = q.filter(d::dmcg.eq_any(list.to_vec()));
+    }
+    q.load::<Row>(conn)?.into_iter().map(to_draft).collect()
+}
+
+/// The open revision of a published protocol, if one is in the workflow.
+pub fn open_revision_of(conn: &mut DbConnection, protocol_id: i32) -> QueryResult<Option<Draft>> {
+    d::table
+        .filter(
+            d::protocol_id
+                .eq(protocol_id)
+                .and(d::state.ne(DraftState::Published.as_str())),
+        )
+        .select(columns())
+        .first::<Row>(conn)
+        .optional()?
+        .map(to_draft)
+        .transpose()
+}

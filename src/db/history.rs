@@ -1,0 +1,231 @@
+//! The change history: every change to a protocol, user or reference record, with who, when,
+//! and each field's old and new value. Public entries make up a protocol's change log.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::schema::history;
+use super::DbConnection;
+
+/// One field's change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Who made a change: a user, or the command line / system.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: Option<i32>,
+    pub label: String,
+}
+
+impl Actor {
+    pub fn system(label: &str) -> Self {
+        Self {
+            id: None,
+            label: label.to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    pub id: i32,
+    pub entity: String,
+    pub entity_key: String,
+    pub action: String,
+    pub actor_label: String,
+    pub at: NaiveDateTime,
+    pub changes: Vec<Change>,
+    pub public: bool,
+}
+
+/// The changes between two JSON values, as dotted field paths (arrays compared whole).
+pub fn diff_json(old: &serde_json::Value, new: &serde_json::Value) -> Vec<Change> {
+    let mut out = Vec::new();
+    diff_into("", old, new, &mut out);
+    out
+}
+
+fn show(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn diff_into(
+    prefix: &str,
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+    out: &mut Vec<Change>,
+) {
+    use serde_json::Value::Object;
+    match (old, new) {
+        (Object(a), Object(b)) => {
+            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            let null = serde_json::Value::Null;
+            for k in keys {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                diff_into(
+                    &path,
+                    a.get(k).unwrap_or(&null),
+                    b.get(k).unwrap_or(&null),
+                    out,
+                );
+            }
+        }
+        (a, b) if a != b => out.push(Change {
+            field: prefix.to_owned(),
+            old: show(a),
+            new: show(b),
+        }),
+        _ => {}
+    }
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per column of an entry"
+)]
+pub fn record(
+    conn: &mut DbConnection,
+    entity: &str,
+    entity_key: &str,
+    action: &str,
+    actor: &Actor,
+    changes: &[Change],
+    public: bool,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    let changes = serde_json::to_string(changes).unwrap_or_else(|_| "[]".into());
+    diesel::insert_into(history::table)
+        .values((
+            history::entity.eq(entity),
+            history::entity_key.eq(entity_key),
+            history::action.eq(action),
+            history::actor_id.eq(actor.id),
+            history::actor_label.eq(&actor.label),
+            history::at.eq(at),
+            history::changes.eq(changes),
+            history::public.eq(i16::from(public)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+type Row = (
+    i32,
+    String,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    String,
+    i16,
+);
+
+fn to_entry(r: Row) -> HistoryEntry {
+    HistoryEntry {
+        id: r.0,
+        entity: r.1,
+        entity_key: r.2,
+        action: r.3,
+        actor_label: r.4,
+        at: r.5,
+        changes: serde_json::from_str(&r.6).unwrap_or_default(),
+        public: r.7 == 1,
+    }
+}
+
+/// Entries for one record, newest first.
+pub fn for_entity(
+    conn: &mut DbConnection,
+    entity: &str,
+    key: &str,
+    public_only: bool,
+) -> QueryResult<Vec<HistoryEntry>> {
+    let mut q = history::table
+        .filter(history::entity.eq(entity).and(history::entity_key.eq(key)))
+        .select((
+            history::id,
+            history::entity,
+            history::entity_key,
+            history::action,
+            history::actor_label,
+            history::at,
+            history::changes,
+            history::public,
+        ))
+        .order((history::at.desc(), history::id.desc()))
+        .into_boxed();
+    if public_only {
+        q = q.filter(history::public.eq(1i16));
+    }
+    Ok(q.load::<Row>(conn)?.into_iter().map(to_entry).collect())
+}
+
+/// The latest entries of everything (for admins).
+pub fn latest(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<HistoryEntry>> {
+    Ok(history::table
+        .select((
+            history::id,
+            history::entity,
+            history::entity_key,
+            history::action,
+            history::actor_label,
+            history::at,
+            history::changes,
+            history::public,
+        ))
+        .order((history::at.desc(), history::id.desc()))
+        .limit(limit)
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(to_entry)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diffs_name_each_changed_field_with_old_and_new_values() {
+        let old = json!({"phase": "phase-2", "contact": {"email": "a@x.dk", "name": "A"}, "keywords": ["a"]});
+        let new = json!({"phase": "phase-3", "contact": {"email": "a@x.dk", "name": null}, "keywords": ["a", "b"]});
+        let changes = diff_json(&old, &new);
+        assert_eq!(
+            changes,
+            vec![
+                Change {
+                    field: "contact.name".into(),
+                    old: Some("A".into()),
+                    new: None
+                },
+                Change {
+                    field: "keywords".into(),
+                    old: Some("[\"a\"]".into()),
+                    new: Some("[\"a\",\"b\"]".into())
+                },
+                Change {
+                    field: "phase".into(),
+                    old: Some("phase-2".into()),
+                    new: Some("phase-3".into())
+                },
+            ]
+        );
+    }
+}

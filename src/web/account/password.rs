@@ -1,0 +1,126 @@
+//! `/konto/adgangskode`: change one's own password (other sessions end).
+
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::Utc;
+
+use crate::db::users;
+use crate::web::auth::Viewer;
+use crate::web::error::{internal, PageError};
+use crate::web::forms::checked;
+use crate::web::i18n::Lang;
+use crate::web::layout::Layout;
+use crate::web::pages::render_with;
+use crate::web::AppState;
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+pub struct PasswordPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub email: String,
+    pub role: &'static str,
+    pub error_field: String,
+    pub error: String,
+    pub done: bool,
+}
+
+fn page(
+    req: &HttpRequest,
+    lang: Lang,
+    viewer: &Viewer,
+    state: &AppState,
+) -> Result<PasswordPage, PageError> {
+    let user = viewer.require(req)?;
+    Ok(PasswordPage {
+        layout: Layout::new(
+            req,
+            lang,
+            lang.t("password.title"),
+            state.catalogue.get().has_demo(),
+            "account",
+        )
+        .with_viewer(viewer),
+        csrf: viewer.csrf(),
+        email: user.email.clone(),
+        role: user.role.label_da(),
+        error_field: String::new(),
+        error: String::new(),
+        done: false,
+    })
+}
+
+pub async fn show_password_form(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    render_with(StatusCode::OK, &page(&req, lang, &viewer, &state)?)
+}
+
+pub async fn change_password(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    body: Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let mut view = page(&req, lang, &viewer, &state)?;
+    let form = checked(&body, &viewer)?;
+    let user_id = viewer.require(&req)?.id;
+    let current = form.get("current").to_owned();
+    let new = form.get("new").to_owned();
+    if let Err(message) = users::check_password_rules(&new) {
+        view.error_field = "new".into();
+        view.error = message.into();
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &view);
+    }
+    if new != form.get("repeat") {
+        view.error_field = "repeat".into();
+        view.error = "De to nye adgangskoder er ikke ens.".into();
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &view);
+    }
+    let pool = state.pool.clone();
+    let epoch = web::block(move || -> anyhow::Result<Option<i32>> {
+        let mut conn = pool.get()?;
+        if !users::password_matches(&mut conn, user_id, &current)? {
+            return Ok(None);
+        }
+        let hash = users::hash_password(&new)?;
+        let now = Utc::now().naive_utc();
+        let epoch = users::set_password(&mut conn, user_id, &hash, now)?;
+        let actor = crate::db::history::Actor {
+            id: Some(user_id),
+            label: format!("user {user_id}"),
+        };
+        crate::db::history::record(
+            &mut conn,
+            "user",
+            &user_id.to_string(),
+            "password_changed",
+            &actor,
+            &[],
+            false,
+            now,
+        )?;
+        Ok(Some(epoch))
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)?;
+    match epoch {
+        Some(epoch) => {
+            viewer.set_epoch(epoch)?;
+            view.done = true;
+            render_with(StatusCode::OK, &view)
+        }
+        None => {
+            view.error_field = "current".into();
+            view.error = "Den nuværende adgangskode er forkert.".into();
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
+        }
+    }
+}
