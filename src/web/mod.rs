@@ -2,6 +2,7 @@
 //! knows actix.
 
 pub mod account;
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod editor;
@@ -55,6 +56,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(pages::config)
         .configure(account::config)
         .configure(editor::config)
+        .configure(admin::config)
         .configure(api::config);
 }
 

@@ -218,3 +218,113 @@ pub fn acronyms(body: &serde_json::Value) -> Vec<String> {
         .map(|i| i["acronym"].as_str().expect("acronym").to_owned())
         .collect()
 }
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    /// Creates a user straight in the database.
+    pub fn create_user(&self, email: &str, role: &str, dmcgs: &[&str], sites: &[&str]) -> i32 {
+        use dccc_registry::db::users::{self, Role, UserInput};
+        let mut conn = self.pool.get().expect("connection");
+        let input = UserInput {
+            email: email.into(),
+            display_name: email.split('@').next().unwrap_or(email).into(),
+            role: Role::parse(role).expect("role"),
+            dmcgs: dmcgs.iter().map(|s| (*s).to_owned()).collect(),
+            sites: sites.iter().map(|s| (*s).to_owned()).collect(),
+        };
+        let hash = users::hash_password(PASSWORD).expect("hash");
+        users::create_user(&mut conn, &input, &hash, chrono::Utc::now().naive_utc()).expect("user")
+    }
+
+    /// The CSRF token of the first form on a page, read as a browser would.
+    pub async fn csrf(&self, client: &reqwest::Client, path: &str) -> String {
+        let body = client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("body");
+        let html = scraper::Html::parse_document(&body);
+        attrs(&html, "input[name=csrf_token]", "value")
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    }
+
+    /// Logs a new browser in through the login form.
+    pub async fn login(&self, email: &str) -> reqwest::Client {
+        let client = browser();
+        let token = self.csrf(&client, "/login").await;
+        let response = self
+            .post(
+                &client,
+                "/login",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("email", email),
+                    ("password", PASSWORD),
+                    ("next", "/"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 303, "login of {email}");
+        client
+    }
+
+    pub async fn post(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}{}", self.address, path))
+            .form(fields)
+            .send()
+            .await
+            .expect("post")
+    }
+
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> (u16, scraper::Html) {
+        let response = client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("get");
+        let status = response.status().as_u16();
+        (
+            status,
+            scraper::Html::parse_document(&response.text().await.expect("body")),
+        )
+    }
+
+    /// Sends what the outbox holds through the in-memory mailer; returns the subjects sent.
+    pub fn deliver_mail(&self) -> Vec<(String, String)> {
+        let mut conn = self.pool.get().expect("connection");
+        self.mailer
+            .deliver_due(
+                &mut conn,
+                chrono::Utc::now().naive_utc() + chrono::Duration::seconds(1),
+                100,
+            )
+            .expect("delivery");
+        self.sent
+            .lock()
+            .expect("lock")
+            .iter()
+            .map(|m| (m.to.clone(), m.subject.clone()))
+            .collect()
+    }
+}

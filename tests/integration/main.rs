@@ -1,10 +1,12 @@
 //! Integration tests: each starts the real app on 127.0.0.1:0 with a database of its own
 //! (a SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set).
 
+mod accounts;
 mod api_protocols;
 mod api_reference;
 mod cli;
 mod helpers;
 mod mail;
 mod pages;
+mod review;
 mod snapshot;

@@ -7,7 +7,7 @@ use dccc_matching::{IcdCode, IcdPattern, Region};
 use super::super::rows::status_class;
 use crate::catalogue::Catalogue;
 use crate::db::protocols::{StoredProtocol, PUBLISHED};
-use crate::web::error::{internal, PageError};
+use crate::web::error::PageError;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render;
@@ -65,6 +65,7 @@ pub struct ProtocolDetailPage {
     pub last_confirmed: Option<String>,
     pub updated: String,
     pub demo: bool,
+    pub history: Vec<crate::db::history::HistoryEntry>,
 }
 
 /// A pattern as people read codes: with the dot (`C50.9`, `C92.4–C92.6`).
@@ -225,16 +226,15 @@ pub async fn show_protocol(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let pool = state.pool.clone();
-    let stored = web::block(move || -> anyhow::Result<Option<StoredProtocol>> {
-        let mut conn = pool.get()?;
-        Ok(crate::db::protocols::find_by_slug(&mut conn, &slug)?)
+    let (stored, history) = crate::web::with_conn(&state, move |conn| {
+        let stored = crate::db::protocols::find_by_slug(conn, &slug)?;
+        let history = crate::db::history::for_entity(conn, "protocol", &slug, true)?;
+        Ok((stored, history))
     })
-    .await
-    .map_err(internal)?
-    .map_err(internal)?
-    .filter(|s| s.review_status == PUBLISHED)
-    .ok_or(PageError::NotFound)?;
+    .await?;
+    let stored = stored
+        .filter(|s| s.review_status == PUBLISHED)
+        .ok_or(PageError::NotFound)?;
     let catalogue = state.catalogue.get();
     let en = lang.is_en();
     let p = &stored.protocol;
@@ -332,6 +332,7 @@ pub async fn show_protocol(
             .map(|d| d.format("%d-%m-%Y").to_string()),
         updated: stored.updated_at.format("%d-%m-%Y").to_string(),
         demo: p.demo,
+        history,
     };
     render(&page)
 }

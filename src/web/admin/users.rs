@@ -1,0 +1,444 @@
+//! `/admin/brugere`: DCCC creates, edits and disables accounts; every change is in the history.
+
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::Utc;
+
+use crate::db::history::{self, Actor, Change};
+use crate::db::users::{self, Role, User, UserInput};
+use crate::domain::{Email, FieldError};
+use crate::web::auth::Viewer;
+use crate::web::error::PageError;
+use crate::web::forms::{checked, FormData};
+use crate::web::i18n::Lang;
+use crate::web::layout::Layout;
+use crate::web::pages::render_with;
+use crate::web::{with_conn, AppState};
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+pub struct UserListPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub users: Vec<User>,
+    pub me: i32,
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_form.html")]
+pub struct UserFormPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub id: Option<i32>,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub dmcgs: Vec<(String, bool)>,
+    pub sites: Vec<(String, String, bool)>,
+    pub errors: Vec<FieldError>,
+    pub roles: Vec<(&'static str, &'static str)>,
+}
+
+impl UserFormPage {
+    pub fn err(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+fn actor(user: &User) -> Actor {
+    Actor {
+        id: Some(user.id),
+        label: format!("{} <{}>", user.display_name, user.email),
+    }
+}
+
+pub async fn list_users(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let me = viewer.require_admin(&req)?.id;
+    let users = with_conn(&state, |conn| Ok(users::list_users(conn)?)).await?;
+    let page = UserListPage {
+        layout: Layout::new(
+            &req,
+            lang,
+            lang.t("admin.users"),
+            state.catalogue.get().has_demo(),
+            "admin",
+        )
+        .with_viewer(&viewer),
+        csrf: viewer.csrf(),
+        users,
+        me,
+    };
+    render_with(StatusCode::OK, &page)
+}
+
+fn form_page(
+    req: &HttpRequest,
+    lang: Lang,
+    viewer: &Viewer,
+    state: &AppState,
+    id: Option<i32>,
+    input: Option<&UserInput>,
+) -> UserFormPage {
+    let catalogue = state.catalogue.get();
+    let chosen_dmcgs = input.map(|i| i.dmcgs.clone()).unwrap_or_default();
+    let chosen_sites = input.map(|i| i.sites.clone()).unwrap_or_default();
+    UserFormPage {
+        layout: Layout::new(
+            req,
+            lang,
+            lang.t("admin.users"),
+            catalogue.has_demo(),
+            "admin",
+        )
+        .with_viewer(viewer),
+        csrf: viewer.csrf(),
+        id,
+        email: input.map(|i| i.email.clone()).unwrap_or_default(),
+        name: input.map(|i| i.display_name.clone()).unwrap_or_default(),
+        role: input.map_or("dmcg_editor", |i| i.role.as_str()).to_owned(),
+        dmcgs: catalogue
+            .dmcgs
+            .iter()
+            .map(|d| (d.acronym.clone(), chosen_dmcgs.contains(&d.acronym)))
+            .collect(),
+        sites: catalogue
+            .sites
+            .iter()
+            .map(|s| {
+                (
+                    s.code.clone(),
+                    format!("{} – {}", s.code, s.department),
+                    chosen_sites.contains(&s.code),
+                )
+            })
+            .collect(),
+        errors: Vec::new(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.label_da()))
+            .collect(),
+    }
+}
+
+/// The posted user fields, checked; the role string is kept for showing the form again.
+fn read_form(form: &FormData, state: &AppState) -> (UserInput, Vec<FieldError>) {
+    let catalogue = state.catalogue.get();
+    let mut errors = Vec::new();
+    let email = form.get("email").to_owned();
+    if let Err(m) = Email::parse(&email) {
+        errors.push(FieldError::new("email", m));
+    }
+    let display_name = form.get("display_name").to_owned();
+    if display_name.is_empty() {
+        errors.push(FieldError::new("display_name", "Skriv brugerens navn."));
+    }
+    let role = Role::parse(form.get("role")).unwrap_or_else(|| {
+        errors.push(FieldError::new("role", "Vælg en rolle."));
+        Role::Clinician
+    });
+    let dmcgs: Vec<String> = form
+        .all("dmcgs")
+        .into_iter()
+        .filter(|d| catalogue.dmcg(d).is_some())
+        .map(str::to_owned)
+        .collect();
+    let sites: Vec<String> = form
+        .all("sites")
+        .into_iter()
+        .filter(|s| catalogue.site(s).is_some())
+        .map(str::to_owned)
+        .collect();
+    if role == Role::DmcgEditor && dmcgs.is_empty() {
+        errors.push(FieldError::new(
+            "dmcgs",
+            "En DMCG-redaktør skal have mindst én DMCG.",
+        ));
+    }
+    if role == Role::Clinician && sites.is_empty() {
+        errors.push(FieldError::new(
+            "sites",
+            "En kliniker skal have mindst én afdeling.",
+        ));
+    }
+    (
+        UserInput {
+            email,
+            display_name,
+            role,
+            dmcgs,
+            sites,
+        },
+        errors,
+    )
+}
+
+pub async fn new_user(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    viewer.require_admin(&req)?;
+    render_with(
+        StatusCode::OK,
+        &form_page(&req, lang, &viewer, &state, None, None),
+    )
+}
+
+pub async fn create_user(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    body: Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = checked(&body, &viewer)?;
+    let admin = viewer.require_admin(&req)?.clone();
+    let (input, mut errors) = read_form(&form, &state);
+    let password = form.get("password").to_owned();
+    if let Err(m) = users::check_password_rules(&password) {
+        errors.push(FieldError::new("password", m));
+    }
+    if errors.is_empty() {
+        let input2 = input.clone();
+        let created = with_conn(&state, move |conn| {
+            if users::email_taken(conn, &input2.email, None)? {
+                return Ok(None);
+            }
+            let hash = users::hash_password(&password)?;
+            let now = Utc::now().naive_utc();
+            let id = users::create_user(conn, &input2, &hash, now)?;
+            let changes = vec![
+                Change {
+                    field: "email".into(),
+                    old: None,
+                    new: Some(input2.email.clone()),
+                },
+                Change {
+                    field: "role".into(),
+                    old: None,
+                    new: Some(input2.role.as_str().into()),
+                },
+                Change {
+                    field: "dmcgs".into(),
+                    old: None,
+                    new: Some(input2.dmcgs.join(" ")),
+                },
+                Change {
+                    field: "sites".into(),
+                    old: None,
+                    new: Some(input2.sites.join(" ")),
+                },
+            ];
+            history::record(
+                conn,
+                "user",
+                &id.to_string(),
+                "created",
+                &actor(&admin),
+                &changes,
+                false,
+                now,
+            )?;
+            Ok(Some(id))
+        })
+        .await?;
+        match created {
+            Some(_) => {
+                return Ok(HttpResponse::SeeOther()
+                    .insert_header(("Location", "/admin/brugere"))
+                    .finish())
+            }
+            None => errors.push(FieldError::new(
+                "email",
+                "Der findes allerede en bruger med den e-mail.",
+            )),
+        }
+    }
+    let mut page = form_page(&req, lang, &viewer, &state, None, Some(&input));
+    page.role = form.get("role").to_owned();
+    page.errors = errors;
+    render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+pub async fn edit_user(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    id: web::Path<i32>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    viewer.require_admin(&req)?;
+    let id = id.into_inner();
+    let user = with_conn(&state, move |conn| Ok(users::find_user(conn, id)?))
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let input = UserInput {
+        email: user.email,
+        display_name: user.display_name,
+        role: user.role,
+        dmcgs: user.dmcgs,
+        sites: user.sites,
+    };
+    render_with(
+        StatusCode::OK,
+        &form_page(&req, lang, &viewer, &state, Some(id), Some(&input)),
+    )
+}
+
+pub async fn update_user(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    id: web::Path<i32>,
+    body: Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = checked(&body, &viewer)?;
+    let admin = viewer.require_admin(&req)?.clone();
+    let id = id.into_inner();
+    let (input, mut errors) = read_form(&form, &state);
+    let new_password = form.get("password").to_owned();
+    if !new_password.is_empty() {
+        if let Err(m) = users::check_password_rules(&new_password) {
+            errors.push(FieldError::new("password", m));
+        }
+    }
+    if id == admin.id && input.role != Role::Admin {
+        errors.push(FieldError::new(
+            "role",
+            "Du kan ikke fjerne din egen administratorrolle.",
+        ));
+    }
+    if errors.is_empty() {
+        let input2 = input.clone();
+        let updated = with_conn(&state, move |conn| {
+            let Some(before) = users::find_user(conn, id)? else {
+                return Ok(Some(false));
+            };
+            if users::email_taken(conn, &input2.email, Some(id))? {
+                return Ok(None);
+            }
+            let now = Utc::now().naive_utc();
+            users::update_user(conn, id, &input2, now)?;
+            let mut changes = Vec::new();
+            let mut note = |field: &str, old: String, new: String| {
+                if old != new {
+                    changes.push(Change {
+                        field: field.into(),
+                        old: Some(old),
+                        new: Some(new),
+                    });
+                }
+            };
+            note("email", before.email, users::normalise_email(&input2.email));
+            note(
+                "display_name",
+                before.display_name,
+                input2.display_name.trim().to_owned(),
+            );
+            note(
+                "role",
+                before.role.as_str().into(),
+                input2.role.as_str().into(),
+            );
+            note("dmcgs", before.dmcgs.join(" "), input2.dmcgs.join(" "));
+            note("sites", before.sites.join(" "), input2.sites.join(" "));
+            if !new_password.is_empty() {
+                users::set_password(conn, id, &users::hash_password(&new_password)?, now)?;
+                changes.push(Change {
+                    field: "password".into(),
+                    old: None,
+                    new: Some("(ny)".into()),
+                });
+            }
+            history::record(
+                conn,
+                "user",
+                &id.to_string(),
+                "updated",
+                &actor(&admin),
+                &changes,
+                false,
+                now,
+            )?;
+            Ok(Some(true))
+        })
+        .await?;
+        match updated {
+            Some(true) => {
+                return Ok(HttpResponse::SeeOther()
+                    .insert_header(("Location", "/admin/brugere"))
+                    .finish())
+            }
+            Some(false) => return Err(PageError::NotFound),
+            None => errors.push(FieldError::new(
+                "email",
+                "Der findes allerede en bruger med den e-mail.",
+            )),
+        }
+    }
+    let mut page = form_page(&req, lang, &viewer, &state, Some(id), Some(&input));
+    page.errors = errors;
+    render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+pub async fn set_active(
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<i32>,
+    body: Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = checked(&body, &viewer)?;
+    let admin = viewer.require_admin(&req)?.clone();
+    let id = id.into_inner();
+    let active = form.get("active") == "true";
+    if id == admin.id && !active {
+        return Err(PageError::Conflict(
+            "Du kan ikke deaktivere din egen konto.".into(),
+        ));
+    }
+    let found = with_conn(&state, move |conn| {
+        let Some(before) = users::find_user(conn, id)? else {
+            return Ok(false);
+        };
+        let now = Utc::now().naive_utc();
+        users::set_active(conn, id, active, now)?;
+        let change = Change {
+            field: "active".into(),
+            old: Some(before.active.to_string()),
+            new: Some(active.to_string()),
+        };
+        history::record(
+            conn,
+            "user",
+            &id.to_string(),
+            if active { "enabled" } else { "disabled" },
+            &actor(&admin),
+            &[change],
+            false,
+            now,
+        )?;
+        Ok(true)
+    })
+    .await?;
+    if !found {
+        return Err(PageError::NotFound);
+    }
+    Ok(HttpResponse::SeeOther()
+        .insert_header(("Location", "/admin/brugere"))
+        .finish())
+}
