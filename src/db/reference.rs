@@ -34,8 +34,8 @@ pub struct PostcodeRow {
     pub lon: f64,
 }
 
-#[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = dmcgs)]
+#[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
+#[diesel(table_name = dmcgs, treat_none_as_null = true)]
 pub struct DmcgRow {
     pub acronym: String,
     pub name_da: String,
@@ -46,8 +46,8 @@ pub struct DmcgRow {
     pub scope: String,
 }
 
-#[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = sites)]
+#[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
+#[diesel(table_name = sites, treat_none_as_null = true)]
 pub struct SiteRow {
     pub code: String,
     pub hospital: String,
@@ -61,8 +61,8 @@ pub struct SiteRow {
     pub early_phase: i16,
 }
 
-#[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = pathways)]
+#[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
+#[diesel(table_name = pathways, treat_none_as_null = true)]
 pub struct PathwayRow {
     pub code: String,
     pub kind: String,
@@ -101,4 +101,54 @@ pub fn list_postcodes(conn: &mut DbConnection) -> QueryResult<Vec<PostcodeRow>> 
 pub fn is_seeded(conn: &mut DbConnection) -> QueryResult<bool> {
     let n: i64 = regions::table.count().get_result(conn)?;
     Ok(n > 0)
+}
+
+/// Inserts or replaces a DMCG (by acronym). Bumps the registry version: lists show DMCGs.
+pub fn save_dmcg(conn: &mut DbConnection, row: &DmcgRow, exists: bool) -> QueryResult<()> {
+    if exists {
+        diesel::update(dmcgs::table.find(&row.acronym))
+            .set(row)
+            .execute(conn)?;
+    } else {
+        diesel::insert_into(dmcgs::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    super::bump_registry_version(conn)
+}
+
+/// Inserts or replaces a department (by code). Bumps the registry version.
+pub fn save_site(conn: &mut DbConnection, row: &SiteRow, exists: bool) -> QueryResult<()> {
+    if exists {
+        diesel::update(sites::table.find(&row.code))
+            .set(row)
+            .execute(conn)?;
+    } else {
+        diesel::insert_into(sites::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    super::bump_registry_version(conn)
+}
+
+/// Inserts or replaces a referral pathway (by code). Bumps the registry version.
+pub fn save_pathway(conn: &mut DbConnection, row: &PathwayRow, exists: bool) -> QueryResult<()> {
+    if exists {
+        diesel::update(pathways::table.find(&row.code))
+            .set(row)
+            .execute(conn)?;
+    } else {
+        diesel::insert_into(pathways::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    super::bump_registry_version(conn)
+}
+
+pub fn postcode_exists(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
+    Ok(postcodes::table
+        .find(code)
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
 }

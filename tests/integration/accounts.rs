@@ -342,6 +342,28 @@ async fn every_mutating_route_allows_and_denies_by_role() {
             vec![("active", "false")],
             [Deny, Deny, Deny, Deny, Allow],
         ),
+        (
+            "/admin/reference/dmcgs/DBCG",
+            vec![
+                ("name_da", "Danish Breast Cancer Group"),
+                ("area_da", "Brystkræft"),
+                ("area_en", "Breast"),
+                ("icd10", "C50 D05"),
+                ("scope", "site"),
+            ],
+            [Deny, Deny, Deny, Deny, Allow],
+        ),
+        (
+            "/admin/reference/pathways/ny",
+            vec![
+                ("code", "NATMDT-SARKOM"),
+                ("kind", "national_mdt"),
+                ("name_da", "National MDT for sarkom"),
+                ("name_en", "National sarcoma MDT"),
+                ("icd10", "C40-C41 C49"),
+            ],
+            [Deny, Deny, Deny, Deny, Allow],
+        ),
     ];
     let roles = [
         None,

@@ -8,5 +8,6 @@ mod cli;
 mod helpers;
 mod mail;
 mod pages;
+mod reference;
 mod review;
 mod snapshot;

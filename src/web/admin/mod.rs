@@ -1,6 +1,9 @@
-//! `/admin`: DCCC's secretariat: the review queue, users, the history and outbox failures.
+//! `/admin`: DCCC's secretariat: the review queue, users, reference data, the history and
+//! outbox failures.
 
 pub mod dashboard;
+pub mod reference;
+pub mod reference_fields;
 pub mod review;
 pub mod users;
 
@@ -26,5 +29,25 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/brugere/{id}/aktiv",
             web::post().to(users::set_active),
+        )
+        .route(
+            "/admin/reference/{table}",
+            web::get().to(reference::list_reference),
+        )
+        .route(
+            "/admin/reference/{table}/ny",
+            web::get().to(reference::new_reference),
+        )
+        .route(
+            "/admin/reference/{table}/ny",
+            web::post().to(reference::create_reference),
+        )
+        .route(
+            "/admin/reference/{table}/{key}",
+            web::get().to(reference::edit_reference),
+        )
+        .route(
+            "/admin/reference/{table}/{key}",
+            web::post().to(reference::update_reference),
         );
 }
