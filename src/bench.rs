@@ -44,6 +44,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         runs: u32,
     },
+    /// Time building the search index, updating one record, and queries of each kind.
+    Search {
+        /// How many times each query runs (after one warm-up run).
+        #[arg(long, default_value_t = 50)]
+        rounds: u32,
+        /// Keep the index in memory instead of in a folder on disk.
+        #[arg(long)]
+        in_ram: bool,
+        /// Folder for the index (emptied first; default: a new folder in the system's temp
+        /// directory, removed afterwards).
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 /// Runs a bench command on a prepared (migrated, reference-seeded) database; returns the exit
@@ -57,6 +70,11 @@ pub fn run(conn: &mut DbConnection, command: BenchCommand) -> anyhow::Result<i32
             batch,
         } => generate(conn, protocols, seed, append, batch),
         BenchCommand::Snapshot { runs } => snapshot(conn, runs),
+        BenchCommand::Search {
+            rounds,
+            in_ram,
+            dir,
+        } => crate::search::bench::run(conn, rounds, in_ram, dir),
     }
 }
 

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::catalogue::CatalogueHandle;
+use crate::catalogue::{Catalogue, CatalogueHandle};
 use crate::config::Settings;
 use crate::db;
 use crate::registry::{self, ImportError};
+use crate::search::{self, SearchIndex};
 use crate::web::{self, AppState};
 
 #[derive(Debug, Parser)]
@@ -62,7 +63,8 @@ pub enum Command {
         #[arg(long, default_value = "published")]
         status: String,
     },
-    /// Make every running server rebuild its snapshot of the registry now.
+    /// Rebuild the search index (DATA_DIR/search-index) from the database, and make every
+    /// running server rebuild its snapshot of the registry now.
     Reindex,
     /// User accounts.
     User {
@@ -169,6 +171,27 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<i32> {
         }
         Command::User { command } => crate::users_cli::run(&mut conn, command),
         Command::Reindex => {
+            let dir = settings.data_dir.join(search::INDEX_DIR);
+            match SearchIndex::open(&dir) {
+                Ok(index) => {
+                    let catalogue = Catalogue::load(&mut conn)?;
+                    let report = index.rebuild(&catalogue, &mut conn)?;
+                    println!(
+                        "search index in {} rebuilt: {} protocol(s) in {:.1} s",
+                        dir.display(),
+                        report.written,
+                        report.took.as_secs_f64()
+                    );
+                }
+                Err(search::OpenError::Busy(_)) => {
+                    SearchIndex::request_rebuild(&dir)?;
+                    println!(
+                        "a running server holds the search index in {}; it rebuilds it within seconds",
+                        dir.display()
+                    );
+                }
+                Err(search::OpenError::Failed(e)) => return Err(e),
+            }
             db::bump_registry_version(&mut conn)?;
             println!("registry marked changed; running servers rebuild within seconds");
             Ok(0)
@@ -182,7 +205,8 @@ fn serve(settings: Settings, pool: db::DbPool) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let catalogue = CatalogueHandle::new(pool.clone())?;
+        let search = SearchIndex::open_or_in_ram(&settings.data_dir.join(search::INDEX_DIR))?;
+        let catalogue = CatalogueHandle::with_search(pool.clone(), search)?;
         let listener = TcpListener::bind(settings.bind)?;
         tracing::info!(address = %settings.bind, "serving http://{}", settings.bind);
         let mailer = std::sync::Arc::new(crate::mail::Mailer::from_settings(&settings)?);

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod mail;
 pub mod registry;
 pub mod reminders;
+pub mod search;
 pub mod users_cli;
 pub mod web;
 pub mod workflow;

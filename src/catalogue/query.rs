@@ -1,7 +1,8 @@
 //! Structured protocol queries (contract.md §3): parsing and validating the parameters, then
 //! filtering, faceting, distance-sorting and paging the snapshot.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use dccc_matching::{Phase, RecruitmentStatus, Region, Sex};
 use serde::Serialize;
@@ -10,6 +11,28 @@ use super::snapshot::{Catalogue, Entry, PostcodeInfo};
 use crate::domain::Postcode;
 
 pub const DEFAULT_PER_PAGE: u32 = 20;
+
+/// FNV-1a for counting facets under short keys: a text search can hand `list` tens of
+/// thousands of candidates, and SipHash showed in profiles.
+#[derive(Debug, Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 pub const MAX_PER_PAGE: u32 = 100;
 
 /// A parameter that could not be used, named as the client wrote it.
@@ -355,8 +378,13 @@ impl Catalogue {
                 &all
             }
         };
-        let mut hits: Vec<Hit> = Vec::new();
-        let mut facets = Facets::default();
+        let mut hits: Vec<Hit> = Vec::with_capacity(pool.len());
+        // Counted under borrowed keys and turned into the response's strings once at the end:
+        // a text search can pass tens of thousands of candidates.
+        let mut dmcg_counts: HashMap<&str, usize, BuildHasherDefault<Fnv>> =
+            HashMap::with_capacity_and_hasher(32, BuildHasherDefault::default());
+        let mut phase_counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut region_counts: BTreeMap<i32, usize> = BTreeMap::new();
         for &i in pool {
             let entry = &self.entries[i];
             if !query.admits(self, entry) {
@@ -371,16 +399,27 @@ impl Catalogue {
                     continue;
                 }
             }
-            *facets.dmcg.entry(entry.dmcg.clone()).or_default() += 1;
-            *facets
-                .phase
-                .entry(entry.phase.as_str().to_owned())
-                .or_default() += 1;
+            *dmcg_counts.entry(entry.dmcg.as_str()).or_default() += 1;
+            *phase_counts.entry(entry.phase.as_str()).or_default() += 1;
             for region in &entry.regions_open {
-                *facets.region.entry(region.code().to_string()).or_default() += 1;
+                *region_counts.entry(region.code()).or_default() += 1;
             }
             hits.push(Hit { entry: i, nearest });
         }
+        let facets = Facets {
+            dmcg: dmcg_counts
+                .into_iter()
+                .map(|(k, n)| (k.to_owned(), n))
+                .collect(),
+            region: region_counts
+                .into_iter()
+                .map(|(k, n)| (k.to_string(), n))
+                .collect(),
+            phase: phase_counts
+                .into_iter()
+                .map(|(k, n)| (k.to_owned(), n))
+                .collect(),
+        };
         if distances.is_some() {
             // Stable sort keeps the acronym (or relevance) order among equal distances.
             hits.sort_by(|a, b| match (a.nearest, b.nearest) {

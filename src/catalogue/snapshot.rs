@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 use dccc_matching::{haversine_km, Phase, RecruitmentStatus, Region, SexEligibility, SiteStatus};
 
 use crate::db::{self, DbConnection, DbPool};
+use crate::search::SearchIndex;
 
 #[derive(Debug, Clone)]
 pub struct SiteInfo {
@@ -122,6 +123,12 @@ pub struct Catalogue {
     /// Published protocols, sorted by acronym (case-insensitive).
     pub entries: Vec<Entry>,
     pub slug_index: HashMap<String, usize>,
+    /// Entry index by protocol id (search hits carry ids): position `id` holds the entry's
+    /// index, `u32::MAX` where no published protocol has that id. Ids are a database sequence,
+    /// so the table is about as long as the registry.
+    pub id_index: Vec<u32>,
+    /// The matching engine's snapshot of the open protocols, keyed by entry index.
+    pub matcher: super::matcher::Matcher,
 }
 
 impl Catalogue {
@@ -164,7 +171,7 @@ impl Catalogue {
                 scope: d.scope,
             })
             .collect();
-        let pathways = db::reference::list_pathways(conn)?
+        let pathways: Vec<PathwayInfo> = db::reference::list_pathways(conn)?
             .into_iter()
             .map(|p| PathwayInfo {
                 code: p.code,
@@ -196,9 +203,12 @@ impl Catalogue {
                 ))
             })
             .collect();
+        // Full records are kept until the matcher is built from them.
+        let mut records: HashMap<i32, crate::domain::Protocol> = HashMap::new();
         let mut entries: Vec<Entry> = db::protocols::load_protocols(conn, None, true)?
             .into_iter()
             .map(|stored| {
+                records.insert(stored.id, stored.protocol.clone());
                 let p = stored.protocol;
                 let sites: Vec<(usize, SiteStatus)> = p
                     .sites
@@ -252,6 +262,17 @@ impl Catalogue {
             .enumerate()
             .map(|(i, e)| (e.slug.clone(), i))
             .collect();
+        let mut id_index = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            let (Ok(id), Ok(i)) = (usize::try_from(e.id), u32::try_from(i)) else {
+                continue;
+            };
+            if id >= id_index.len() {
+                id_index.resize(id + 1, u32::MAX);
+            }
+            id_index[id] = i;
+        }
+        let matcher = super::matcher::build(&entries, &records, &sites, &pathways);
         Ok(Self {
             version,
             sites,
@@ -261,7 +282,15 @@ impl Catalogue {
             postcodes,
             entries,
             slug_index,
+            id_index,
+            matcher,
         })
+    }
+
+    /// The index into [`Self::entries`] of the protocol with this id.
+    pub fn entry_by_id(&self, id: i32) -> Option<usize> {
+        let slot = *self.id_index.get(usize::try_from(id).ok()?)?;
+        (slot != u32::MAX).then_some(slot as usize)
     }
 
     pub fn site(&self, code: &str) -> Option<&SiteInfo> {
@@ -311,19 +340,30 @@ impl Catalogue {
     }
 }
 
-/// The shared, swappable snapshot plus the pool it is rebuilt from.
+/// The shared, swappable snapshot, the search index that follows it, and the pool both are
+/// rebuilt from.
 #[derive(Clone)]
 pub struct CatalogueHandle {
     current: Arc<ArcSwap<Catalogue>>,
+    search: SearchIndex,
     pool: DbPool,
 }
 
 impl CatalogueHandle {
+    /// A snapshot with a search index in memory (tests; `serve` keeps it on disk).
     pub fn new(pool: DbPool) -> anyhow::Result<Self> {
+        Self::with_search(pool, SearchIndex::in_ram()?)
+    }
+
+    /// A snapshot with the given search index, brought up to date with the database first
+    /// (built from scratch when it is new).
+    pub fn with_search(pool: DbPool, search: SearchIndex) -> anyhow::Result<Self> {
         let mut conn = pool.get()?;
         let catalogue = Catalogue::load(&mut conn)?;
+        search.sync(&catalogue, &mut conn)?;
         Ok(Self {
             current: Arc::new(ArcSwap::from_pointee(catalogue)),
+            search,
             pool,
         })
     }
@@ -332,16 +372,27 @@ impl CatalogueHandle {
         self.current.load_full()
     }
 
-    /// Rebuilds the snapshot if the registry changed since it was taken; returns whether it did.
+    /// The full-text index of the published protocols.
+    pub fn search(&self) -> &SearchIndex {
+        &self.search
+    }
+
+    /// Rebuilds the snapshot if the registry changed since it was taken, then brings the search
+    /// index in step with it; returns whether the snapshot was rebuilt.
     pub fn refresh_if_stale(&self) -> anyhow::Result<bool> {
         let mut conn = self.pool.get()?;
         let version = db::registry_version(&mut conn)?;
-        if version == self.current.load().version {
-            return Ok(false);
+        let rebuilt = version != self.current.load().version;
+        if rebuilt {
+            let catalogue = Catalogue::load(&mut conn)?;
+            self.current.store(Arc::new(catalogue));
         }
-        let catalogue = Catalogue::load(&mut conn)?;
-        self.current.store(Arc::new(catalogue));
-        Ok(true)
+        // The snapshot is already current, so a failed index update is only logged; the index
+        // stays behind the snapshot's version and is retried on the next check.
+        if let Err(e) = self.search.sync(&self.get(), &mut conn) {
+            tracing::warn!(error = %format!("{e:#}"), "search index update failed");
+        }
+        Ok(rebuilt)
     }
 
     /// Polls the change counter every `period`, so changes made by another process (an import

@@ -1,6 +1,7 @@
 //! Newtypes and rules with no I/O: identifiers, postcodes, the protocol record and its
 //! interchange format. A value of these types that exists is valid.
 
+pub mod cpr;
 pub mod identifiers;
 pub mod interchange;
 pub mod protocol;

@@ -120,7 +120,7 @@ impl ResponseError for PageError {
 }
 
 /// An error of the JSON API: `{"error": {"code", "message", "field"}}` (contract.md).
-#[derive(Debug, Clone, Serialize, thiserror::Error)]
+#[derive(Clone, Serialize, thiserror::Error)]
 #[error("{code}: {message}")]
 pub struct ApiError {
     #[serde(skip)]
@@ -158,6 +158,18 @@ impl ApiError {
             message: "internal error; it has been logged".into(),
             field: None,
         }
+    }
+}
+
+/// Without the message: actix logs errors with `Debug`, and a message can quote the input,
+/// which may be a patient's postcode or diagnosis.
+impl std::fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("field", &self.field)
+            .finish()
     }
 }
 

@@ -17,6 +17,7 @@ pub struct Layout {
     pub user_name: Option<String>,
     pub is_admin: bool,
     pub is_editor: bool,
+    pub is_clinician: bool,
     /// For the logout form; empty when nobody is logged in.
     pub csrf: String,
 }
@@ -42,6 +43,7 @@ impl Layout {
             user_name: None,
             is_admin: false,
             is_editor: false,
+            is_clinician: false,
             csrf: String::new(),
         }
     }
@@ -52,6 +54,7 @@ impl Layout {
             self.user_name = Some(user.display_name.clone());
             self.is_admin = user.is_admin();
             self.is_editor = user.is_admin() || user.role == crate::db::users::Role::DmcgEditor;
+            self.is_clinician = user.is_admin() || user.role == crate::db::users::Role::Clinician;
             self.csrf = viewer.csrf();
         }
         self

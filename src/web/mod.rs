@@ -10,8 +10,8 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod layout;
+pub mod match_;
 pub mod pages;
-pub mod text_filter;
 
 use std::net::TcpListener;
 use std::time::Duration;
@@ -57,6 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(account::config)
         .configure(editor::config)
         .configure(admin::config)
+        .configure(match_::config)
         .configure(api::config);
 }
 

@@ -118,6 +118,8 @@ pub enum Data {
     Fixture,
     /// Reference data and the demo protocols, as `serve` loads them.
     Demo,
+    /// Reference data and the protocols of an interchange file (e.g. the search corpus).
+    Corpus(&'static str),
 }
 
 pub async fn spawn_app(data: Data) -> TestApp {
@@ -133,8 +135,14 @@ pub async fn spawn_on(db: TestDatabase, data: Data) -> TestApp {
     {
         let mut conn = pool.get().expect("connection");
         registry::prepare_database(&mut conn, demo).expect("prepare database");
-        if !demo {
-            registry::import_json(&mut conn, FIXTURE, false).expect("fixture imports");
+        match data {
+            Data::Fixture => {
+                registry::import_json(&mut conn, FIXTURE, false).expect("fixture imports");
+            }
+            Data::Corpus(json) => {
+                registry::import_json(&mut conn, json, false).expect("corpus imports");
+            }
+            Data::Demo => {}
         }
     }
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");

@@ -7,9 +7,10 @@ use serde::Serialize;
 use crate::catalogue::{Catalogue, Facets, ProtocolQuery};
 use crate::db::protocols::{StoredProtocol, PUBLISHED};
 use crate::domain::ProtocolDoc;
+use crate::search::{Piece, SearchIndex};
 use crate::web::error::ApiError;
 use crate::web::pages::protocols::list::query_pairs;
-use crate::web::{text_filter, AppState};
+use crate::web::AppState;
 
 #[derive(Serialize)]
 pub struct NearestSiteJson {
@@ -33,6 +34,9 @@ pub struct ProtocolItem {
     pub demo: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest_site: Option<Option<NearestSiteJson>>,
+    /// With `q`: a fragment of the record's text with the matched words marked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<Vec<Piece>>,
 }
 
 #[derive(Serialize)]
@@ -42,6 +46,9 @@ pub struct ProtocolList {
     pub per_page: u32,
     pub items: Vec<ProtocolItem>,
     pub facets: Facets,
+    /// With `q`: the query with misspelt words corrected, when some word was found nowhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 pub fn protocol_url(slug: &str) -> String {
@@ -53,13 +60,22 @@ pub fn round_km(km: f64) -> f64 {
     (km * 10.0).round() / 10.0
 }
 
-pub fn list_json(catalogue: &Catalogue, query: &ProtocolQuery) -> ProtocolList {
-    let candidates = query
-        .q
-        .as_deref()
-        .map(|q| text_filter::matching_entries(catalogue, q));
-    let result = catalogue.list(query, candidates.as_deref());
+/// The list response: the text search's hits (best first) filtered, faceted and paged by the
+/// snapshot, or the whole snapshot when there is no text.
+pub fn list_json(
+    catalogue: &Catalogue,
+    search: &SearchIndex,
+    query: &ProtocolQuery,
+) -> anyhow::Result<ProtocolList> {
+    let found = search.search(catalogue, query)?;
+    let result = catalogue.list(query, found.as_ref().map(|f| f.candidates.as_slice()));
     let with_postcode = query.postcode.is_some();
+    let page_entries: Vec<usize> = result.hits.iter().map(|h| h.entry).collect();
+    let mut snippets = found
+        .as_ref()
+        .map(|f| f.snippets(&page_entries, false))
+        .unwrap_or_default()
+        .into_iter();
     let items = result
         .hits
         .iter()
@@ -87,16 +103,18 @@ pub fn list_json(catalogue: &Catalogue, query: &ProtocolQuery) -> ProtocolList {
                         }
                     })
                 }),
+                snippet: snippets.next().flatten(),
             }
         })
         .collect();
-    ProtocolList {
+    Ok(ProtocolList {
         total: result.total,
         page: result.page,
         per_page: result.per_page,
         items,
         facets: result.facets,
-    }
+        suggestion: found.and_then(|f| f.suggestion),
+    })
 }
 
 pub async fn list_protocols(
@@ -106,7 +124,9 @@ pub async fn list_protocols(
     let catalogue = state.catalogue.get();
     let query = ProtocolQuery::parse(&query_pairs(&req), &catalogue)
         .map_err(|e| ApiError::bad_request(e.param, e.message))?;
-    Ok(HttpResponse::Ok().json(list_json(&catalogue, &query)))
+    let list =
+        list_json(&catalogue, state.catalogue.search(), &query).map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(list))
 }
 
 fn timestamp(t: NaiveDateTime) -> String {

@@ -8,6 +8,7 @@ pub mod not_found;
 pub mod protocols;
 pub mod regions;
 pub mod rows;
+pub mod search;
 pub mod static_files;
 
 use actix_web::{web, HttpResponse};
@@ -21,6 +22,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             "/protokoller",
             web::get().to(protocols::list::list_protocols),
         )
+        .route("/soeg", web::get().to(search::search_protocols))
         .route(
             "/protokoller/{slug}",
             web::get().to(protocols::show::show_protocol),

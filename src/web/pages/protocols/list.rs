@@ -6,12 +6,12 @@ use askama::Template;
 
 use super::filters::FilterForm;
 use crate::catalogue::{ListResult, ProtocolQuery};
-use crate::web::error::PageError;
+use crate::web::error::{internal, PageError};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
 use crate::web::pages::rows::ProtocolRow;
-use crate::web::{text_filter, AppState};
+use crate::web::AppState;
 
 pub struct PageLink {
     pub number: u32,
@@ -39,7 +39,7 @@ pub fn query_pairs(req: &HttpRequest) -> Vec<(String, String)> {
 }
 
 /// The current address with `page` replaced.
-fn page_href(path: &str, pairs: &[(String, String)], page: u32) -> String {
+pub fn page_href(path: &str, pairs: &[(String, String)], page: u32) -> String {
     let mut ser = form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs.iter().filter(|(k, v)| k != "page" && !v.is_empty()) {
         ser.append_pair(k, v);
@@ -55,7 +55,7 @@ fn page_href(path: &str, pairs: &[(String, String)], page: u32) -> String {
     }
 }
 
-fn page_links(path: &str, pairs: &[(String, String)], result: &ListResult) -> Vec<PageLink> {
+pub fn page_links(path: &str, pairs: &[(String, String)], result: &ListResult) -> Vec<PageLink> {
     let count = result.page_count();
     // First, last, and two either side of the current page.
     (1..=count)
@@ -103,11 +103,12 @@ pub async fn list_protocols(
             return render_with(StatusCode::BAD_REQUEST, &page);
         }
     };
-    let candidates = query
-        .q
-        .as_deref()
-        .map(|q| text_filter::matching_entries(&catalogue, q));
-    let result = catalogue.list(&query, candidates.as_deref());
+    let found = state
+        .catalogue
+        .search()
+        .search(&catalogue, &query)
+        .map_err(internal)?;
+    let result = catalogue.list(&query, found.as_ref().map(|f| f.candidates.as_slice()));
     let rows = result
         .hits
         .iter()

@@ -1,0 +1,69 @@
+//! `POST /api/v1/match` (contract.md §2): a profile in, proposals out. Nothing is stored or
+//! logged; every bad field is a 400 naming it.
+
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, HttpResponse};
+
+use crate::catalogue::matcher::diagnosis_names;
+use crate::web::error::ApiError;
+use crate::web::match_::profile::ProfileInput;
+use crate::web::match_::results::to_json;
+use crate::web::AppState;
+
+pub async fn match_api(
+    req: HttpRequest,
+    body: Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
+        .into_owned()
+        .collect();
+    let mut include_ineligible = false;
+    for (k, v) in &pairs {
+        match (k.as_str(), v.as_str()) {
+            ("include_ineligible", "true") => include_ineligible = true,
+            ("include_ineligible", "false") => include_ineligible = false,
+            ("include_ineligible", other) => {
+                return Err(ApiError::bad_request(
+                    "include_ineligible",
+                    format!("must be true or false (got {other:?})"),
+                ))
+            }
+            (other, _) => return Err(ApiError::bad_request(other, "is not a known parameter")),
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(&body);
+    let input: ProfileInput = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = inner.to_string();
+        // serde names a missing or unknown field only in its message: `missing field `age``.
+        let named = message.split('`').nth(1).map(str::to_owned);
+        let field = if path == "." {
+            named.unwrap_or_else(|| "body".into())
+        } else {
+            path
+        };
+        ApiError::bad_request(field, message)
+    })?;
+    let catalogue = state.catalogue.get();
+    let profile = input
+        .to_profile(&catalogue, diagnosis_names())
+        .map_err(|errors| {
+            let first = errors.first().cloned();
+            match first {
+                Some(e) => {
+                    let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                    let mut err = ApiError::bad_request(e.field, e.message);
+                    err.message = all.join("; ");
+                    err
+                }
+                None => ApiError::bad_request("body", "invalid profile"),
+            }
+        })?;
+    let outcome = catalogue
+        .matcher
+        .snapshot
+        .match_profile(&profile, include_ineligible);
+    Ok(HttpResponse::Ok().json(to_json(&catalogue, &outcome)))
+}

@@ -1,0 +1,165 @@
+//! `/match`: the full profile for an MDT conference, results as cards with a checklist per
+//! criterion, nearest department, referral and pathways. Clinicians and admins only.
+
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+use dccc_matching::{Setting, Stage, Verdict};
+
+use super::profile::ProfileInput;
+use super::results::{card, pathway_views, CardView, PathwayView};
+use super::Kept;
+use crate::catalogue::matcher::{diagnosis_names, NamedDiagnosis};
+use crate::db::users::Role;
+use crate::domain::FieldError;
+use crate::web::auth::Viewer;
+use crate::web::error::PageError;
+use crate::web::forms::checked;
+use crate::web::i18n::Lang;
+use crate::web::layout::Layout;
+use crate::web::pages::render_with;
+use crate::web::AppState;
+
+#[derive(Template)]
+#[template(path = "match_/mdt.html")]
+pub struct MdtMatchPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub form: Kept,
+    pub errors: Vec<FieldError>,
+    pub diagnoses: &'static [NamedDiagnosis],
+    pub settings: Vec<(&'static str, &'static str)>,
+    pub stages: Vec<&'static str>,
+    pub marker_rows: Vec<usize>,
+    pub searched: bool,
+    pub fitting: Vec<CardView>,
+    pub not_fitting: Vec<CardView>,
+    pub pathways: Vec<PathwayView>,
+    pub no_offer: bool,
+}
+
+impl MdtMatchPage {
+    pub fn err(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .filter(|e| e.field == field || e.field.starts_with(&format!("{field}[")))
+            .map(|e| e.message.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+fn require_clinician(viewer: &Viewer, req: &HttpRequest) -> Result<(), PageError> {
+    let user = viewer.require(req)?;
+    if user.is_admin() || user.role == Role::Clinician {
+        Ok(())
+    } else {
+        Err(PageError::Forbidden)
+    }
+}
+
+fn page(
+    req: &HttpRequest,
+    lang: Lang,
+    viewer: &Viewer,
+    state: &AppState,
+    form: Kept,
+) -> MdtMatchPage {
+    MdtMatchPage {
+        layout: Layout::new(
+            req,
+            lang,
+            lang.t("match.title"),
+            state.catalogue.get().has_demo(),
+            "match",
+        )
+        .with_viewer(viewer),
+        csrf: viewer.csrf(),
+        form,
+        errors: Vec::new(),
+        diagnoses: &diagnosis_names().categories,
+        settings: Setting::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.as_str(),
+                    if lang.is_en() {
+                        s.label_en()
+                    } else {
+                        s.label_da()
+                    },
+                )
+            })
+            .collect(),
+        stages: Stage::ALL.iter().map(|s| s.as_str()).collect(),
+        marker_rows: (0..4).collect(),
+        searched: false,
+        fitting: Vec::new(),
+        not_fitting: Vec::new(),
+        pathways: Vec::new(),
+        no_offer: false,
+    }
+}
+
+pub async fn show_match_form(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    require_clinician(&viewer, &req)?;
+    render_with(
+        StatusCode::OK,
+        &page(&req, lang, &viewer, &state, Kept::default()),
+    )
+}
+
+pub async fn match_profile(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    body: Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = checked(&body, &viewer)?;
+    require_clinician(&viewer, &req)?;
+    let kept = Kept(
+        form.0
+            .iter()
+            .filter(|(k, _)| k != "csrf_token")
+            .cloned()
+            .collect(),
+    );
+    let mut view = page(&req, lang, &viewer, &state, kept);
+    let catalogue = state.catalogue.get();
+    match ProfileInput::from_form(&form).to_profile(&catalogue, diagnosis_names()) {
+        Err(errors) => {
+            // Never show a CPR number back: the field is emptied.
+            for e in errors
+                .iter()
+                .filter(|e| e.message == crate::domain::cpr::CPR_REFUSED_DA)
+            {
+                view.form.0.retain(|(k, _)| *k != e.field);
+            }
+            view.errors = errors;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
+        }
+        Ok(profile) => {
+            let outcome = catalogue.matcher.snapshot.match_profile(&profile, true);
+            for r in &outcome.results {
+                if let Some(c) = card(&catalogue, r, lang) {
+                    if r.verdict == Verdict::NotEligible {
+                        view.not_fitting.push(c)
+                    } else {
+                        view.fitting.push(c)
+                    }
+                }
+            }
+            view.pathways = pathway_views(&catalogue, &outcome, lang);
+            view.no_offer = outcome.no_offer_reason.is_some();
+            view.searched = true;
+            render_with(StatusCode::OK, &view)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! Matching pages: `/match` for clinicians at an MDT conference and `/find-forsoeg` for
+//! patients. The profile is posted, never put in the URL, and never stored or logged.
+
+pub mod mdt;
+pub mod patient;
+pub mod profile;
+pub mod results;
+
+use actix_web::web;
+
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/match", web::get().to(mdt::show_match_form))
+        .route("/match", web::post().to(mdt::match_profile))
+        .route("/find-forsoeg", web::get().to(patient::show_patient_form))
+        .route("/find-forsoeg", web::post().to(patient::find_trials));
+}
+
+/// Form values shown again as typed.
+#[derive(Debug, Clone, Default)]
+pub struct Kept(pub Vec<(String, String)>);
+
+impl Kept {
+    pub fn v(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+    pub fn is(&self, name: &str, value: &str) -> bool {
+        self.v(name) == value
+    }
+    pub fn marker(&self, i: &usize, field: &str) -> &str {
+        self.v(&format!("biomarkers[{i}].{field}"))
+    }
+}

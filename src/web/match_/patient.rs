@@ -1,0 +1,134 @@
+//! `/find-forsoeg`: "is there a trial for me near home?" in plain Danish, without login;
+//! nothing typed is stored or logged.
+
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+use dccc_matching::Verdict;
+
+use super::profile::ProfileInput;
+use super::results::{card, pathway_views, CardView, PathwayView};
+use super::Kept;
+use crate::catalogue::matcher::{diagnosis_names, NamedDiagnosis};
+use crate::domain::FieldError;
+use crate::web::auth::Viewer;
+use crate::web::error::PageError;
+use crate::web::forms::checked;
+use crate::web::i18n::Lang;
+use crate::web::layout::Layout;
+use crate::web::pages::render_with;
+use crate::web::AppState;
+
+#[derive(Template)]
+#[template(path = "match_/patient.html")]
+pub struct PatientMatchPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub form: Kept,
+    pub errors: Vec<FieldError>,
+    pub lay_terms: &'static [NamedDiagnosis],
+    pub searched: bool,
+    pub results: Vec<CardView>,
+    pub pathways: Vec<PathwayView>,
+}
+
+impl PatientMatchPage {
+    pub fn err(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+fn page(
+    req: &HttpRequest,
+    lang: Lang,
+    viewer: &Viewer,
+    state: &AppState,
+    form: Kept,
+) -> PatientMatchPage {
+    PatientMatchPage {
+        layout: Layout::new(
+            req,
+            lang,
+            lang.t("patient.title"),
+            state.catalogue.get().has_demo(),
+            "patient",
+        )
+        .with_viewer(viewer),
+        csrf: viewer.csrf(),
+        form,
+        errors: Vec::new(),
+        lay_terms: &diagnosis_names().lay_terms,
+        searched: false,
+        results: Vec::new(),
+        pathways: Vec::new(),
+    }
+}
+
+pub async fn show_patient_form(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let kept = Kept(vec![("max_km".into(), "100".into())]);
+    render_with(StatusCode::OK, &page(&req, lang, &viewer, &state, kept))
+}
+
+pub async fn find_trials(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    body: Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = checked(&body, &viewer)?;
+    let kept = Kept(
+        form.0
+            .iter()
+            .filter(|(k, _)| k != "csrf_token")
+            .cloned()
+            .collect(),
+    );
+    let mut view = page(&req, lang, &viewer, &state, kept);
+    let catalogue = state.catalogue.get();
+    // A patient gives only age, sex, diagnosis and where they live.
+    let input = ProfileInput {
+        age: Some(serde_json::Value::String(form.get("age").to_owned())),
+        sex: Some(form.get("sex").to_owned()),
+        diagnosis: Some(form.get("diagnosis").to_owned()),
+        postcode: Some(serde_json::Value::String(form.get("postcode").to_owned())),
+        max_km: Some(serde_json::Value::String(form.get("max_km").to_owned())),
+        ..ProfileInput::default()
+    };
+    match input.to_profile(&catalogue, diagnosis_names()) {
+        Err(errors) => {
+            // Never show a CPR number back: the field is emptied.
+            for e in errors
+                .iter()
+                .filter(|e| e.message == crate::domain::cpr::CPR_REFUSED_DA)
+            {
+                view.form.0.retain(|(k, _)| *k != e.field);
+            }
+            view.errors = errors;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
+        }
+        Ok(profile) => {
+            let outcome = catalogue.matcher.snapshot.match_profile(&profile, false);
+            view.results = outcome
+                .results
+                .iter()
+                .filter(|r| r.verdict != Verdict::NotEligible)
+                .filter_map(|r| card(&catalogue, r, lang))
+                .collect();
+            view.pathways = pathway_views(&catalogue, &outcome, lang);
+            view.searched = true;
+            render_with(StatusCode::OK, &view)
+        }
+    }
+}

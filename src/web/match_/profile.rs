@@ -1,0 +1,263 @@
+//! A patient profile from a form or from JSON, checked field by field into the engine's
+//! validated [`PatientProfile`]. Nothing here is stored or logged; CPR numbers are refused.
+
+use dccc_matching::{Biomarker, BiomarkerStatus, Home, PatientProfile, Setting, Sex, Stage};
+use serde::Deserialize;
+
+use crate::catalogue::matcher::DiagnosisNames;
+use crate::catalogue::Catalogue;
+use crate::domain::cpr::{looks_like_cpr, CPR_REFUSED_DA};
+use crate::domain::{FieldError, Postcode};
+
+/// A profile as typed: every value a string (or absent), as forms and JSON give them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileInput {
+    #[serde(default)]
+    pub age: Option<serde_json::Value>,
+    #[serde(default)]
+    pub sex: Option<String>,
+    #[serde(default)]
+    pub diagnosis: Option<String>,
+    #[serde(default)]
+    pub setting: Option<String>,
+    #[serde(default)]
+    pub stage: Option<String>,
+    #[serde(default)]
+    pub prior_lines: Option<serde_json::Value>,
+    #[serde(default)]
+    pub ecog: Option<serde_json::Value>,
+    #[serde(default)]
+    pub biomarkers: Option<Vec<BiomarkerInput>>,
+    #[serde(default)]
+    pub standard_options_exhausted: Option<bool>,
+    #[serde(default)]
+    pub postcode: Option<serde_json::Value>,
+    #[serde(default)]
+    pub max_km: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BiomarkerInput {
+    pub marker: String,
+    pub status: String,
+}
+
+fn as_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.trim().to_owned(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn whole(
+    field: &str,
+    v: &Option<serde_json::Value>,
+    max: i64,
+    errors: &mut Vec<FieldError>,
+) -> Option<u8> {
+    let raw = v.as_ref().map(as_text).filter(|s| !s.is_empty())?;
+    match raw.parse::<i64>() {
+        Ok(n) if (0..=max).contains(&n) => u8::try_from(n).ok(),
+        _ => {
+            errors.push(FieldError::new(
+                field,
+                format!("must be a whole number from 0 to {max} (got {raw})"),
+            ));
+            None
+        }
+    }
+}
+
+fn optional<T: std::str::FromStr>(
+    field: &str,
+    v: &Option<String>,
+    errors: &mut Vec<FieldError>,
+) -> Option<T>
+where
+    T::Err: std::fmt::Display,
+{
+    let raw = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+    match raw.parse::<T>() {
+        Ok(x) => Some(x),
+        Err(e) => {
+            errors.push(FieldError::new(field, e.to_string()));
+            None
+        }
+    }
+}
+
+impl ProfileInput {
+    /// Every field checked; all errors at once, each naming its field.
+    pub fn to_profile(
+        &self,
+        catalogue: &Catalogue,
+        names: &DiagnosisNames,
+    ) -> Result<PatientProfile, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let texts = [
+            ("diagnosis", self.diagnosis.clone().unwrap_or_default()),
+            (
+                "postcode",
+                self.postcode.as_ref().map(as_text).unwrap_or_default(),
+            ),
+            ("age", self.age.as_ref().map(as_text).unwrap_or_default()),
+        ];
+        for (field, text) in &texts {
+            if looks_like_cpr(text) {
+                return Err(vec![FieldError::new(*field, CPR_REFUSED_DA)]);
+            }
+        }
+        let age = match self.age.as_ref().map(as_text).filter(|s| !s.is_empty()) {
+            None => {
+                errors.push(FieldError::new("age", "is required"));
+                None
+            }
+            Some(_) => whole("age", &self.age, 120, &mut errors),
+        };
+        let diagnosis = match self
+            .diagnosis
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => {
+                errors.push(FieldError::new("diagnosis", "is required"));
+                None
+            }
+            Some(typed) => {
+                let code = names.resolve(typed);
+                if code.is_none() {
+                    errors.push(FieldError::new("diagnosis", format!("{typed:?} is not an ICD-10 code or a diagnosis name we know (e.g. C50.9, DC509 or brystkræft)")));
+                }
+                code
+            }
+        };
+        let sex: Option<Sex> = optional("sex", &self.sex, &mut errors);
+        let setting: Option<Setting> = optional("setting", &self.setting, &mut errors);
+        let stage: Option<Stage> = optional("stage", &self.stage, &mut errors);
+        let prior_lines = whole("prior_lines", &self.prior_lines, 20, &mut errors);
+        let ecog = whole("ecog", &self.ecog, 4, &mut errors);
+        let mut biomarkers = Vec::new();
+        for (i, b) in self.biomarkers.iter().flatten().enumerate() {
+            if b.marker.trim().is_empty() {
+                continue;
+            }
+            let status = match b.status.trim().parse::<BiomarkerStatus>() {
+                Ok(s) => s,
+                Err(e) => {
+                    errors.push(FieldError::new(
+                        format!("biomarkers[{i}].status"),
+                        e.to_string(),
+                    ));
+                    continue;
+                }
+            };
+            match Biomarker::new(&b.marker, status) {
+                Ok(m) => biomarkers.push(m),
+                Err(e) => errors.push(FieldError::new(
+                    format!("biomarkers[{i}].marker"),
+                    e.to_string(),
+                )),
+            }
+        }
+        let home = match self
+            .postcode
+            .as_ref()
+            .map(as_text)
+            .filter(|s| !s.is_empty())
+        {
+            None => None,
+            Some(raw) => match Postcode::parse(&raw) {
+                Err(m) => {
+                    errors.push(FieldError::new("postcode", m));
+                    None
+                }
+                Ok(code) => match catalogue.postcodes.get(code.as_str()) {
+                    None => {
+                        errors.push(FieldError::new(
+                            "postcode",
+                            format!("{raw:?} is not a Danish postcode we know"),
+                        ));
+                        None
+                    }
+                    Some(p) => Some(Home {
+                        lat: p.lat,
+                        lon: p.lon,
+                        region: p.region,
+                    }),
+                },
+            },
+        };
+        let max_km = match self.max_km.as_ref().map(as_text).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(raw) => match raw.replace(',', ".").parse::<f64>() {
+                Ok(km) if km.is_finite() && km > 0.0 && km <= 1000.0 => Some(km),
+                _ => {
+                    errors.push(FieldError::new(
+                        "max_km",
+                        format!("must be a distance in km above 0 and at most 1000 (got {raw})"),
+                    ));
+                    None
+                }
+            },
+        };
+        if max_km.is_some() && home.is_none() && !errors.iter().any(|e| e.field == "postcode") {
+            errors.push(FieldError::new(
+                "max_km",
+                "needs a postcode to measure from",
+            ));
+        }
+        match (age, diagnosis) {
+            (Some(age), Some(diagnosis)) if errors.is_empty() => {
+                let mut profile = PatientProfile::new(age, diagnosis);
+                profile.sex = sex;
+                profile.setting = setting;
+                profile.stage = stage;
+                profile.prior_lines = prior_lines;
+                profile.ecog = ecog;
+                profile.biomarkers = biomarkers;
+                profile.standard_options_exhausted = self.standard_options_exhausted;
+                profile.home = home;
+                profile.max_km = max_km;
+                Ok(profile)
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// The form's fields (names as in the JSON API; biomarkers as `biomarkers[i].marker`).
+    pub fn from_form(form: &crate::web::forms::FormData) -> Self {
+        let text = |name: &str| Some(form.get(name).to_owned()).filter(|s| !s.is_empty());
+        let value = |name: &str| text(name).map(serde_json::Value::String);
+        let mut biomarkers = Vec::new();
+        for i in 0..12 {
+            let marker = form.get(&format!("biomarkers[{i}].marker"));
+            if !marker.is_empty() {
+                biomarkers.push(BiomarkerInput {
+                    marker: marker.to_owned(),
+                    status: form.get(&format!("biomarkers[{i}].status")).to_owned(),
+                });
+            }
+        }
+        Self {
+            age: value("age"),
+            sex: text("sex"),
+            diagnosis: text("diagnosis"),
+            setting: text("setting"),
+            stage: text("stage"),
+            prior_lines: value("prior_lines"),
+            ecog: value("ecog"),
+            biomarkers: Some(biomarkers),
+            standard_options_exhausted: match form.get("standard_options_exhausted") {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            postcode: value("postcode"),
+            max_km: value("max_km"),
+        }
+    }
+}

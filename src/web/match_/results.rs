@@ -1,0 +1,231 @@
+//! Match results as people and programs see them: cards with a ✓/✗/? checklist for the pages,
+//! and the contract's JSON (contract.md §2) for the API.
+
+use dccc_matching::{MatchOutcome, MatchResult, Outcome, Verdict};
+use serde::Serialize;
+
+use crate::catalogue::Catalogue;
+use crate::web::api::protocols::{protocol_url, round_km};
+use crate::web::i18n::Lang;
+use crate::web::pages::rows::format_km;
+
+pub struct CheckView {
+    pub symbol: &'static str,
+    pub class: &'static str,
+    pub criterion: String,
+    pub detail: String,
+}
+
+pub struct CardView {
+    pub slug: String,
+    pub acronym: String,
+    pub title: String,
+    pub dmcg: String,
+    pub phase: &'static str,
+    pub verdict: &'static str,
+    pub verdict_label: String,
+    pub checks: Vec<CheckView>,
+    pub nearest_name: Option<String>,
+    pub nearest_km: Option<String>,
+    pub referral: bool,
+    pub summary: Option<String>,
+    pub contact: Vec<String>,
+    pub demo: bool,
+}
+
+pub struct PathwayView {
+    pub code: String,
+    pub kind: String,
+    pub name: String,
+    pub reason: String,
+    pub site: Option<String>,
+}
+
+fn verdict_key(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Eligible => "eligible",
+        Verdict::PossiblyEligible => "possibly_eligible",
+        Verdict::NotEligible => "not_eligible",
+    }
+}
+
+pub fn card(catalogue: &Catalogue, r: &MatchResult, lang: Lang) -> Option<CardView> {
+    let entry = catalogue.entries.get(r.key)?;
+    let extras = catalogue
+        .matcher
+        .extras
+        .get(r.key)
+        .cloned()
+        .unwrap_or_default();
+    let en = lang.is_en();
+    let site = r
+        .nearest_site
+        .as_ref()
+        .and_then(|n| catalogue.sites.get(n.site));
+    let mut contact = Vec::new();
+    contact.extend(extras.contact_name.clone());
+    contact.extend(extras.contact_email.clone());
+    contact.extend(extras.contact_phone.clone());
+    Some(CardView {
+        slug: entry.slug.clone(),
+        acronym: entry.acronym.clone(),
+        title: entry.title(en).to_owned(),
+        dmcg: entry.dmcg.clone(),
+        phase: if en {
+            entry.phase.label_en()
+        } else {
+            entry.phase.label_da()
+        },
+        verdict: verdict_key(r.verdict),
+        verdict_label: lang.t(&format!("match.verdict.{}", verdict_key(r.verdict))),
+        checks: r
+            .criteria
+            .iter()
+            .map(|c| {
+                let (symbol, class) = match c.outcome {
+                    Outcome::Met => ("✓", "met"),
+                    Outcome::NotMet => ("✗", "not-met"),
+                    Outcome::Unknown => ("?", "unknown"),
+                };
+                CheckView {
+                    symbol,
+                    class,
+                    criterion: c.criterion.clone(),
+                    detail: if en {
+                        c.detail_en.clone()
+                    } else {
+                        c.detail_da.clone()
+                    },
+                }
+            })
+            .collect(),
+        nearest_name: site.map(|s| format!("{}, {} ({})", s.hospital, s.department, s.city)),
+        nearest_km: r.nearest_site.as_ref().map(|n| format_km(n.distance_km)),
+        referral: r.referral_needed,
+        summary: extras.summary_da,
+        contact,
+        demo: entry.demo,
+    })
+}
+
+pub fn pathway_views(
+    catalogue: &Catalogue,
+    outcome: &MatchOutcome,
+    lang: Lang,
+) -> Vec<PathwayView> {
+    outcome
+        .pathways
+        .iter()
+        .map(|p| PathwayView {
+            code: p.code.clone(),
+            kind: p.kind.clone(),
+            name: lang.pick(&p.name_da, &p.name_en).to_owned(),
+            reason: lang.pick(&p.reason_da, &p.reason_en).to_owned(),
+            site: p
+                .site
+                .and_then(|i| catalogue.sites.get(i))
+                .map(|s| format!("{}, {} ({})", s.hospital, s.department, s.city)),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct ProtocolRef<'a> {
+    slug: &'a str,
+    acronym: &'a str,
+    title_da: Option<&'a str>,
+    title_en: Option<&'a str>,
+    dmcg: &'a str,
+    phase: &'static str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct NearestJson {
+    code: String,
+    name: String,
+    region: i32,
+    distance_km: f64,
+}
+
+#[derive(Serialize)]
+struct ResultJson<'a> {
+    protocol: ProtocolRef<'a>,
+    verdict: Verdict,
+    criteria: &'a [dccc_matching::CriterionResult],
+    nearest_site: Option<NearestJson>,
+    referral_needed: bool,
+}
+
+#[derive(Serialize)]
+struct PathwayJson<'a> {
+    code: &'a str,
+    kind: &'a str,
+    name_da: &'a str,
+    name_en: &'a str,
+    reason_da: &'a str,
+    reason_en: &'a str,
+    site: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct MatchJson<'a> {
+    results: Vec<ResultJson<'a>>,
+    pathways: Vec<PathwayJson<'a>>,
+    no_offer_reason: Option<dccc_matching::NoOfferReason>,
+}
+
+/// The response body of `POST /api/v1/match`.
+pub fn to_json<'a>(catalogue: &'a Catalogue, outcome: &'a MatchOutcome) -> MatchJson<'a> {
+    let results = outcome
+        .results
+        .iter()
+        .filter_map(|r| {
+            let e = catalogue.entries.get(r.key)?;
+            Some(ResultJson {
+                protocol: ProtocolRef {
+                    slug: &e.slug,
+                    acronym: &e.acronym,
+                    title_da: e.title_da.as_deref(),
+                    title_en: e.title_en.as_deref(),
+                    dmcg: &e.dmcg,
+                    phase: e.phase.as_str(),
+                    url: protocol_url(&e.slug),
+                },
+                verdict: r.verdict,
+                criteria: &r.criteria,
+                nearest_site: r.nearest_site.as_ref().and_then(|n| {
+                    let s = catalogue.sites.get(n.site)?;
+                    Some(NearestJson {
+                        code: s.code.clone(),
+                        name: format!("{}, {}", s.hospital, s.department),
+                        region: s.region.code(),
+                        distance_km: round_km(n.distance_km),
+                    })
+                }),
+                referral_needed: r.referral_needed,
+            })
+        })
+        .collect();
+    let pathways = outcome
+        .pathways
+        .iter()
+        .map(|p| PathwayJson {
+            code: &p.code,
+            kind: &p.kind,
+            name_da: &p.name_da,
+            name_en: &p.name_en,
+            reason_da: &p.reason_da,
+            reason_en: &p.reason_en,
+            site: p
+                .site
+                .and_then(|i| catalogue.sites.get(i))
+                .map(|s| s.code.as_str()),
+        })
+        .collect();
+    MatchJson {
+        results,
+        pathways,
+        no_offer_reason: outcome.no_offer_reason,
+    }
+}
