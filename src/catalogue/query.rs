@@ -1,8 +1,7 @@
 //! Structured protocol queries (contract.md §3): parsing and validating the parameters, then
 //! filtering, faceting, distance-sorting and paging the snapshot.
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
 
 use dccc_matching::{Phase, RecruitmentStatus, Region, Sex};
 use serde::Serialize;
@@ -12,27 +11,6 @@ use crate::domain::Postcode;
 
 pub const DEFAULT_PER_PAGE: u32 = 20;
 
-/// FNV-1a for counting facets under short keys: a text search can hand `list` tens of
-/// thousands of candidates, and SipHash showed in profiles.
-#[derive(Debug, Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
 pub const MAX_PER_PAGE: u32 = 100;
 
 /// A parameter that could not be used, named as the client wrote it.
@@ -346,6 +324,42 @@ pub struct Facets {
     pub phase: BTreeMap<String, usize>,
 }
 
+/// An entry's facet values as small numbers (see [`Catalogue::facet_keys`]).
+#[derive(Debug, Clone, Copy)]
+pub struct FacetKey {
+    /// Index into [`Catalogue::dmcgs`]; `u16::MAX` when the DMCG is not in the table.
+    pub dmcg: u16,
+    /// Index into [`Phase::ALL`].
+    pub phase: u8,
+    /// Bit `i` set when the entry is open in `Region::ALL[i]`.
+    pub regions_open: u8,
+}
+
+impl FacetKey {
+    pub fn new(entry: &Entry, dmcgs: &[super::snapshot::DmcgInfo]) -> Self {
+        let dmcg = dmcgs
+            .iter()
+            .position(|d| d.acronym == entry.dmcg)
+            .and_then(|i| u16::try_from(i).ok())
+            .unwrap_or(u16::MAX);
+        let phase = Phase::ALL
+            .iter()
+            .position(|p| *p == entry.phase)
+            .and_then(|i| u8::try_from(i).ok())
+            .unwrap_or_default();
+        let regions_open = Region::ALL
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| entry.regions_open.contains(r))
+            .fold(0u8, |mask, (i, _)| mask | (1 << i));
+        Self {
+            dmcg,
+            phase,
+            regions_open,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ListResult {
     pub total: usize,
@@ -379,12 +393,12 @@ impl Catalogue {
             }
         };
         let mut hits: Vec<Hit> = Vec::with_capacity(pool.len());
-        // Counted under borrowed keys and turned into the response's strings once at the end:
-        // a text search can pass tens of thousands of candidates.
-        let mut dmcg_counts: HashMap<&str, usize, BuildHasherDefault<Fnv>> =
-            HashMap::with_capacity_and_hasher(32, BuildHasherDefault::default());
-        let mut phase_counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-        let mut region_counts: BTreeMap<i32, usize> = BTreeMap::new();
+        // Counted by number and turned into the response's strings once at the end: a text
+        // search can pass tens of thousands of candidates.
+        let mut dmcg_counts = vec![0usize; self.dmcgs.len()];
+        let mut other_dmcgs: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut phase_counts = [0usize; Phase::ALL.len()];
+        let mut region_counts = [0usize; Region::ALL.len()];
         for &i in pool {
             let entry = &self.entries[i];
             if !query.admits(self, entry) {
@@ -399,26 +413,39 @@ impl Catalogue {
                     continue;
                 }
             }
-            *dmcg_counts.entry(entry.dmcg.as_str()).or_default() += 1;
-            *phase_counts.entry(entry.phase.as_str()).or_default() += 1;
-            for region in &entry.regions_open {
-                *region_counts.entry(region.code()).or_default() += 1;
+            let key = self
+                .facet_keys
+                .get(i)
+                .copied()
+                .unwrap_or_else(|| FacetKey::new(entry, &self.dmcgs));
+            match dmcg_counts.get_mut(usize::from(key.dmcg)) {
+                Some(n) => *n += 1,
+                None => *other_dmcgs.entry(entry.dmcg.as_str()).or_default() += 1,
+            }
+            phase_counts[usize::from(key.phase) % Phase::ALL.len()] += 1;
+            for (r, n) in region_counts.iter_mut().enumerate() {
+                if key.regions_open & (1 << r) != 0 {
+                    *n += 1;
+                }
             }
             hits.push(Hit { entry: i, nearest });
         }
+        let named = |counts: &[usize], name: &dyn Fn(usize) -> String| -> BTreeMap<String, usize> {
+            counts
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(i, n)| (name(i), *n))
+                .collect()
+        };
+        let mut dmcg = named(&dmcg_counts, &|i| self.dmcgs[i].acronym.clone());
+        for (name, n) in other_dmcgs {
+            *dmcg.entry(name.to_owned()).or_default() += n;
+        }
         let facets = Facets {
-            dmcg: dmcg_counts
-                .into_iter()
-                .map(|(k, n)| (k.to_owned(), n))
-                .collect(),
-            region: region_counts
-                .into_iter()
-                .map(|(k, n)| (k.to_string(), n))
-                .collect(),
-            phase: phase_counts
-                .into_iter()
-                .map(|(k, n)| (k.to_owned(), n))
-                .collect(),
+            dmcg,
+            region: named(&region_counts, &|i| Region::ALL[i].code().to_string()),
+            phase: named(&phase_counts, &|i| Phase::ALL[i].as_str().to_owned()),
         };
         if distances.is_some() {
             // Stable sort keeps the acronym (or relevance) order among equal distances.

@@ -127,6 +127,9 @@ pub struct Catalogue {
     /// index, `u32::MAX` where no published protocol has that id. Ids are a database sequence,
     /// so the table is about as long as the registry.
     pub id_index: Vec<u32>,
+    /// What the facets count of each entry, packed: a text search can hand `list` tens of
+    /// thousands of candidates, and reading these beats chasing each entry's strings.
+    pub facet_keys: Vec<super::query::FacetKey>,
     /// The matching engine's snapshot of the open protocols, keyed by entry index.
     pub matcher: super::matcher::Matcher,
 }
@@ -159,7 +162,7 @@ impl Catalogue {
             .enumerate()
             .map(|(i, s)| (s.code.clone(), i))
             .collect();
-        let dmcgs = db::reference::list_dmcgs(conn)?
+        let dmcgs: Vec<DmcgInfo> = db::reference::list_dmcgs(conn)?
             .into_iter()
             .map(|d| DmcgInfo {
                 acronym: d.acronym,
@@ -272,6 +275,10 @@ impl Catalogue {
             }
             id_index[id] = i;
         }
+        let facet_keys = entries
+            .iter()
+            .map(|e| super::query::FacetKey::new(e, &dmcgs))
+            .collect();
         let matcher = super::matcher::build(&entries, &records, &sites, &pathways);
         Ok(Self {
             version,
@@ -283,6 +290,7 @@ impl Catalogue {
             entries,
             slug_index,
             id_index,
+            facet_keys,
             matcher,
         })
     }
