@@ -11,6 +11,7 @@ pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod match_;
+pub mod messages;
 pub mod pages;
 
 use std::net::TcpListener;

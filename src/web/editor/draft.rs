@@ -206,7 +206,13 @@ pub async fn edit_draft(
     let dmcgs = editable_dmcgs(&user, &state);
     let mut form = ProtocolForm::from_doc(&draft.doc, &state.catalogue.get(), &dmcgs);
     if let Ok(p) = draft.doc.validate(&reference_codes(&state)) {
-        form.warnings = crate::domain::interchange::warnings(&p);
+        form.warnings = crate::domain::interchange::warnings(&p)
+            .into_iter()
+            .map(|mut w| {
+                w.message = crate::web::messages::danish(&w.message);
+                w
+            })
+            .collect();
     }
     let notice = if req.query_string().contains("indsendt=1") {
         Some(lang.t("editor.submitted"))

@@ -385,6 +385,7 @@ impl ProtocolForm {
     /// the user typed them in.
     pub fn add_errors(&mut self, errors: Vec<FieldError>) {
         for mut e in errors {
+            e.message = crate::web::messages::danish(&e.message);
             if let Some(rest) = e.field.strip_prefix("sites[") {
                 if let Some((index, tail)) = rest.split_once(']') {
                     if let Some(row) = index

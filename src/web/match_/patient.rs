@@ -115,7 +115,15 @@ pub async fn find_trials(
             {
                 view.form.0.retain(|(k, _)| *k != e.field);
             }
-            view.errors = errors;
+            view.errors = errors
+                .into_iter()
+                .map(|mut e| {
+                    if !lang.is_en() {
+                        e.message = crate::web::messages::danish(&e.message);
+                    }
+                    e
+                })
+                .collect();
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
         Ok(profile) => {
