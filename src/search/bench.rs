@@ -107,6 +107,13 @@ pub fn run(
         catalogue.entries.len(),
         ms(began.elapsed())
     );
+    // A build reads every record from the database first; time that part on its own.
+    let began = Instant::now();
+    let records = crate::db::protocols::load_protocols(conn, None, true)?.len();
+    println!(
+        "reading the {records} full record(s) from the database: {:.2} s",
+        began.elapsed().as_secs_f64()
+    );
 
     // Peak memory from here on: Linux resets the high-water mark on "5" to clear_refs.
     let _ = std::fs::write("/proc/self/clear_refs", "5");

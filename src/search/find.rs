@@ -14,7 +14,8 @@ use tantivy::{
 };
 
 use super::analysis::{self, is_stop_word};
-use super::query::{self, edit_distance, Analyzers, ParsedText, QueryBuilder, Word, WordTerms};
+use super::parse::{self, edit_distance, ParsedText, Word};
+use super::query::{Analyzers, QueryBuilder, WordTerms};
 use super::snippet::{Highlight, Piece, Snippets};
 use super::SearchIndex;
 use crate::catalogue::{Catalogue, ProtocolQuery};
@@ -164,7 +165,7 @@ impl SearchIndex {
         let Some(text) = query.q.as_deref() else {
             return Ok(None);
         };
-        let parsed = query::parse(text);
+        let parsed = parse::parse(text);
         if parsed.is_empty() {
             return Ok(None);
         }
@@ -276,7 +277,7 @@ impl SearchIndex {
                 replacements.push((i, term));
             }
         }
-        (!replacements.is_empty()).then(|| query::corrected(parsed, &replacements))
+        (!replacements.is_empty()).then(|| parse::corrected(parsed, &replacements))
     }
 }
 

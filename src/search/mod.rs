@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod bench;
 pub mod document;
 mod find;
+pub mod parse;
 pub mod query;
 pub mod schema;
 pub mod snippet;

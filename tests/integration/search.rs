@@ -372,3 +372,41 @@ async fn a_change_made_by_another_instance_is_searchable_in_the_first_within_fiv
     );
     assert_eq!(search(second).await, ["DSG CHONDRO-1"]);
 }
+
+fn reindex(db: &crate::helpers::TestDatabase, data_dir: &std::path::Path) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dccc-registry"))
+        .arg("reindex")
+        .env("DATABASE_URL", &db.url)
+        .env("DATA_DIR", data_dir)
+        .env("DEMO_DATA", "false")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn reindex_rebuilds_the_index_folder_or_asks_the_server_holding_it() {
+    let app = spawn_app(Data::Corpus(CORPUS)).await;
+    let data_dir = tempfile::tempdir().expect("data dir");
+    let folder = data_dir.path().join(dccc_registry::search::INDEX_DIR);
+    let (ok, out) = reindex(&app.db, data_dir.path());
+    assert!(ok, "{out}");
+    assert!(out.contains("rebuilt: 31 protocol(s)"), "{out}");
+    assert!(folder.join("schema-version").exists());
+    assert!(folder.join("meta.json").exists());
+
+    // A server (here: this process) holds the folder: the rebuild is left to it.
+    let held = dccc_registry::search::SearchIndex::open(&folder).expect("open");
+    let (ok, out) = reindex(&app.db, data_dir.path());
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("a running server holds the search index"),
+        "{out}"
+    );
+    assert!(folder.join("rebuild-requested").exists());
+    drop(held);
+}
