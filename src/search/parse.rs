@@ -57,7 +57,7 @@ pub struct ParsedText {
     pub words: Vec<Word>,
     /// Quoted phrases of two or more words, as indexes into `words`.
     pub phrases: Vec<Vec<usize>>,
-    /// Candidate exact keys (acronyms, identifiers), see [`analysis::key`].
+    /// Candidate exact keys (acronyms, identifiers), see [`super::analysis::key`].
     pub keys: Vec<String>,
 }
 
