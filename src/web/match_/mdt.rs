@@ -124,33 +124,12 @@ pub async fn match_profile(
 ) -> Result<HttpResponse, PageError> {
     let form = checked(&body, &viewer)?;
     require_clinician(&viewer, &req)?;
-    let kept = Kept(
-        form.0
-            .iter()
-            .filter(|(k, _)| k != "csrf_token")
-            .cloned()
-            .collect(),
-    );
+    let kept = Kept::from_form(&form);
     let mut view = page(&req, lang, &viewer, &state, kept);
     let catalogue = state.catalogue.get();
     match ProfileInput::from_form(&form).to_profile(&catalogue, diagnosis_names()) {
         Err(errors) => {
-            // Never show a CPR number back: the field is emptied.
-            for e in errors
-                .iter()
-                .filter(|e| e.message == crate::domain::cpr::CPR_REFUSED_DA)
-            {
-                view.form.0.retain(|(k, _)| *k != e.field);
-            }
-            view.errors = errors
-                .into_iter()
-                .map(|mut e| {
-                    if !lang.is_en() {
-                        e.message = crate::web::messages::danish(&e.message);
-                    }
-                    e
-                })
-                .collect();
+            view.errors = view.form.refuse(errors, lang);
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
         Ok(profile) => {

@@ -20,6 +20,41 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 pub struct Kept(pub Vec<(String, String)>);
 
 impl Kept {
+    /// The posted form as typed, without its CSRF token.
+    pub fn from_form(form: &crate::web::forms::FormData) -> Self {
+        Self(
+            form.0
+                .iter()
+                .filter(|(k, _)| k != "csrf_token")
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// Prepares refused input for showing again: a field holding a CPR number is emptied (it
+    /// is never echoed), and messages are put in Danish unless the reader chose English.
+    pub fn refuse(
+        &mut self,
+        errors: Vec<crate::domain::FieldError>,
+        lang: crate::web::i18n::Lang,
+    ) -> Vec<crate::domain::FieldError> {
+        for e in errors
+            .iter()
+            .filter(|e| e.message == crate::domain::cpr::CPR_REFUSED_DA)
+        {
+            self.0.retain(|(k, _)| *k != e.field);
+        }
+        errors
+            .into_iter()
+            .map(|mut e| {
+                if !lang.is_en() {
+                    e.message = crate::web::messages::danish(&e.message);
+                }
+                e
+            })
+            .collect()
+    }
+
     pub fn v(&self, name: &str) -> &str {
         self.0
             .iter()

@@ -88,13 +88,7 @@ pub async fn find_trials(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let form = checked(&body, &viewer)?;
-    let kept = Kept(
-        form.0
-            .iter()
-            .filter(|(k, _)| k != "csrf_token")
-            .cloned()
-            .collect(),
-    );
+    let kept = Kept::from_form(&form);
     let mut view = page(&req, lang, &viewer, &state, kept);
     let catalogue = state.catalogue.get();
     // A patient gives only age, sex, diagnosis and where they live.
@@ -108,22 +102,7 @@ pub async fn find_trials(
     };
     match input.to_profile(&catalogue, diagnosis_names()) {
         Err(errors) => {
-            // Never show a CPR number back: the field is emptied.
-            for e in errors
-                .iter()
-                .filter(|e| e.message == crate::domain::cpr::CPR_REFUSED_DA)
-            {
-                view.form.0.retain(|(k, _)| *k != e.field);
-            }
-            view.errors = errors
-                .into_iter()
-                .map(|mut e| {
-                    if !lang.is_en() {
-                        e.message = crate::web::messages::danish(&e.message);
-                    }
-                    e
-                })
-                .collect();
+            view.errors = view.form.refuse(errors, lang);
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
         Ok(profile) => {
