@@ -44,6 +44,21 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         runs: u32,
     },
+    /// Insert N generated offer-register decisions spread over the last years.
+    Offers {
+        #[arg(long)]
+        entries: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Spread the decisions over this many years up to today.
+        #[arg(long, default_value_t = 5)]
+        years: u32,
+    },
+    /// Time the indicator (every grouping, three periods) and the report's registry tables.
+    Indicator {
+        #[arg(long, default_value_t = 20)]
+        rounds: u32,
+    },
     /// Time building the search index, updating one record, and queries of each kind.
     Search {
         /// How many times each query runs (after one warm-up run).
@@ -70,6 +85,12 @@ pub fn run(conn: &mut DbConnection, command: BenchCommand) -> anyhow::Result<i32
             batch,
         } => generate(conn, protocols, seed, append, batch),
         BenchCommand::Snapshot { runs } => snapshot(conn, runs),
+        BenchCommand::Offers {
+            entries,
+            seed,
+            years,
+        } => crate::offers::bench::generate(conn, entries, seed, years),
+        BenchCommand::Indicator { rounds } => crate::offers::bench::indicator_bench(conn, rounds),
         BenchCommand::Search {
             rounds,
             in_ram,

@@ -46,6 +46,12 @@ pub enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum OffersCommand {
+    /// Import MDT decisions from a CSV file (contract.md §4); all or nothing.
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum Command {
     /// Migrate, load reference (and demo) data, and serve (the default).
     Serve {
@@ -66,6 +72,11 @@ pub enum Command {
     /// Rebuild the search index (DATA_DIR/search-index) from the database, and make every
     /// running server rebuild its snapshot of the registry now.
     Reindex,
+    /// The offer register.
+    Offers {
+        #[command(subcommand)]
+        command: OffersCommand,
+    },
     /// User accounts.
     User {
         #[command(subcommand)]
@@ -170,6 +181,9 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<i32> {
             Ok(0)
         }
         Command::User { command } => crate::users_cli::run(&mut conn, command),
+        Command::Offers {
+            command: OffersCommand::Import { file },
+        } => import_offers(&mut conn, &file),
         Command::Reindex => {
             let dir = settings.data_dir.join(search::INDEX_DIR);
             match SearchIndex::open(&dir) {
@@ -197,6 +211,46 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<i32> {
             Ok(0)
         }
         Command::Bench { command } => crate::bench::run(&mut conn, command),
+    }
+}
+
+/// `offers import FILE.csv`: exit 0 with the count, or 2 with every error by line.
+fn import_offers(conn: &mut db::DbConnection, file: &std::path::Path) -> anyhow::Result<i32> {
+    use crate::offers::import::{import_csv, ImportError};
+    let text = match std::fs::read(file).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
+            eprintln!(
+                "error: {} is not UTF-8; nothing was imported",
+                file.display()
+            );
+            return Ok(2);
+        }
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", file.display());
+            return Ok(2);
+        }
+    };
+    let catalogue = Catalogue::load(conn)?;
+    let reference = crate::offers::reference(&catalogue);
+    let actor = db::history::Actor::system("command line");
+    match import_csv(conn, &text, &reference, &actor, None) {
+        Ok(n) => {
+            println!("imported {n} decision(s) from {}", file.display());
+            Ok(0)
+        }
+        Err(ImportError::Invalid(errors)) => {
+            for e in &errors {
+                eprintln!("{}: {e}", file.display());
+            }
+            eprintln!(
+                "nothing was imported: {} error(s) in {}",
+                errors.len(),
+                file.display()
+            );
+            Ok(2)
+        }
+        Err(ImportError::Database(e)) => Err(e.into()),
     }
 }
 

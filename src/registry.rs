@@ -210,5 +210,9 @@ pub fn prepare_database(conn: &mut DbConnection, demo: bool) -> anyhow::Result<(
             Err(e) => return Err(e.into()),
         }
     }
+    if demo && db::offers::count_offers(conn)? == 0 {
+        let n = crate::offers::generate::load_demo(conn)?;
+        tracing::info!(count = n, "demo offer register loaded");
+    }
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use dccc_matching::{haversine_km, Phase, RecruitmentStatus, Region, SexEligibility, SiteStatus};
 
 use crate::db::{self, DbConnection, DbPool};
@@ -34,6 +34,7 @@ pub struct DmcgInfo {
     pub icd10: String,
     pub umbrella: Option<String>,
     pub scope: String,
+    pub offer_standard_pct: Option<i32>,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +81,9 @@ pub struct Entry {
     pub regions_open: Vec<Region>,
     pub regions_any: Vec<Region>,
     pub updated_at: NaiveDateTime,
+    /// When recruitment opened and is expected to close, as the DMCG reported.
+    pub opened_on: Option<NaiveDate>,
+    pub closes_on: Option<NaiveDate>,
 }
 
 impl Entry {
@@ -172,6 +176,7 @@ impl Catalogue {
                 icd10: d.icd10,
                 umbrella: d.umbrella,
                 scope: d.scope,
+                offer_standard_pct: d.offer_standard_pct,
             })
             .collect();
         let pathways: Vec<PathwayInfo> = db::reference::list_pathways(conn)?
@@ -235,6 +240,8 @@ impl Catalogue {
                     regions_open: Vec::new(),
                     regions_any: Vec::new(),
                     updated_at: stored.updated_at,
+                    opened_on: p.opened_on,
+                    closes_on: p.closes_on,
                 }
             })
             .collect();

@@ -3,6 +3,7 @@
 
 pub mod drafts;
 pub mod history;
+pub mod offers;
 pub mod protocols;
 pub mod reference;
 pub mod schema;

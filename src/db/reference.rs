@@ -44,6 +44,8 @@ pub struct DmcgRow {
     pub icd10: String,
     pub umbrella: Option<String>,
     pub scope: String,
+    /// The DMCG's standard for the share of patients offered a trial, in percent.
+    pub offer_standard_pct: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
@@ -151,4 +153,12 @@ pub fn postcode_exists(conn: &mut DbConnection, code: &str) -> QueryResult<bool>
         .count()
         .get_result::<i64>(conn)?
         > 0)
+}
+
+/// Gives every DMCG without a standard for the share offered this one (demo data).
+pub fn set_default_standards(conn: &mut DbConnection, pct: i32) -> QueryResult<()> {
+    diesel::update(dmcgs::table.filter(dmcgs::offer_standard_pct.is_null()))
+        .set(dmcgs::offer_standard_pct.eq(Some(pct)))
+        .execute(conn)?;
+    super::bump_registry_version(conn)
 }

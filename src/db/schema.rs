@@ -39,6 +39,7 @@ diesel::table! {
         icd10 -> Text,
         umbrella -> Nullable<Text>,
         scope -> Text,
+        offer_standard_pct -> Nullable<Integer>,
     }
 }
 
@@ -191,6 +192,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_sites,
     protocol_drafts,
     history,
+    offers,
+    offer_monthly,
+    offer_register_state,
 );
 
 diesel::joinable!(protocol_identifiers -> protocols (protocol_id));
@@ -260,3 +264,50 @@ diesel::table! {
 
 diesel::joinable!(user_dmcgs -> users (user_id));
 diesel::joinable!(user_sites -> users (user_id));
+
+diesel::table! {
+    offers (id) {
+        id -> Integer,
+        decision_date -> Date,
+        site_code -> Text,
+        dmcg -> Text,
+        patient_ref -> Text,
+        age_band -> Text,
+        sex -> Text,
+        residence_region -> Integer,
+        mdt_level -> Text,
+        offered -> SmallInt,
+        protocol_slug -> Nullable<Text>,
+        protocol_acronym -> Nullable<Text>,
+        not_offered_reason -> Nullable<Text>,
+        reason_text -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        outcome_date -> Nullable<Date>,
+        annulled -> SmallInt,
+        annul_reason -> Nullable<Text>,
+        is_demo -> SmallInt,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offer_monthly (month_start, site_code, dmcg, residence_region, offered, not_offered_reason, outcome) {
+        month_start -> Date,
+        site_code -> Text,
+        dmcg -> Text,
+        residence_region -> Integer,
+        offered -> SmallInt,
+        not_offered_reason -> Text,
+        outcome -> Text,
+        patients -> BigInt,
+    }
+}
+
+diesel::table! {
+    offer_register_state (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}

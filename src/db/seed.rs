@@ -164,6 +164,7 @@ pub fn load_reference_data(conn: &mut DbConnection) -> anyhow::Result<()> {
             icd10: icd.to_string(),
             umbrella: blank_to_none(d.umbrella),
             scope: d.scope,
+            offer_standard_pct: None,
         });
     }
     let mut site_rows = Vec::new();

@@ -3,7 +3,9 @@
 
 pub mod cpr;
 pub mod identifiers;
+pub mod indicator;
 pub mod interchange;
+pub mod offers;
 pub mod protocol;
 pub mod validate;
 

@@ -12,7 +12,9 @@ pub mod i18n;
 pub mod layout;
 pub mod match_;
 pub mod messages;
+pub mod offers;
 pub mod pages;
+pub mod reports;
 
 use std::net::TcpListener;
 use std::time::Duration;
@@ -59,6 +61,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(editor::config)
         .configure(admin::config)
         .configure(match_::config)
+        .configure(offers::config)
+        .configure(reports::config)
         .configure(api::config);
 }
 

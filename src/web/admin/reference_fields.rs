@@ -75,6 +75,11 @@ pub const DMCGS: Table = Table {
             "Afgrænsning (site, age, cross-cutting)",
             Kind::Text,
         ),
+        f(
+            "offer_standard_pct",
+            "Standard for andel tilbudt forsøg (%)",
+            Kind::OptInt(1, 100),
+        ),
     ],
 };
 
@@ -148,6 +153,12 @@ pub fn dmcg_values(r: &DmcgRow) -> Values {
         ("icd10", r.icd10.clone()),
         ("umbrella", r.umbrella.clone().unwrap_or_default()),
         ("scope", r.scope.clone()),
+        (
+            "offer_standard_pct",
+            r.offer_standard_pct
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -317,6 +328,7 @@ impl<'a> Parsed<'a> {
             icd10: self.icd("icd10"),
             umbrella: self.opt_text("umbrella"),
             scope: self.text("scope"),
+            offer_standard_pct: self.opt_int("offer_standard_pct", 1, 100),
         }
     }
     pub fn site(&mut self) -> SiteRow {

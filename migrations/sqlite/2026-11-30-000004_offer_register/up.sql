@@ -1,0 +1,59 @@
+-- The offer register (sqlite): one row per MDT decision for one patient (domain.md). No CPR
+-- number, name, address or birth date: a local pseudonymous reference, an age band, sex and
+-- the region of residence (the postcode it came from is not kept).
+
+CREATE TABLE offers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    decision_date DATE NOT NULL,
+    site_code TEXT NOT NULL REFERENCES sites(code),
+    dmcg TEXT NOT NULL REFERENCES dmcgs(acronym),
+    patient_ref TEXT NOT NULL,
+    age_band TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    residence_region INTEGER NOT NULL REFERENCES regions(code),
+    mdt_level TEXT NOT NULL,
+    offered SMALLINT NOT NULL,
+    protocol_slug TEXT,
+    protocol_acronym TEXT,
+    not_offered_reason TEXT,
+    reason_text TEXT,
+    outcome TEXT,
+    outcome_date DATE,
+    annulled SMALLINT NOT NULL DEFAULT 0,
+    annul_reason TEXT,
+    is_demo SMALLINT NOT NULL DEFAULT 0,
+    created_by INTEGER REFERENCES users(id),
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+-- Partial months of an indicator period are counted from the entries themselves.
+CREATE INDEX offers_decision_date ON offers(decision_date);
+-- A department's own list, and recounting one department's month.
+CREATE INDEX offers_site_date ON offers(site_code, decision_date);
+
+-- Counts of the non-annulled entries per calendar month, department, DMCG, region of
+-- residence and decision: whole months of an indicator period are read from here, so a
+-- report over millions of entries reads thousands of rows. Rewritten for the touched
+-- (month, department) in the same transaction as every change to `offers`.
+CREATE TABLE offer_monthly (
+    month_start DATE NOT NULL,
+    site_code TEXT NOT NULL,
+    dmcg TEXT NOT NULL,
+    residence_region INTEGER NOT NULL,
+    offered SMALLINT NOT NULL,
+    not_offered_reason TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    patients INTEGER NOT NULL
+);
+CREATE INDEX offer_monthly_month_site ON offer_monthly(month_start, site_code);
+
+-- One row; writers to the register update it first, which serialises them (so two
+-- transactions never recount the same month at once) and tells readers that figures changed.
+CREATE TABLE offer_register_state (
+    id INTEGER PRIMARY KEY,
+    version INTEGER NOT NULL
+);
+INSERT INTO offer_register_state (id, version) VALUES (1, 0);
+
+-- The standard (target proportion offered, in percent) a DMCG has set itself.
+ALTER TABLE dmcgs ADD COLUMN offer_standard_pct INTEGER;

@@ -1,0 +1,576 @@
+//! The offer register's tables: entries, their monthly counts, and the writer lock.
+//!
+//! Every write takes the lock row first (so writers run one at a time and recounts never
+//! race), changes `offers`, and recounts the touched (month, department) slices of
+//! `offer_monthly` in the same transaction, so the counts always agree with the entries.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use super::history::{self, Actor};
+use super::schema::{offer_monthly, offer_register_state, offers};
+use super::DbConnection;
+use crate::domain::offers::{Decision, OfferRecord};
+
+/// An entry as stored.
+#[derive(Debug, Clone, Queryable)]
+pub struct OfferRow {
+    pub id: i32,
+    pub decision_date: NaiveDate,
+    pub site_code: String,
+    pub dmcg: String,
+    pub patient_ref: String,
+    pub age_band: String,
+    pub sex: String,
+    pub residence_region: i32,
+    pub mdt_level: String,
+    pub offered: i16,
+    pub protocol_slug: Option<String>,
+    pub protocol_acronym: Option<String>,
+    pub not_offered_reason: Option<String>,
+    pub reason_text: Option<String>,
+    pub outcome: Option<String>,
+    pub outcome_date: Option<NaiveDate>,
+    pub annulled: i16,
+    pub annul_reason: Option<String>,
+    pub is_demo: i16,
+    pub created_by: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl OfferRow {
+    /// The entry as flat fields, named as [`OfferRecord::to_json`] names them.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "decision_date": self.decision_date.to_string(),
+            "site": self.site_code,
+            "dmcg": self.dmcg,
+            "patient_ref": self.patient_ref,
+            "age_band": self.age_band,
+            "sex": self.sex,
+            "residence_region": self.residence_region,
+            "mdt_level": self.mdt_level,
+            "offered": if self.offered == 1 { "yes" } else { "no" },
+            "protocol": self.protocol_acronym,
+            "not_offered_reason": self.not_offered_reason,
+            "reason_text": self.reason_text,
+            "outcome": self.outcome,
+            "outcome_date": self.outcome_date.map(|d| d.to_string()),
+        })
+    }
+}
+
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = offers, treat_none_as_null = true)]
+struct OfferValues<'a> {
+    decision_date: NaiveDate,
+    site_code: &'a str,
+    dmcg: &'a str,
+    patient_ref: &'a str,
+    age_band: &'static str,
+    sex: &'static str,
+    residence_region: i32,
+    mdt_level: &'static str,
+    offered: i16,
+    protocol_slug: Option<&'a str>,
+    protocol_acronym: Option<&'a str>,
+    not_offered_reason: Option<&'static str>,
+    reason_text: Option<&'a str>,
+    outcome: Option<&'static str>,
+    outcome_date: Option<NaiveDate>,
+}
+
+impl<'a> From<&'a OfferRecord> for OfferValues<'a> {
+    fn from(r: &'a OfferRecord) -> Self {
+        let mut v = Self {
+            decision_date: r.decision_date,
+            site_code: &r.site_code,
+            dmcg: &r.dmcg,
+            patient_ref: &r.patient_ref,
+            age_band: r.age_band.as_str(),
+            sex: r.sex.as_str(),
+            residence_region: r.residence_region.code(),
+            mdt_level: r.mdt_level.as_str(),
+            offered: 0,
+            protocol_slug: None,
+            protocol_acronym: None,
+            not_offered_reason: None,
+            reason_text: None,
+            outcome: None,
+            outcome_date: None,
+        };
+        match &r.decision {
+            Decision::Offered {
+                protocol_slug,
+                protocol_acronym,
+                outcome,
+                outcome_date,
+            } => {
+                v.offered = 1;
+                v.protocol_slug = Some(protocol_slug);
+                v.protocol_acronym = Some(protocol_acronym);
+                v.outcome = Some(outcome.as_str());
+                v.outcome_date = *outcome_date;
+            }
+            Decision::NotOffered { reason, text } => {
+                v.not_offered_reason = Some(reason.as_str());
+                v.reason_text = text.as_deref();
+            }
+        }
+        v
+    }
+}
+
+/// The first day of the date's month.
+pub fn month_start(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+/// The first day of the next month.
+pub fn next_month(d: NaiveDate) -> NaiveDate {
+    let (y, m) = if d.month() == 12 {
+        (d.year() + 1, 1)
+    } else {
+        (d.year(), d.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(d)
+}
+
+/// Takes the writer lock (held until the transaction ends) and marks the register changed.
+pub fn lock_register(conn: &mut DbConnection) -> QueryResult<()> {
+    use offer_register_state::dsl as s;
+    diesel::update(s::offer_register_state.filter(s::id.eq(1)))
+        .set(s::version.eq(s::version + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The register's change counter (reports cache on it).
+pub fn register_version(conn: &mut DbConnection) -> QueryResult<i64> {
+    use offer_register_state::dsl as s;
+    s::offer_register_state
+        .filter(s::id.eq(1))
+        .select(s::version)
+        .first(conn)
+}
+
+fn max_id(conn: &mut DbConnection) -> QueryResult<i32> {
+    let max: Option<i32> = offers::table
+        .select(diesel::dsl::max(offers::id))
+        .first(conn)?;
+    Ok(max.unwrap_or(0))
+}
+
+/// Stores new entries; returns their ids in order. With `history`, each gets a "created"
+/// entry. Call inside a transaction.
+pub fn insert_offers(
+    conn: &mut DbConnection,
+    records: &[OfferRecord],
+    actor: &Actor,
+    demo: bool,
+    history: bool,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<i32>> {
+    lock_register(conn)?;
+    let before = max_id(conn)?;
+    let mut touched = BTreeSet::new();
+    for chunk in records.chunks(500) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|r| {
+                touched.insert((month_start(r.decision_date), r.site_code.clone()));
+                (
+                    OfferValues::from(r),
+                    offers::annulled.eq(0i16),
+                    offers::is_demo.eq(i16::from(demo)),
+                    offers::created_by.eq(actor.id),
+                    offers::created_at.eq(now),
+                    offers::updated_at.eq(now),
+                )
+            })
+            .collect();
+        batch_insert(conn, rows)?;
+    }
+    let ids: Vec<i32> = offers::table
+        .filter(offers::id.gt(before))
+        .select(offers::id)
+        .order(offers::id)
+        .load(conn)?;
+    if history {
+        for (id, record) in ids.iter().zip(records) {
+            let changes = history::diff_json(&serde_json::Value::Null, &record.to_json());
+            history::record(
+                conn,
+                "offer",
+                &id.to_string(),
+                "created",
+                actor,
+                &changes,
+                false,
+                now,
+            )?;
+        }
+    }
+    for (month, site) in touched {
+        recount(conn, month, Some(&site))?;
+    }
+    Ok(ids)
+}
+
+/// Inserts generated entries without history or recounting (benchmarks); call
+/// [`rebuild_summary`] afterwards.
+pub fn insert_bulk(
+    conn: &mut DbConnection,
+    records: &[OfferRecord],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    for chunk in records.chunks(500) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|r| {
+                (
+                    OfferValues::from(r),
+                    offers::annulled.eq(0i16),
+                    offers::is_demo.eq(0i16),
+                    offers::created_at.eq(now),
+                    offers::updated_at.eq(now),
+                )
+            })
+            .collect();
+        batch_insert(conn, rows)?;
+    }
+    Ok(())
+}
+
+/// A multi-row insert. `MultiConnection` cannot express one (SQLite's batch insert differs),
+/// so the statement runs on the concrete connection.
+fn batch_insert<V>(conn: &mut DbConnection, rows: Vec<V>) -> QueryResult<usize>
+where
+    Vec<V>: Insertable<offers::table>,
+    diesel::query_builder::InsertStatement<
+        offers::table,
+        <Vec<V> as Insertable<offers::table>>::Values,
+    >: diesel::query_dsl::methods::ExecuteDsl<diesel::SqliteConnection>
+        + diesel::query_dsl::methods::ExecuteDsl<diesel::PgConnection>,
+{
+    let statement = diesel::insert_into(offers::table).values(rows);
+    match conn {
+        DbConnection::Sqlite(c) => statement.execute(c),
+        DbConnection::Postgres(c) => statement.execute(c),
+    }
+}
+
+pub fn find_offer(conn: &mut DbConnection, id: i32) -> QueryResult<Option<OfferRow>> {
+    offers::table.find(id).first(conn).optional()
+}
+
+/// Replaces an entry's fields; records what changed. Call inside a transaction.
+pub fn update_offer(
+    conn: &mut DbConnection,
+    old: &OfferRow,
+    record: &OfferRecord,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    lock_register(conn)?;
+    diesel::update(offers::table.find(old.id))
+        .set((OfferValues::from(record), offers::updated_at.eq(now)))
+        .execute(conn)?;
+    let changes = history::diff_json(&old.to_json(), &record.to_json());
+    history::record(
+        conn,
+        "offer",
+        &old.id.to_string(),
+        "updated",
+        actor,
+        &changes,
+        false,
+        now,
+    )?;
+    recount(conn, month_start(old.decision_date), Some(&old.site_code))?;
+    recount(
+        conn,
+        month_start(record.decision_date),
+        Some(&record.site_code),
+    )
+}
+
+/// Annuls an entry: it stays, marked and with the reason, and leaves the counts.
+pub fn annul_offer(
+    conn: &mut DbConnection,
+    old: &OfferRow,
+    reason: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    lock_register(conn)?;
+    diesel::update(offers::table.find(old.id))
+        .set((
+            offers::annulled.eq(1i16),
+            offers::annul_reason.eq(reason),
+            offers::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    let changes = vec![
+        history::Change {
+            field: "annulled".into(),
+            old: Some("no".into()),
+            new: Some("yes".into()),
+        },
+        history::Change {
+            field: "annul_reason".into(),
+            old: None,
+            new: Some(reason.to_owned()),
+        },
+    ];
+    history::record(
+        conn,
+        "offer",
+        &old.id.to_string(),
+        "annulled",
+        actor,
+        &changes,
+        false,
+        now,
+    )?;
+    recount(conn, month_start(old.decision_date), Some(&old.site_code))
+}
+
+/// A page of entries, newest decision first; `sites` limits them to those departments.
+pub fn list_offers(
+    conn: &mut DbConnection,
+    sites: Option<&[String]>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<OfferRow>, i64)> {
+    let mut count = offers::table.count().into_boxed();
+    let mut page = offers::table.into_boxed();
+    if let Some(sites) = sites {
+        count = count.filter(offers::site_code.eq_any(sites.to_vec()));
+        page = page.filter(offers::site_code.eq_any(sites.to_vec()));
+    }
+    let total: i64 = count.get_result(conn)?;
+    let rows = page
+        .order((offers::decision_date.desc(), offers::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// True when any counted entry is demo data.
+pub fn has_demo(conn: &mut DbConnection) -> QueryResult<bool> {
+    let n: i64 = offers::table
+        .filter(offers::is_demo.eq(1i16))
+        .filter(offers::annulled.eq(0i16))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+pub fn count_offers(conn: &mut DbConnection) -> QueryResult<i64> {
+    offers::table.count().get_result(conn)
+}
+
+/// Non-annulled entries of one kind, counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counted {
+    pub site_code: String,
+    pub dmcg: String,
+    pub residence_region: i32,
+    pub offered: bool,
+    /// `""` when offered.
+    pub not_offered_reason: String,
+    /// `""` when not offered.
+    pub outcome: String,
+    pub patients: i64,
+}
+
+type CountTuple = (
+    String,
+    String,
+    i32,
+    i16,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+fn count_raw(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    until: NaiveDate,
+    site: Option<&str>,
+) -> QueryResult<Vec<Counted>> {
+    let in_period = offers::annulled
+        .eq(0i16)
+        .and(offers::decision_date.ge(from))
+        .and(offers::decision_date.lt(until));
+    let group = (
+        offers::site_code,
+        offers::dmcg,
+        offers::residence_region,
+        offers::offered,
+        offers::not_offered_reason,
+        offers::outcome,
+    );
+    let select = (
+        offers::site_code,
+        offers::dmcg,
+        offers::residence_region,
+        offers::offered,
+        offers::not_offered_reason,
+        offers::outcome,
+        count_star(),
+    );
+    // Two statements rather than a boxed one: diesel cannot group a boxed query.
+    let rows: Vec<CountTuple> = match site {
+        Some(site) => offers::table
+            .filter(in_period.and(offers::site_code.eq(site)))
+            .group_by(group)
+            .select(select)
+            .load(conn)?,
+        None => offers::table
+            .filter(in_period)
+            .group_by(group)
+            .select(select)
+            .load(conn)?,
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| Counted {
+            site_code: r.0,
+            dmcg: r.1,
+            residence_region: r.2,
+            offered: r.3 == 1,
+            not_offered_reason: r.4.unwrap_or_default(),
+            outcome: r.5.unwrap_or_default(),
+            patients: r.6,
+        })
+        .collect())
+}
+
+/// Rewrites the counts of one month, for one department or all.
+pub fn recount(conn: &mut DbConnection, month: NaiveDate, site: Option<&str>) -> QueryResult<()> {
+    let month = month_start(month);
+    let counted = count_raw(conn, month, next_month(month), site)?;
+    let mut delete = diesel::delete(offer_monthly::table)
+        .filter(offer_monthly::month_start.eq(month))
+        .into_boxed();
+    if let Some(site) = site {
+        delete = delete.filter(offer_monthly::site_code.eq(site.to_owned()));
+    }
+    delete.execute(conn)?;
+    for c in counted {
+        diesel::insert_into(offer_monthly::table)
+            .values((
+                offer_monthly::month_start.eq(month),
+                offer_monthly::site_code.eq(&c.site_code),
+                offer_monthly::dmcg.eq(&c.dmcg),
+                offer_monthly::residence_region.eq(c.residence_region),
+                offer_monthly::offered.eq(i16::from(c.offered)),
+                offer_monthly::not_offered_reason.eq(&c.not_offered_reason),
+                offer_monthly::outcome.eq(&c.outcome),
+                offer_monthly::patients.eq(c.patients),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Recounts every month that has entries (after a bulk load).
+pub fn rebuild_summary(conn: &mut DbConnection) -> QueryResult<()> {
+    lock_register(conn)?;
+    diesel::delete(offer_monthly::table).execute(conn)?;
+    let (first, last): (Option<NaiveDate>, Option<NaiveDate>) = offers::table
+        .select((
+            diesel::dsl::min(offers::decision_date),
+            diesel::dsl::max(offers::decision_date),
+        ))
+        .first(conn)?;
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(());
+    };
+    let mut month = month_start(first);
+    while month <= last {
+        recount(conn, month, None)?;
+        month = next_month(month);
+    }
+    Ok(())
+}
+
+/// Non-annulled decisions dated `from`–`to` inclusive, counted by kind: whole months from
+/// `offer_monthly`, the partial months at either end from the entries.
+pub fn counts(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<Counted>> {
+    if to < from {
+        return Ok(Vec::new());
+    }
+    let end = to.succ_opt().unwrap_or(to);
+    let first_whole = if from.day() == 1 {
+        from
+    } else {
+        next_month(from)
+    };
+    let whole_end = month_start(end);
+    if first_whole >= whole_end {
+        return count_raw(conn, from, end, None);
+    }
+    let mut out = count_raw(conn, from, first_whole, None)?;
+    out.extend(count_raw(conn, whole_end, end, None)?);
+    let rows: Vec<(String, String, i32, i16, String, String, i64)> = offer_monthly::table
+        .filter(offer_monthly::month_start.ge(first_whole))
+        .filter(offer_monthly::month_start.lt(whole_end))
+        .select((
+            offer_monthly::site_code,
+            offer_monthly::dmcg,
+            offer_monthly::residence_region,
+            offer_monthly::offered,
+            offer_monthly::not_offered_reason,
+            offer_monthly::outcome,
+            offer_monthly::patients,
+        ))
+        .load(conn)?;
+    out.extend(rows.into_iter().map(|r| Counted {
+        site_code: r.0,
+        dmcg: r.1,
+        residence_region: r.2,
+        offered: r.3 == 1,
+        not_offered_reason: r.4,
+        outcome: r.5,
+        patients: r.6,
+    }));
+    Ok(out)
+}
+
+/// The first and last decision dates in the register, if any.
+pub fn date_span(conn: &mut DbConnection) -> QueryResult<Option<(NaiveDate, NaiveDate)>> {
+    let (first, last): (Option<NaiveDate>, Option<NaiveDate>) = offers::table
+        .filter(offers::annulled.eq(0i16))
+        .select((
+            diesel::dsl::min(offers::decision_date),
+            diesel::dsl::max(offers::decision_date),
+        ))
+        .first(conn)?;
+    Ok(first.zip(last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_roll_over_the_year() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("valid");
+        assert_eq!(month_start(d(2026, 3, 15)), d(2026, 3, 1));
+        assert_eq!(next_month(d(2026, 12, 1)), d(2027, 1, 1));
+        assert_eq!(next_month(d(2026, 1, 31)), d(2026, 2, 1));
+    }
+}

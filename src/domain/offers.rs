@@ -1,0 +1,585 @@
+//! The offer register's vocabulary and rules (domain.md, contract.md §4): one MDT decision for
+//! one patient, read from a form or a CSV row into an [`OfferRecord`] that is valid by
+//! construction. Nothing here identifies a person: an age becomes an age band and a postcode
+//! becomes a region before a record exists.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use dccc_matching::{Region, Sex};
+use serde::Serialize;
+
+use super::cpr::{looks_like_cpr, CPR_REFUSED_DA};
+use super::FieldError;
+
+/// Declares a small vocabulary: its stored strings and Danish and English labels.
+macro_rules! offer_vocabulary {
+    ($(#[$attr:meta])* $name:ident { $($variant:ident = $text:literal, $da:literal, $en:literal;)+ }) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        pub enum $name { $(#[serde(rename = $text)] $variant,)+ }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text,)+ }
+            }
+            pub const fn label_da(self) -> &'static str {
+                match self { $(Self::$variant => $da,)+ }
+            }
+            pub const fn label_en(self) -> &'static str {
+                match self { $(Self::$variant => $en,)+ }
+            }
+            pub fn label(self, english: bool) -> &'static str {
+                if english { self.label_en() } else { self.label_da() }
+            }
+            /// The value whose stored string is `text` (trimmed, any case).
+            pub fn parse(text: &str) -> Option<Self> {
+                let text = text.trim();
+                Self::ALL.iter().copied().find(|v| v.as_str().eq_ignore_ascii_case(text))
+            }
+            fn allowed() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+    };
+}
+
+offer_vocabulary! {
+    /// The age bands the register keeps instead of an age (contract.md §4).
+    AgeBand {
+        Child = "0-17", "0–17 år", "0–17 years";
+        Young = "18-39", "18–39 år", "18–39 years";
+        Middle = "40-59", "40–59 år", "40–59 years";
+        Sixties = "60-69", "60–69 år", "60–69 years";
+        Seventies = "70-79", "70–79 år", "70–79 years";
+        Eighty = "80+", "80 år og derover", "80 years and over";
+    }
+}
+
+impl AgeBand {
+    pub fn from_age(age: u16) -> Self {
+        match age {
+            0..=17 => Self::Child,
+            18..=39 => Self::Young,
+            40..=59 => Self::Middle,
+            60..=69 => Self::Sixties,
+            70..=79 => Self::Seventies,
+            _ => Self::Eighty,
+        }
+    }
+}
+
+offer_vocabulary! {
+    /// The level of the MDT conference that made the decision.
+    MdtLevel {
+        Local = "local", "Lokal", "Local";
+        Regional = "regional", "Regional", "Regional";
+        National = "national", "National", "National";
+    }
+}
+
+offer_vocabulary! {
+    /// Why a patient was not offered a trial (domain.md).
+    NotOfferedReason {
+        NoRelevantProtocol = "no_relevant_protocol", "Ingen relevant protokol", "No relevant protocol";
+        NotEligible = "not_eligible", "Opfylder ikke kriterierne", "Not eligible";
+        PatientCondition = "patient_condition", "Patientens tilstand", "Patient's condition";
+        PatientDeclinedConsideration = "patient_declined_consideration", "Patienten ønskede ikke at overveje forsøg", "Patient declined consideration";
+        Capacity = "capacity", "Manglende kapacitet", "Capacity";
+        Other = "other", "Anden årsag", "Other";
+    }
+}
+
+offer_vocabulary! {
+    /// What became of an offer.
+    OfferOutcome {
+        Pending = "pending", "Afventer", "Pending";
+        Included = "included", "Inkluderet", "Included";
+        Declined = "declined", "Patienten takkede nej", "Declined";
+        IneligibleAtScreening = "ineligible_at_screening", "Ikke egnet ved screening", "Ineligible at screening";
+    }
+}
+
+/// The decision itself: an offer of one protocol, or the reason there was none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Decision {
+    Offered {
+        protocol_slug: String,
+        protocol_acronym: String,
+        outcome: OfferOutcome,
+        outcome_date: Option<NaiveDate>,
+    },
+    NotOffered {
+        reason: NotOfferedReason,
+        /// Free text, for `other`.
+        text: Option<String>,
+    },
+}
+
+/// One valid MDT decision, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OfferRecord {
+    pub decision_date: NaiveDate,
+    pub site_code: String,
+    pub dmcg: String,
+    pub patient_ref: String,
+    pub age_band: AgeBand,
+    pub sex: Sex,
+    pub residence_region: Region,
+    pub mdt_level: MdtLevel,
+    pub decision: Decision,
+}
+
+impl OfferRecord {
+    pub fn offered(&self) -> bool {
+        matches!(self.decision, Decision::Offered { .. })
+    }
+    /// The record as flat fields, for the history's field-by-field diff.
+    pub fn to_json(&self) -> serde_json::Value {
+        let (protocol, outcome, outcome_date, reason, text) = match &self.decision {
+            Decision::Offered {
+                protocol_acronym,
+                outcome,
+                outcome_date,
+                ..
+            } => (
+                Some(protocol_acronym.clone()),
+                Some(outcome.as_str()),
+                outcome_date.map(|d| d.to_string()),
+                None,
+                None,
+            ),
+            Decision::NotOffered { reason, text } => {
+                (None, None, None, Some(reason.as_str()), text.clone())
+            }
+        };
+        serde_json::json!({
+            "decision_date": self.decision_date.to_string(),
+            "site": self.site_code,
+            "dmcg": self.dmcg,
+            "patient_ref": self.patient_ref,
+            "age_band": self.age_band.as_str(),
+            "sex": self.sex.as_str(),
+            "residence_region": self.residence_region.code(),
+            "mdt_level": self.mdt_level.as_str(),
+            "offered": if self.offered() { "yes" } else { "no" },
+            "protocol": protocol,
+            "not_offered_reason": reason,
+            "reason_text": text,
+            "outcome": outcome,
+            "outcome_date": outcome_date,
+        })
+    }
+}
+
+/// A decision as typed: every field a string, named as the CSV columns (contract.md §4).
+/// `residence_region` is the form's alternative to a postcode when editing a stored entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OfferInput {
+    pub decision_date: String,
+    pub site: String,
+    pub dmcg: String,
+    pub patient_ref: String,
+    pub age: String,
+    pub sex: String,
+    pub residence_postcode: String,
+    pub residence_region: String,
+    pub mdt_level: String,
+    pub offered: String,
+    pub protocol: String,
+    pub not_offered_reason: String,
+    pub reason_text: String,
+    pub outcome: String,
+    pub outcome_date: String,
+}
+
+/// A published protocol an offer can name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferableProtocol {
+    pub slug: String,
+    pub acronym: String,
+}
+
+/// The reference data a decision is checked against.
+#[derive(Debug, Clone, Default)]
+pub struct OfferReference {
+    pub sites: HashMap<String, Region>,
+    pub dmcgs: Vec<String>,
+    pub postcodes: HashMap<String, Region>,
+    /// By lower-case acronym and by slug.
+    pub protocols: HashMap<String, OfferableProtocol>,
+    /// Decisions cannot be dated after this day.
+    pub today: NaiveDate,
+}
+
+impl OfferReference {
+    pub fn add_protocol(&mut self, slug: &str, acronym: &str) {
+        let protocol = OfferableProtocol {
+            slug: slug.to_owned(),
+            acronym: acronym.to_owned(),
+        };
+        self.protocols
+            .insert(acronym.to_lowercase(), protocol.clone());
+        self.protocols.insert(slug.to_lowercase(), protocol);
+    }
+}
+
+/// The longest patient reference accepted.
+pub const PATIENT_REF_MAX: usize = 40;
+const TEXT_MAX: usize = 500;
+
+fn date(field: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    let raw = raw.trim();
+    let parsed = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(raw, "%d-%m-%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(raw, "%d.%m.%Y"));
+    match parsed {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(FieldError::new(
+                field,
+                format!("{raw:?} er ikke en dato (skriv fx 2026-03-15)"),
+            ));
+            None
+        }
+    }
+}
+
+fn free_text(field: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if looks_like_cpr(text) {
+        errors.push(FieldError::new(field, CPR_REFUSED_DA));
+    } else if text.chars().count() > TEXT_MAX {
+        errors.push(FieldError::new(field, format!("Højst {TEXT_MAX} tegn.")));
+    }
+    Some(text.to_owned())
+}
+
+/// Reads a yes/no answer in English or Danish.
+fn yes_no(raw: &str) -> Option<bool> {
+    match raw.trim().to_lowercase().as_str() {
+        "yes" | "ja" | "true" | "1" | "y" | "j" => Some(true),
+        "no" | "nej" | "false" | "0" | "n" => Some(false),
+        _ => None,
+    }
+}
+
+impl OfferInput {
+    /// Checks every field and returns the record, or every problem found (field names as in
+    /// the CSV header, messages in Danish).
+    pub fn validate(&self, reference: &OfferReference) -> Result<OfferRecord, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let decision_date = date("decision_date", &self.decision_date, &mut errors);
+        if let Some(d) = decision_date {
+            if d > reference.today {
+                errors.push(FieldError::new(
+                    "decision_date",
+                    "Datoen for MDT-beslutningen ligger i fremtiden.",
+                ));
+            } else if d < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(d) {
+                errors.push(FieldError::new(
+                    "decision_date",
+                    "Datoen ligger før år 2000.",
+                ));
+            }
+        }
+        let site = self.site.trim().to_uppercase();
+        if !reference.sites.contains_key(&site) {
+            errors.push(FieldError::new(
+                "site",
+                format!("{:?} er ikke en kendt afdelingskode.", self.site.trim()),
+            ));
+        }
+        let dmcg = reference
+            .dmcgs
+            .iter()
+            .find(|d| d.eq_ignore_ascii_case(self.dmcg.trim()))
+            .cloned();
+        if dmcg.is_none() {
+            errors.push(FieldError::new(
+                "dmcg",
+                format!("{:?} er ikke en kendt DMCG.", self.dmcg.trim()),
+            ));
+        }
+        let patient_ref = self.patient_ref.trim().to_owned();
+        if patient_ref.is_empty() {
+            errors.push(FieldError::new(
+                "patient_ref",
+                "Skriv afdelingens lokale, pseudonyme patientreference (ikke CPR-nummer).",
+            ));
+        } else if looks_like_cpr(&patient_ref) {
+            errors.push(FieldError::new("patient_ref", CPR_REFUSED_DA));
+        } else if patient_ref.chars().count() > PATIENT_REF_MAX {
+            errors.push(FieldError::new(
+                "patient_ref",
+                format!("Højst {PATIENT_REF_MAX} tegn."),
+            ));
+        }
+        let age_band = match self.age.trim() {
+            "" => {
+                errors.push(FieldError::new("age", "Angiv alder eller aldersgruppe."));
+                None
+            }
+            raw => match raw.parse::<u16>() {
+                Ok(age) if age <= 125 => Some(AgeBand::from_age(age)),
+                Ok(_) => {
+                    errors.push(FieldError::new(
+                        "age",
+                        format!("Alder {raw} er ikke mulig (0–125)."),
+                    ));
+                    None
+                }
+                Err(_) => AgeBand::parse(&raw.replace('–', "-")).or_else(|| {
+                    errors.push(FieldError::new(
+                        "age",
+                        format!(
+                            "{raw:?} er hverken en alder eller en aldersgruppe ({}).",
+                            AgeBand::allowed()
+                        ),
+                    ));
+                    None
+                }),
+            },
+        };
+        let sex = match self.sex.trim().to_lowercase().as_str() {
+            "female" | "kvinde" | "f" | "k" => Some(Sex::Female),
+            "male" | "mand" | "m" => Some(Sex::Male),
+            other => {
+                errors.push(FieldError::new(
+                    "sex",
+                    format!("{other:?} er ikke et køn (female eller male)."),
+                ));
+                None
+            }
+        };
+        let residence_region = self.residence(reference, &mut errors);
+        let mdt_level = MdtLevel::parse(&self.mdt_level).or_else(|| {
+            errors.push(FieldError::new(
+                "mdt_level",
+                format!(
+                    "{:?} er ikke et MDT-niveau ({}).",
+                    self.mdt_level.trim(),
+                    MdtLevel::allowed()
+                ),
+            ));
+            None
+        });
+        let decision = self.decision(reference, decision_date, &mut errors);
+        match (
+            decision_date,
+            dmcg,
+            age_band,
+            sex,
+            residence_region,
+            mdt_level,
+            decision,
+        ) {
+            (
+                Some(decision_date),
+                Some(dmcg),
+                Some(age_band),
+                Some(sex),
+                Some(region),
+                Some(mdt_level),
+                Some(decision),
+            ) if errors.is_empty() => Ok(OfferRecord {
+                decision_date,
+                site_code: site,
+                dmcg,
+                patient_ref,
+                age_band,
+                sex,
+                residence_region: region,
+                mdt_level,
+                decision,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    fn residence(
+        &self,
+        reference: &OfferReference,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<Region> {
+        let postcode = self.residence_postcode.trim();
+        if !postcode.is_empty() {
+            if looks_like_cpr(postcode) {
+                errors.push(FieldError::new("residence_postcode", CPR_REFUSED_DA));
+                return None;
+            }
+            return reference.postcodes.get(postcode).copied().or_else(|| {
+                errors.push(FieldError::new(
+                    "residence_postcode",
+                    format!("{postcode:?} er ikke et dansk postnummer."),
+                ));
+                None
+            });
+        }
+        let region = self.residence_region.trim();
+        if region.is_empty() {
+            errors.push(FieldError::new(
+                "residence_postcode",
+                "Angiv patientens postnummer (kun regionen gemmes).",
+            ));
+            return None;
+        }
+        region
+            .parse::<i32>()
+            .ok()
+            .and_then(Region::from_code)
+            .or_else(|| {
+                errors.push(FieldError::new(
+                    "residence_region",
+                    format!("{region:?} er ikke en regionskode (1081–1085)."),
+                ));
+                None
+            })
+    }
+
+    fn decision(
+        &self,
+        reference: &OfferReference,
+        decision_date: Option<NaiveDate>,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<Decision> {
+        let before = errors.len();
+        let Some(offered) = yes_no(&self.offered) else {
+            errors.push(FieldError::new(
+                "offered",
+                format!("{:?}: svar yes eller no.", self.offered.trim()),
+            ));
+            return None;
+        };
+        let protocol = self.protocol.trim();
+        let reason = self.not_offered_reason.trim();
+        let outcome = self.outcome.trim();
+        let outcome_date = self.outcome_date.trim();
+        if offered {
+            if !reason.is_empty() {
+                errors.push(FieldError::new(
+                    "not_offered_reason",
+                    "Der er tilbudt forsøg; fjern årsagen til ikke at tilbyde.",
+                ));
+            }
+            let found = if protocol.is_empty() {
+                errors.push(FieldError::new(
+                    "protocol",
+                    "Angiv hvilken protokol der blev tilbudt (akronym).",
+                ));
+                None
+            } else {
+                reference
+                    .protocols
+                    .get(&protocol.to_lowercase())
+                    .cloned()
+                    .or_else(|| {
+                        errors.push(FieldError::new(
+                            "protocol",
+                            format!("{protocol:?} er ikke en protokol i registret."),
+                        ));
+                        None
+                    })
+            };
+            let outcome = if outcome.is_empty() {
+                Some(OfferOutcome::Pending)
+            } else {
+                OfferOutcome::parse(outcome).or_else(|| {
+                    errors.push(FieldError::new(
+                        "outcome",
+                        format!(
+                            "{outcome:?} er ikke et udfald ({}).",
+                            OfferOutcome::allowed()
+                        ),
+                    ));
+                    None
+                })
+            };
+            let outcome_date = if outcome_date.is_empty() {
+                None
+            } else {
+                date("outcome_date", outcome_date, errors)
+            };
+            if let (Some(d), Some(decided)) = (outcome_date, decision_date) {
+                if d < decided {
+                    errors.push(FieldError::new(
+                        "outcome_date",
+                        "Udfaldets dato ligger før MDT-beslutningen.",
+                    ));
+                } else if d > reference.today {
+                    errors.push(FieldError::new(
+                        "outcome_date",
+                        "Udfaldets dato ligger i fremtiden.",
+                    ));
+                }
+            }
+            if outcome_date.is_some() && outcome == Some(OfferOutcome::Pending) {
+                errors.push(FieldError::new(
+                    "outcome_date",
+                    "Et udfald der afventer har ingen dato.",
+                ));
+            }
+            match (found, outcome) {
+                (Some(p), Some(outcome)) if errors.len() == before => Some(Decision::Offered {
+                    protocol_slug: p.slug,
+                    protocol_acronym: p.acronym,
+                    outcome,
+                    outcome_date,
+                }),
+                _ => None,
+            }
+        } else {
+            if !protocol.is_empty() {
+                errors.push(FieldError::new(
+                    "protocol",
+                    "Der er ikke tilbudt forsøg; fjern protokollen.",
+                ));
+            }
+            if !outcome.is_empty() || !outcome_date.is_empty() {
+                errors.push(FieldError::new(
+                    "outcome",
+                    "Et udfald hører kun til et tilbud.",
+                ));
+            }
+            let reason = NotOfferedReason::parse(reason).or_else(|| {
+                errors.push(FieldError::new(
+                    "not_offered_reason",
+                    if reason.is_empty() {
+                        "Angiv hvorfor der ikke blev tilbudt forsøg.".to_owned()
+                    } else {
+                        format!(
+                            "{reason:?} er ikke en årsag ({}).",
+                            NotOfferedReason::allowed()
+                        )
+                    },
+                ));
+                None
+            });
+            let text = free_text("reason_text", &self.reason_text, errors);
+            match reason {
+                Some(reason) if errors.len() == before => {
+                    Some(Decision::NotOffered { reason, text })
+                }
+                _ => None,
+            }
+        }
+    }
+}
+
+/// Reads an annulment reason: required, free of CPR numbers.
+pub fn annul_reason(raw: &str) -> Result<String, String> {
+    let mut errors = Vec::new();
+    match free_text("reason", raw, &mut errors) {
+        None => Err("Skriv hvorfor registreringen annulleres.".into()),
+        Some(_) if !errors.is_empty() => Err(errors.remove(0).message),
+        Some(text) => Ok(text),
+    }
+}
+
+#[cfg(test)]
+#[path = "offers_tests.rs"]
+mod tests;

@@ -1,0 +1,335 @@
+//! Bulk import of MDT decisions from a department's system (contract.md §4): a CSV file with
+//! a header row, comma or semicolon separated. Every row is checked first; one bad row, and
+//! nothing of the file is stored. Errors name the line (the header is line 1).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, Utc};
+use diesel::prelude::*;
+
+use crate::db::history::Actor;
+use crate::db::offers as store;
+use crate::db::schema::offers;
+use crate::db::DbConnection;
+use crate::domain::offers::{OfferInput, OfferRecord, OfferReference};
+
+/// The columns a file must have, in the contract's order.
+pub const COLUMNS: [&str; 13] = [
+    "decision_date",
+    "site",
+    "dmcg",
+    "patient_ref",
+    "age",
+    "sex",
+    "residence_postcode",
+    "mdt_level",
+    "offered",
+    "protocol",
+    "not_offered_reason",
+    "outcome",
+    "outcome_date",
+];
+
+/// Optional columns also read.
+const OPTIONAL: [&str; 1] = ["reason_text"];
+
+/// One problem on one line of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}: {}", self.line, self.field, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// Every problem found, in line order; nothing was stored.
+    #[error("{} invalid rows", .0.len())]
+    Invalid(Vec<LineError>),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// Reads the file into rows with their line numbers.
+pub fn parse_csv(text: &str) -> Result<Vec<(u64, OfferInput)>, ImportError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header_line = text.lines().next().unwrap_or("");
+    let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let fail = |line: u64, field: &str, message: String| {
+        ImportError::Invalid(vec![LineError {
+            line,
+            field: field.to_owned(),
+            message,
+        }])
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| fail(1, "header", format!("the header cannot be read: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    if headers.iter().all(String::is_empty) {
+        return Err(fail(1, "header", "the file is empty".into()));
+    }
+    let position: HashMap<&str, usize> = COLUMNS
+        .iter()
+        .chain(OPTIONAL.iter())
+        .filter_map(|c| headers.iter().position(|h| h == c).map(|i| (*c, i)))
+        .collect();
+    let missing: Vec<&str> = COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !position.contains_key(c))
+        .collect();
+    if !missing.is_empty() {
+        return Err(fail(
+            1,
+            "header",
+            format!("missing column(s): {}", missing.join(", ")),
+        ));
+    }
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| line_at(text, p.byte()));
+                errors.push(LineError {
+                    line,
+                    field: "row".into(),
+                    message: format!("unreadable: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if record.len() != headers.len() {
+            errors.push(LineError {
+                line,
+                field: "row".into(),
+                message: format!(
+                    "{} fields where the header has {}",
+                    record.len(),
+                    headers.len()
+                ),
+            });
+            continue;
+        }
+        let get = |c: &str| {
+            position
+                .get(c)
+                .and_then(|&i| record.get(i))
+                .unwrap_or("")
+                .to_owned()
+        };
+        rows.push((
+            line,
+            OfferInput {
+                decision_date: get("decision_date"),
+                site: get("site"),
+                dmcg: get("dmcg"),
+                patient_ref: get("patient_ref"),
+                age: get("age"),
+                sex: get("sex"),
+                residence_postcode: get("residence_postcode"),
+                residence_region: String::new(),
+                mdt_level: get("mdt_level"),
+                offered: get("offered"),
+                protocol: get("protocol"),
+                not_offered_reason: get("not_offered_reason"),
+                reason_text: get("reason_text"),
+                outcome: get("outcome"),
+                outcome_date: get("outcome_date"),
+            },
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ImportError::Invalid(errors));
+    }
+    if rows.is_empty() {
+        return Err(fail(2, "row", "the file has a header but no rows".into()));
+    }
+    Ok(rows)
+}
+
+/// The line number (from 1) on which the record at a byte offset starts. The csv crate's
+/// own count, and its offset, include the blank lines it skipped before the record.
+fn line_at(text: &str, byte: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+    while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+        start += 1;
+    }
+    1 + bytes[..start].iter().filter(|b| **b == b'\n').count() as u64
+}
+
+/// Checks every row of the file and, only if all are valid, stores them in one transaction.
+/// `allowed_sites` limits a clinician to their departments. A row that repeats an entry
+/// already in the register (same department, DMCG, patient reference and date), or another
+/// row of the file, is an error, so a file imported twice is not counted twice.
+pub fn import_csv(
+    conn: &mut DbConnection,
+    text: &str,
+    reference: &OfferReference,
+    actor: &Actor,
+    allowed_sites: Option<&[String]>,
+) -> Result<usize, ImportError> {
+    let rows = parse_csv(text)?;
+    let mut errors = Vec::new();
+    let mut records: Vec<(u64, OfferRecord)> = Vec::new();
+    for (line, input) in rows {
+        match input.validate(reference) {
+            Ok(record) => {
+                if allowed_sites.is_some_and(|sites| !sites.contains(&record.site_code)) {
+                    errors.push(LineError {
+                        line,
+                        field: "site".into(),
+                        message: format!("{} is not one of your departments", record.site_code),
+                    });
+                } else {
+                    records.push((line, record));
+                }
+            }
+            Err(field_errors) => errors.extend(field_errors.into_iter().map(|e| LineError {
+                line,
+                field: e.field,
+                message: e.message,
+            })),
+        }
+    }
+    conn.transaction(|conn| {
+        let existing = existing_keys(conn, &records)?;
+        let mut seen: HashMap<Key, u64> = HashMap::new();
+        for (line, record) in &records {
+            let key = key_of(record);
+            if existing.contains(&key) {
+                errors.push(LineError {
+                    line: *line,
+                    field: "patient_ref".into(),
+                    message: "this decision (department, DMCG, patient reference and date) is already registered".into(),
+                });
+            } else if let Some(first) = seen.insert(key, *line) {
+                errors.push(LineError {
+                    line: *line,
+                    field: "patient_ref".into(),
+                    message: format!("repeats line {first}"),
+                });
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| e.line);
+            return Err(ImportError::Invalid(std::mem::take(&mut errors)));
+        }
+        let records: Vec<OfferRecord> = records.iter().map(|(_, r)| r.clone()).collect();
+        store::insert_offers(conn, &records, actor, false, true, Utc::now().naive_utc())?;
+        Ok(records.len())
+    })
+}
+
+type Key = (String, String, String, NaiveDate);
+
+fn key_of(r: &OfferRecord) -> Key {
+    (
+        r.site_code.clone(),
+        r.dmcg.clone(),
+        r.patient_ref.clone(),
+        r.decision_date,
+    )
+}
+
+/// The keys already registered (not annulled) for the departments and dates of the file.
+fn existing_keys(
+    conn: &mut DbConnection,
+    records: &[(u64, OfferRecord)],
+) -> QueryResult<HashSet<Key>> {
+    let (Some(first), Some(last)) = (
+        records.iter().map(|(_, r)| r.decision_date).min(),
+        records.iter().map(|(_, r)| r.decision_date).max(),
+    ) else {
+        return Ok(HashSet::new());
+    };
+    let sites: HashSet<&str> = records.iter().map(|(_, r)| r.site_code.as_str()).collect();
+    let mut keys = HashSet::new();
+    for site in sites {
+        let rows: Vec<(String, String, String, NaiveDate)> = offers::table
+            .filter(offers::site_code.eq(site))
+            .filter(offers::decision_date.ge(first))
+            .filter(offers::decision_date.le(last))
+            .filter(offers::annulled.eq(0i16))
+            .select((
+                offers::site_code,
+                offers::dmcg,
+                offers::patient_ref,
+                offers::decision_date,
+            ))
+            .load(conn)?;
+        keys.extend(rows);
+    }
+    Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "decision_date,site,dmcg,patient_ref,age,sex,residence_postcode,mdt_level,offered,protocol,not_offered_reason,outcome,outcome_date";
+
+    #[test]
+    fn semicolons_and_a_byte_order_mark_are_read() {
+        let text = format!(
+            "\u{feff}{}\n2026-03-01;AUH-ONK;DBCG;P1;67;female;8000;local;no;;capacity;;\n",
+            HEADER.replace(',', ";")
+        );
+        let rows = parse_csv(&text).expect("readable");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].0, 2);
+        assert_eq!(rows[0].1.not_offered_reason, "capacity");
+    }
+
+    #[test]
+    fn a_missing_column_is_reported_on_line_one() {
+        let Err(ImportError::Invalid(errors)) = parse_csv("decision_date,site\n2026-01-01,X\n")
+        else {
+            panic!("expected an error");
+        };
+        assert_eq!(errors[0].line, 1);
+        assert!(errors[0].message.contains("patient_ref"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn a_short_row_is_reported_with_its_line() {
+        let text = format!(
+            "{HEADER}\n2026-03-01,AUH-ONK,DBCG,P1,67,female,8000,local,no,,capacity,,\n\n2026-03-01,AUH-ONK\n"
+        );
+        let Err(ImportError::Invalid(errors)) = parse_csv(&text) else {
+            panic!("expected an error");
+        };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 4);
+    }
+
+    #[test]
+    fn a_file_without_rows_is_refused() {
+        assert!(parse_csv(&format!("{HEADER}\n")).is_err());
+        assert!(parse_csv("").is_err());
+    }
+}

@@ -1,0 +1,359 @@
+//! Registering and editing one MDT decision. The form comes back with the input kept and
+//! each problem next to its field; a match result opens it prefilled.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+use dccc_matching::Region;
+use serde::Deserialize;
+
+use super::{offer_error, require_register_user};
+use crate::db::offers as store;
+use crate::db::users::User;
+use crate::domain::cpr::CPR_REFUSED_DA;
+use crate::domain::offers::{AgeBand, MdtLevel, NotOfferedReason, OfferInput, OfferOutcome};
+use crate::domain::FieldError;
+use crate::offers::{self, OfferError};
+use crate::web::auth::Viewer;
+use crate::web::error::PageError;
+use crate::web::forms::{checked, FormData};
+use crate::web::i18n::Lang;
+use crate::web::layout::Layout;
+use crate::web::pages::render_with;
+use crate::web::{with_conn, AppState};
+
+/// Protocols offered in the form's suggestion list (the open ones, at most this many).
+const SUGGESTIONS: usize = 2000;
+
+#[derive(Template)]
+#[template(path = "offers/form.html")]
+pub struct OfferFormPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub id: Option<i32>,
+    pub input: OfferInput,
+    pub errors: Vec<FieldError>,
+    pub sites: Vec<(String, String)>,
+    pub dmcgs: Vec<(String, String)>,
+    pub protocols: Vec<(String, String)>,
+    pub regions: Vec<(String, &'static str)>,
+    pub age_bands: Vec<(&'static str, &'static str)>,
+    pub mdt_levels: Vec<(&'static str, &'static str)>,
+    pub reasons: Vec<(&'static str, &'static str)>,
+    pub outcomes: Vec<(&'static str, &'static str)>,
+    /// Opened from a match result: say that the age and postcode came from the profile.
+    pub from_match: bool,
+}
+
+impl OfferFormPage {
+    pub fn err(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.clone())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+    pub fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/tilbud/{id}/rediger"),
+            None => "/tilbud/ny".into(),
+        }
+    }
+}
+
+fn labels<T: Copy>(
+    all: &[T],
+    value: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|v| (value(*v), label(*v))).collect()
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the request context and the form's three states"
+)]
+pub fn form_page(
+    req: &HttpRequest,
+    lang: Lang,
+    viewer: &Viewer,
+    state: &AppState,
+    user: &User,
+    id: Option<i32>,
+    input: OfferInput,
+    errors: Vec<FieldError>,
+) -> OfferFormPage {
+    let catalogue = state.catalogue.get();
+    let en = lang.is_en();
+    let title = if id.is_some() {
+        lang.pick("Ret registrering", "Edit decision")
+    } else {
+        lang.pick("Registrér MDT-beslutning", "Register an MDT decision")
+    };
+    OfferFormPage {
+        layout: Layout::new(req, lang, title, false, "offers").with_viewer(viewer),
+        csrf: viewer.csrf(),
+        id,
+        input,
+        errors,
+        sites: catalogue
+            .sites
+            .iter()
+            .filter(|s| offers::may_register(user, &s.code))
+            .map(|s| {
+                (
+                    s.code.clone(),
+                    format!("{} – {}, {}", s.code, s.hospital, s.department),
+                )
+            })
+            .collect(),
+        dmcgs: catalogue
+            .dmcgs
+            .iter()
+            .map(|d| (d.acronym.clone(), format!("{} – {}", d.acronym, d.name_da)))
+            .collect(),
+        protocols: catalogue
+            .entries
+            .iter()
+            .filter(|e| e.is_open())
+            .take(SUGGESTIONS)
+            .map(|e| (e.acronym.clone(), e.title(en).to_owned()))
+            .collect(),
+        regions: Region::ALL
+            .iter()
+            .map(|r| {
+                (
+                    r.code().to_string(),
+                    if en { r.name_en() } else { r.name_da() },
+                )
+            })
+            .collect(),
+        age_bands: labels(AgeBand::ALL, AgeBand::as_str, |v| v.label(en)),
+        mdt_levels: labels(MdtLevel::ALL, MdtLevel::as_str, |v| v.label(en)),
+        reasons: labels(NotOfferedReason::ALL, NotOfferedReason::as_str, |v| {
+            v.label(en)
+        }),
+        outcomes: labels(OfferOutcome::ALL, OfferOutcome::as_str, |v| v.label(en)),
+        from_match: false,
+    }
+}
+
+/// The posted fields, named as the CSV columns.
+fn read_input(form: &FormData) -> OfferInput {
+    let get = |name: &str| form.get(name).to_owned();
+    OfferInput {
+        decision_date: get("decision_date"),
+        site: get("site"),
+        dmcg: get("dmcg"),
+        patient_ref: get("patient_ref"),
+        age: get("age"),
+        sex: get("sex"),
+        residence_postcode: get("residence_postcode"),
+        residence_region: get("residence_region"),
+        mdt_level: get("mdt_level"),
+        offered: get("offered"),
+        protocol: get("protocol"),
+        not_offered_reason: get("not_offered_reason"),
+        reason_text: get("reason_text"),
+        outcome: get("outcome"),
+        outcome_date: get("outcome_date"),
+    }
+}
+
+/// An empty form for one of the user's departments, dated today.
+fn blank(user: &User) -> OfferInput {
+    OfferInput {
+        decision_date: chrono::Utc::now().date_naive().to_string(),
+        site: if user.sites.len() == 1 {
+            user.sites[0].clone()
+        } else {
+            String::new()
+        },
+        mdt_level: "local".into(),
+        ..OfferInput::default()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewQuery {
+    /// A protocol's acronym or slug: an offer of it.
+    protocol: Option<String>,
+    /// `no_relevant_protocol`: the match found nothing.
+    reason: Option<String>,
+    dmcg: Option<String>,
+}
+
+pub async fn new_offer(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    query: web::Query<NewQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let user = require_register_user(&viewer, &req)?.clone();
+    let mut input = blank(&user);
+    prefill(
+        &state,
+        &mut input,
+        query.protocol.as_deref(),
+        query.reason.as_deref(),
+    );
+    if let Some(d) = &query.dmcg {
+        input.dmcg.clone_from(d);
+    }
+    let page = form_page(&req, lang, &viewer, &state, &user, None, input, Vec::new());
+    render_with(StatusCode::OK, &page)
+}
+
+/// Sets the decision from a protocol (an offer, with the protocol's DMCG) or a reason.
+fn prefill(state: &AppState, input: &mut OfferInput, protocol: Option<&str>, reason: Option<&str>) {
+    let catalogue = state.catalogue.get();
+    if let Some(entry) = protocol
+        .and_then(|p| catalogue.slug_index.get(p).copied())
+        .map(|i| &catalogue.entries[i])
+    {
+        input.offered = "yes".into();
+        input.protocol.clone_from(&entry.acronym);
+        input.dmcg.clone_from(&entry.dmcg);
+        input.outcome = "pending".into();
+    } else if let Some(reason) = reason.and_then(NotOfferedReason::parse) {
+        input.offered = "no".into();
+        input.not_offered_reason = reason.as_str().into();
+    }
+}
+
+pub async fn create_offer(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    body: Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = checked(&body, &viewer)?;
+    let user = require_register_user(&viewer, &req)?.clone();
+    if form.get("prefill") == "1" {
+        // From a match result: the profile's age and postcode, and the chosen protocol.
+        let mut input = blank(&user);
+        input.age = form.get("age").to_owned();
+        input.sex = form.get("sex").to_owned();
+        input.residence_postcode = form.get("residence_postcode").to_owned();
+        prefill(
+            &state,
+            &mut input,
+            Some(form.get("protocol")).filter(|p| !p.is_empty()),
+            Some(form.get("not_offered_reason")),
+        );
+        if input.dmcg.is_empty() {
+            input.dmcg = form.get("dmcg").to_owned();
+        }
+        let mut page = form_page(&req, lang, &viewer, &state, &user, None, input, Vec::new());
+        page.from_match = true;
+        return render_with(StatusCode::OK, &page);
+    }
+    let input = read_input(&form);
+    let reference = offers::reference(&state.catalogue.get());
+    let (input2, user2) = (input.clone(), user.clone());
+    let result = with_conn(&state, move |conn| {
+        Ok(offers::create(conn, &reference, &input2, &user2))
+    })
+    .await?;
+    match result {
+        Ok(id) => Ok(see_other(&format!("/tilbud/{id}?saved=1"))),
+        Err(OfferError::Invalid(errors)) => {
+            let input = without_cpr(input, &errors);
+            let page = form_page(&req, lang, &viewer, &state, &user, None, input, errors);
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => Err(offer_error(e)),
+    }
+}
+
+pub async fn edit_offer(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    path: web::Path<i32>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let user = require_register_user(&viewer, &req)?.clone();
+    let id = path.into_inner();
+    let row = with_conn(&state, move |conn| Ok(store::find_offer(conn, id)?))
+        .await?
+        .ok_or(PageError::NotFound)?;
+    if !offers::may_register(&user, &row.site_code) {
+        return Err(PageError::Forbidden);
+    }
+    if row.annulled == 1 {
+        return Err(PageError::Conflict(
+            "Registreringen er annulleret og kan ikke ændres.".into(),
+        ));
+    }
+    let mut input = offers::input_of(&row);
+    // The form lists protocols by acronym.
+    if let Some(acronym) = &row.protocol_acronym {
+        input.protocol.clone_from(acronym);
+    }
+    let page = form_page(
+        &req,
+        lang,
+        &viewer,
+        &state,
+        &user,
+        Some(id),
+        input,
+        Vec::new(),
+    );
+    render_with(StatusCode::OK, &page)
+}
+
+pub async fn update_offer(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    path: web::Path<i32>,
+    body: Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let form = checked(&body, &viewer)?;
+    let user = require_register_user(&viewer, &req)?.clone();
+    let id = path.into_inner();
+    let input = read_input(&form);
+    let reference = offers::reference(&state.catalogue.get());
+    let (input2, user2) = (input.clone(), user.clone());
+    let result = with_conn(&state, move |conn| {
+        Ok(offers::update(conn, &reference, id, &input2, &user2))
+    })
+    .await?;
+    match result {
+        Ok(()) => Ok(see_other(&format!("/tilbud/{id}?saved=1"))),
+        Err(OfferError::Invalid(errors)) => {
+            let input = without_cpr(input, &errors);
+            let page = form_page(&req, lang, &viewer, &state, &user, Some(id), input, errors);
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => Err(offer_error(e)),
+    }
+}
+
+/// The input to show again, with any field refused as a CPR number emptied: it is never
+/// echoed back.
+fn without_cpr(mut input: OfferInput, errors: &[FieldError]) -> OfferInput {
+    for e in errors.iter().filter(|e| e.message == CPR_REFUSED_DA) {
+        match e.field.as_str() {
+            "patient_ref" => input.patient_ref.clear(),
+            "reason_text" => input.reason_text.clear(),
+            "residence_postcode" => input.residence_postcode.clear(),
+            _ => {}
+        }
+    }
+    input
+}
+
+/// 303 to the page that shows the result of a POST.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}

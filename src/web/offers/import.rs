@@ -1,0 +1,143 @@
+//! `/tilbud/import`: a department uploads a CSV file of decisions (contract.md §4). All rows
+//! are stored or none; the errors are listed with their line numbers.
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::web;
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+use futures_util::StreamExt;
+
+use super::require_register_user;
+use crate::offers::import::{import_csv, ImportError, LineError, COLUMNS};
+use crate::offers::{self, actor};
+use crate::web::auth::{Viewer, CSRF_FIELD};
+use crate::web::error::PageError;
+use crate::web::i18n::Lang;
+use crate::web::layout::Layout;
+use crate::web::pages::render_with;
+use crate::web::{with_conn, AppState};
+
+/// The largest file accepted (about 100,000 rows).
+pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
+
+#[derive(Template)]
+#[template(path = "offers/import.html")]
+pub struct ImportPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub columns: String,
+    pub errors: Vec<LineError>,
+    pub message: String,
+    pub imported: Option<usize>,
+}
+
+fn page(req: &HttpRequest, lang: Lang, viewer: &Viewer) -> ImportPage {
+    ImportPage {
+        layout: Layout::new(
+            req,
+            lang,
+            lang.pick("Importér beslutninger", "Import decisions"),
+            false,
+            "offers",
+        )
+        .with_viewer(viewer),
+        csrf: viewer.csrf(),
+        columns: COLUMNS.join(","),
+        errors: Vec::new(),
+        message: String::new(),
+        imported: None,
+    }
+}
+
+pub async fn import_form(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+) -> Result<HttpResponse, PageError> {
+    require_register_user(&viewer, &req)?;
+    render_with(StatusCode::OK, &page(&req, lang, &viewer))
+}
+
+/// The upload's CSRF token and file.
+async fn read_upload(mut payload: Multipart) -> Result<(String, Vec<u8>), String> {
+    let mut token = String::new();
+    let mut file = Vec::new();
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|e| format!("upload failed: {e}"))?;
+        let name = field.name().unwrap_or("").to_owned();
+        let mut data = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| format!("upload failed: {e}"))?;
+            if data.len() + chunk.len() > MAX_UPLOAD {
+                return Err(format!(
+                    "the file is larger than {} MB",
+                    MAX_UPLOAD / 1024 / 1024
+                ));
+            }
+            data.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            CSRF_FIELD => token = String::from_utf8_lossy(&data).into_owned(),
+            "file" => file = data,
+            _ => {}
+        }
+    }
+    Ok((token, file))
+}
+
+pub async fn import_offers(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: Viewer,
+    payload: Multipart,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let upload = read_upload(payload).await;
+    if let Ok((token, _)) = &upload {
+        viewer.check_csrf(Some(token))?;
+    } else {
+        viewer.check_csrf(None)?;
+    }
+    let user = require_register_user(&viewer, &req)?.clone();
+    let mut view = page(&req, lang, &viewer);
+    let file = match upload {
+        Ok((_, file)) => file,
+        Err(message) => {
+            view.message = message;
+            return render_with(StatusCode::UNPROCESSABLE_ENTITY, &view);
+        }
+    };
+    let Ok(text) = String::from_utf8(file) else {
+        view.message = lang
+            .pick(
+                "Filen er ikke UTF-8. Gem den som \"CSV UTF-8\" og prøv igen.",
+                "The file is not UTF-8. Save it as \"CSV UTF-8\" and try again.",
+            )
+            .into();
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &view);
+    };
+    let reference = offers::reference(&state.catalogue.get());
+    let result = with_conn(&state, move |conn| {
+        let allowed = (!user.is_admin()).then(|| user.sites.clone());
+        Ok(import_csv(
+            conn,
+            &text,
+            &reference,
+            &actor(&user),
+            allowed.as_deref(),
+        ))
+    })
+    .await?;
+    match result {
+        Ok(n) => {
+            view.imported = Some(n);
+            render_with(StatusCode::OK, &view)
+        }
+        Err(ImportError::Invalid(errors)) => {
+            view.errors = errors;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
+        }
+        Err(ImportError::Database(e)) => Err(crate::web::error::internal(e)),
+    }
+}

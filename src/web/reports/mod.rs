@@ -1,0 +1,185 @@
+//! `/gennemsigtighed`: the public transparency report, its CSV downloads, and the data both
+//! are built from. DCCC staff see exact indicator figures; everybody else sees small cells
+//! suppressed.
+
+pub mod charts;
+pub mod csv;
+pub mod page;
+
+use actix_web::web;
+use chrono::{Datelike, Utc};
+use serde::Deserialize;
+
+use super::auth::Viewer;
+use super::error::PageError;
+use super::i18n::Lang;
+use super::{with_conn, AppState};
+use crate::domain::indicator::{Grouping, IndicatorRow, IndicatorTable, Share};
+use crate::offers::indicator::{self, IndicatorQuery};
+use crate::transparency::{self, Access, Coverage, Period, ProtocolCount};
+
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/gennemsigtighed", web::get().to(page::show_report))
+        .route(
+            "/gennemsigtighed/csv/{table}",
+            web::get().to(csv::download_table),
+        );
+}
+
+/// `?year=2026&quarter=3`; both optional.
+#[derive(Debug, Default, Deserialize)]
+pub struct PeriodQuery {
+    pub year: Option<String>,
+    pub quarter: Option<String>,
+}
+
+impl PeriodQuery {
+    /// The period asked for, or the current year with a note saying why.
+    pub fn period(&self) -> (Period, Option<&'static str>) {
+        let this_year = Utc::now().year();
+        let fallback =
+            Period::new(this_year, None).unwrap_or(Period::of_quarter(Utc::now().date_naive()));
+        let year = match self.year.as_deref().map(str::trim) {
+            None | Some("") => this_year,
+            Some(y) => match y.parse() {
+                Ok(y) => y,
+                Err(_) => return (fallback, Some("year")),
+            },
+        };
+        let quarter = match self.quarter.as_deref().map(str::trim) {
+            None | Some("") | Some("all") => None,
+            Some(q) => match q.parse() {
+                Ok(q) => Some(q),
+                Err(_) => return (fallback, Some("quarter")),
+            },
+        };
+        match Period::new(year, quarter) {
+            Some(p) => (p, None),
+            None => (
+                fallback,
+                Some(if quarter.is_some() { "quarter" } else { "year" }),
+            ),
+        }
+    }
+}
+
+/// Everything the report shows, for one period and viewer.
+pub struct Report {
+    pub period: Period,
+    pub exact: bool,
+    pub demo_register: bool,
+    pub first_year: i32,
+    pub protocols_by_dmcg: Vec<ProtocolCount>,
+    pub protocols_by_region: Vec<ProtocolCount>,
+    pub coverage: Vec<(String, [Coverage; 5])>,
+    pub access: Vec<(String, [Option<Access>; 5])>,
+    pub indicator: Vec<IndicatorTable>,
+}
+
+/// Builds the report; the indicator tables are exact for admins only.
+pub async fn build_report(
+    state: &AppState,
+    viewer: &Viewer,
+    period: Period,
+    lang: Lang,
+) -> Result<Report, PageError> {
+    let exact = viewer
+        .user
+        .as_ref()
+        .is_some_and(crate::db::users::User::is_admin);
+    let query = IndicatorQuery {
+        from: period.from,
+        to: period.to,
+        dmcg: None,
+    };
+    let q2 = query.clone();
+    let (counts, demo_register, span) = with_conn(state, move |conn| {
+        Ok((
+            indicator::load_counts(conn, &q2)?,
+            crate::db::offers::has_demo(conn)?,
+            crate::db::offers::date_span(conn)?,
+        ))
+    })
+    .await?;
+    let catalogue = state.catalogue.get();
+    let english = lang.is_en();
+    Ok(Report {
+        period,
+        exact,
+        demo_register,
+        first_year: span
+            .map_or(period.year, |(first, _)| first.year())
+            .min(period.year),
+        protocols_by_dmcg: transparency::protocols_by_dmcg(&catalogue, &period),
+        protocols_by_region: transparency::protocols_by_region(&catalogue, &period, english),
+        coverage: transparency::coverage(&catalogue),
+        access: transparency::access(&catalogue),
+        indicator: Grouping::ALL
+            .iter()
+            .map(|&g| indicator::table(&counts, &catalogue, g, &query, exact, english))
+            .collect(),
+    })
+}
+
+/// A count as published: "<5" when suppressed.
+pub fn count(n: Option<u64>) -> String {
+    n.map_or_else(|| "<5".to_owned(), |n| n.to_string())
+}
+
+/// A number with a decimal comma (Danish) or point.
+pub fn decimal(x: f64, english: bool) -> String {
+    let s = format!("{x:.1}");
+    if english {
+        s
+    } else {
+        s.replace('.', ",")
+    }
+}
+
+/// "62,8 % (51,2–73,1)", or "" when hidden or undefined.
+pub fn share_text(share: Option<Share>, english: bool) -> String {
+    share.map_or_else(String::new, |s| {
+        format!(
+            "{} % ({}–{})",
+            decimal(s.pct, english),
+            decimal(s.ci.0, english),
+            decimal(s.ci.1, english)
+        )
+    })
+}
+
+/// An indicator row as the page shows it.
+pub struct RowView {
+    pub group: String,
+    pub name: String,
+    pub suppressed: bool,
+    pub patients: String,
+    pub offered: String,
+    pub offered_share: String,
+    pub included: String,
+    pub included_share: String,
+    pub standard: String,
+    pub standard_met: Option<bool>,
+    pub reasons: Vec<String>,
+}
+
+impl RowView {
+    pub fn new(row: &IndicatorRow, english: bool) -> Self {
+        Self {
+            group: row.group.clone(),
+            name: row.name.clone(),
+            suppressed: row.suppressed,
+            patients: count(row.patients),
+            offered: count(row.offered),
+            offered_share: share_text(row.offered_share, english),
+            included: count(row.included),
+            included_share: share_text(row.included_share, english),
+            standard: row
+                .standard_pct
+                .map(|s| format!("{s} %"))
+                .unwrap_or_default(),
+            standard_met: row.standard_met,
+            reasons: row.reasons.iter().map(|(_, n)| count(*n)).collect(),
+        }
+    }
+}

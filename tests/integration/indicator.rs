@@ -1,0 +1,356 @@
+//! The indicator and the transparency report against figures computed by hand for a small
+//! register: counts, Wilson intervals, suppression that cannot be undone from the totals,
+//! the public/admin difference, the SVG charts and the CSV downloads.
+
+use dccc_registry::db::history::Actor;
+use dccc_registry::offers::import::import_csv;
+
+use crate::helpers::{attrs, spawn_app, texts, Data, TestApp};
+use crate::offers::HEADER;
+
+/// DBCG: 10 patients, 6 offered, 5 included. DCCG: 20 patients, 12 offered, 7 included.
+/// DLCG: 3 patients, none offered. One more DCCG decision falls outside 2025.
+fn fixture_csv() -> String {
+    let mut rows = vec![HEADER.to_owned()];
+    let mut add = |n: usize, row: &dyn Fn(usize) -> String| {
+        for i in 0..n {
+            rows.push(row(i));
+        }
+    };
+    add(5, &|i| {
+        format!("2025-02-{:02},AUH-ONK,DBCG,B{i},60,female,8000,local,yes,DBCG TEST-ALL5,,included,2025-03-01", i + 1)
+    });
+    add(1, &|i| {
+        format!("2025-02-10,AUH-ONK,DBCG,BD{i},60,female,8000,local,yes,DBCG TEST-ALL5,,declined,2025-03-01")
+    });
+    add(4, &|i| {
+        format!(
+            "2025-04-{:02},AUH-ONK,DBCG,BN{i},60,female,8000,local,no,,no_relevant_protocol,,",
+            i + 1
+        )
+    });
+    add(7, &|i| {
+        format!("2025-05-{:02},OUH-ONK,DCCG,C{i},70,male,5000,regional,yes,DCCG TEST-SYD,,included,2025-06-01", i + 1)
+    });
+    add(5, &|i| {
+        format!(
+            "2025-06-{:02},OUH-ONK,DCCG,CP{i},70,male,5000,regional,yes,DCCG TEST-SYD,,pending,",
+            i + 1
+        )
+    });
+    add(6, &|i| {
+        format!(
+            "2025-07-{:02},OUH-ONK,DCCG,CN{i},70,male,5000,local,no,,no_relevant_protocol,,",
+            i + 1
+        )
+    });
+    add(2, &|i| {
+        format!(
+            "2025-12-{:02},OUH-ONK,DCCG,CC{i},70,male,2100,local,no,,patient_condition,,",
+            i + 30
+        )
+    });
+    add(3, &|i| {
+        format!(
+            "2025-08-{:02},AUH-ONK,DLCG,L{i},55,male,8000,local,no,,not_eligible,,",
+            i + 1
+        )
+    });
+    add(1, &|_| {
+        "2026-01-01,OUH-ONK,DCCG,LATE,70,male,5000,local,no,,capacity,,".to_owned()
+    });
+    rows.join("\n")
+}
+
+async fn register() -> TestApp {
+    let app = spawn_app(Data::Fixture).await;
+    let mut conn = app.pool.get().expect("connection");
+    let catalogue = dccc_registry::catalogue::Catalogue::load(&mut conn).expect("catalogue");
+    let reference = dccc_registry::offers::reference(&catalogue);
+    let stored = import_csv(
+        &mut conn,
+        &fixture_csv(),
+        &reference,
+        &Actor::system("test"),
+        None,
+    )
+    .expect("fixture imports");
+    assert_eq!(stored, 34);
+    app
+}
+
+const YEAR: &str = "/api/v1/indicator?from=2025-01-01&to=2025-12-31";
+
+fn row<'a>(body: &'a serde_json::Value, group: &str) -> &'a serde_json::Value {
+    body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["group"] == group)
+        .unwrap_or_else(|| panic!("no row {group} in {body}"))
+}
+
+#[tokio::test]
+async fn admins_see_exact_counts_and_wilson_intervals() {
+    let app = register().await;
+    app.create_user("admin@dccc.test", "admin", &[], &[]);
+    let admin = app.login("admin@dccc.test").await;
+    let body: serde_json::Value = admin
+        .get(format!("{}{YEAR}&by=dmcg", app.address))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let national = &body["national"];
+    assert_eq!(
+        (
+            &national["patients"],
+            &national["offered"],
+            &national["included"]
+        ),
+        (
+            &serde_json::json!(33),
+            &serde_json::json!(18),
+            &serde_json::json!(12)
+        )
+    );
+    assert_eq!(national["offered_pct"], 54.5);
+    let dbcg = row(&body, "DBCG");
+    assert_eq!(dbcg["patients"], 10);
+    assert_eq!(dbcg["offered_pct"], 60.0);
+    assert_eq!(dbcg["offered_ci"], serde_json::json!([31.3, 83.2]));
+    assert_eq!(dbcg["included_ci"], serde_json::json!([23.7, 76.3]));
+    let dccg = row(&body, "DCCG");
+    assert_eq!(
+        (&dccg["patients"], &dccg["offered"]),
+        (&serde_json::json!(20), &serde_json::json!(12))
+    );
+    let dlcg = row(&body, "DLCG");
+    assert_eq!(dlcg["patients"], 3);
+    assert_eq!(dlcg["offered_ci"], serde_json::json!([0.0, 56.2]));
+    assert_eq!(dlcg["suppressed"], false);
+}
+
+#[tokio::test]
+async fn the_public_sees_small_cells_suppressed_so_that_no_count_can_be_recovered() {
+    let app = register().await;
+    let (status, body) = app.get_json(&format!("{YEAR}&by=dmcg")).await;
+    assert_eq!(status, 200);
+    let dlcg = row(&body, "DLCG");
+    assert_eq!(dlcg["suppressed"], true);
+    for field in [
+        "patients",
+        "offered",
+        "included",
+        "offered_pct",
+        "offered_ci",
+        "included_ci",
+    ] {
+        assert!(dlcg[field].is_null(), "{field} hidden");
+    }
+    // A lone hidden row would be national minus the rest: a second row is hidden with it.
+    let hidden: Vec<&serde_json::Value> = body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["suppressed"] == true)
+        .collect();
+    assert_eq!(hidden.len(), 2, "{body}");
+    assert_eq!(row(&body, "DBCG")["suppressed"], true);
+    let shown: u64 = body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["patients"].as_u64())
+        .sum();
+    let national = body["national"]["patients"]
+        .as_u64()
+        .expect("national shown");
+    assert_eq!(
+        national - shown,
+        13,
+        "only the sum of two hidden rows is known"
+    );
+
+    // Region of residence: 1084 has two patients (the December DCCG decisions).
+    let (_, by_residence) = app.get_json(&format!("{YEAR}&by=residence_region")).await;
+    let capital = by_residence["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["group"] == 1084)
+        .expect("region 1084");
+    assert_eq!(capital["suppressed"], true);
+}
+
+#[tokio::test]
+async fn bad_parameters_are_named() {
+    let app = register().await;
+    for (query, field) in [
+        ("by=county", "by"),
+        ("from=2025-13-01", "from"),
+        ("from=2025-06-01&to=2025-01-01", "to"),
+        ("dmcg=NOPE", "dmcg"),
+    ] {
+        let (status, body) = app.get_json(&format!("/api/v1/indicator?{query}")).await;
+        assert_eq!(status, 400, "{query}");
+        assert_eq!(body["error"]["field"], field, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn partial_months_and_whole_months_count_the_same_decisions() {
+    let app = register().await;
+    app.create_user("admin@dccc.test", "admin", &[], &[]);
+    let admin = app.login("admin@dccc.test").await;
+    let get = |q: String| {
+        let admin = admin.clone();
+        let address = app.address.clone();
+        async move {
+            let body: serde_json::Value = admin
+                .get(format!("{address}/api/v1/indicator?{q}"))
+                .send()
+                .await
+                .expect("get")
+                .json()
+                .await
+                .expect("json");
+            body["national"]["patients"].as_u64().expect("patients")
+        }
+    };
+    assert_eq!(get("from=2025-02-03&to=2025-02-05".into()).await, 3);
+    assert_eq!(get("from=2025-02-05&to=2025-04-02".into()).await, 1 + 1 + 2);
+    assert_eq!(get("from=2025-01-15&to=2026-01-01".into()).await, 34);
+    assert_eq!(
+        get("from=2025-12-30&to=2025-12-31".into()).await,
+        2,
+        "December 30 and 31"
+    );
+    assert_eq!(get("from=2025-12-31&to=2025-12-31".into()).await, 1);
+}
+
+#[tokio::test]
+async fn the_report_shows_one_bar_per_group_with_whiskers_inside_the_axis() {
+    let app = register().await;
+    let (status, html) = app.get_html("/gennemsigtighed?year=2025").await;
+    assert_eq!(status, 200);
+    assert_eq!(texts(&html, "#period"), ["2025"]);
+    let groups = attrs(&html, "#chart-dmcg g.group", "data-group");
+    assert_eq!(groups, ["DBCG", "DCCG", "DLCG"]);
+    assert_eq!(
+        attrs(&html, "#chart-dmcg rect.bar", "data-pct"),
+        ["60"],
+        "only DCCG is shown"
+    );
+    for (lo, hi) in attrs(&html, "svg.chart .whisker", "data-lo")
+        .iter()
+        .zip(attrs(&html, "svg.chart .whisker", "data-hi"))
+    {
+        let (lo, hi): (f64, f64) = (lo.parse().expect("lo"), hi.parse().expect("hi"));
+        assert!((0.0..=100.0).contains(&lo) && (0.0..=100.0).contains(&hi) && lo <= hi);
+    }
+    assert_eq!(
+        texts(&html, "#table-dmcg tr[data-group=DLCG] td:nth-child(2)"),
+        ["<5"]
+    );
+    // Each grouping has its section; the registry tables are there too.
+    for id in [
+        "#indicator-dmcg",
+        "#indicator-region",
+        "#indicator-residence_region",
+        "#indicator-department",
+        "#coverage-matrix",
+        "#access-matrix",
+        "#protocols-dmcg",
+    ] {
+        assert_eq!(texts(&html, id).len(), 1, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn the_csv_download_parses_back_to_the_numbers_of_the_api() {
+    let app = register().await;
+    app.create_user("admin@dccc.test", "admin", &[], &[]);
+    let admin = app.login("admin@dccc.test").await;
+    let response = admin
+        .get(format!(
+            "{}/gennemsigtighed/csv/indikator-dmcg?year=2025",
+            app.address
+        ))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .expect("type")
+        .starts_with("text/csv"));
+    let bytes = response.bytes().await.expect("body");
+    assert_eq!(
+        &bytes[..3],
+        "\u{feff}".as_bytes(),
+        "byte order mark for Excel"
+    );
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&bytes[3..]);
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let number = |s: &str| -> f64 { s.replace(',', ".").parse().expect("decimal comma") };
+    let body: serde_json::Value = admin
+        .get(format!("{}{YEAR}&by=dmcg", app.address))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    for record in &records[1..] {
+        let api = row(&body, &record[column("gruppe")]);
+        assert_eq!(
+            number(&record[column("patienter")]),
+            api["patients"].as_f64().expect("n")
+        );
+        assert_eq!(
+            number(&record[column("tilbudt_pct")]),
+            api["offered_pct"].as_f64().expect("pct")
+        );
+        assert_eq!(
+            number(&record[column("tilbudt_ki_nedre")]),
+            api["offered_ci"][0].as_f64().expect("lo")
+        );
+        assert_eq!(
+            number(&record[column("tilbudt_ki_oevre")]),
+            api["offered_ci"][1].as_f64().expect("hi")
+        );
+        assert_eq!(
+            number(&record[column("inkluderet")]),
+            api["included"].as_f64().expect("inc")
+        );
+    }
+    assert_eq!(records.len(), 4, "national and three DMCGs");
+    assert_eq!(&records[0][column("patienter")], "33");
+
+    let public = crate::helpers::browser()
+        .get(format!(
+            "{}/gennemsigtighed/csv/indikator-dmcg?year=2025",
+            app.address
+        ))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(public.contains("<5"), "public downloads are suppressed too");
+    let (status, _) = app.get_html("/gennemsigtighed/csv/nope").await;
+    assert_eq!(status, 404);
+}
