@@ -375,3 +375,92 @@ async fn the_command_line_import_lists_errors_by_line_and_stores_nothing_until_a
     );
     assert_eq!(count_offers(&app), 1);
 }
+
+/// The hidden fields of the first form matching `selector`, as name/value pairs.
+fn hidden_fields(html: &scraper::Html, selector: &str) -> Vec<(String, String)> {
+    let form = scraper::Selector::parse(selector).expect("selector");
+    let input = scraper::Selector::parse("input[type=hidden]").expect("selector");
+    let form = html.select(&form).next().expect("form");
+    form.select(&input)
+        .map(|i| {
+            (
+                i.value().attr("name").unwrap_or("").to_owned(),
+                i.value().attr("value").unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn one_click_from_a_match_result_opens_the_form_prefilled() {
+    let app = spawn_app(Data::Fixture).await;
+    let client = clinician(&app).await;
+    let token = app.csrf(&client, "/match").await;
+    let matched = app
+        .post(
+            &client,
+            "/match",
+            &[
+                ("csrf_token", &token),
+                ("age", "9"),
+                ("sex", "female"),
+                ("diagnosis", "C50 Brystkræft"),
+                ("setting", "refractory"),
+                ("postcode", "8000"),
+            ],
+        )
+        .await;
+    let html = scraper::Html::parse_document(&matched.text().await.expect("body"));
+    let fields = hidden_fields(&html, "#results .match-card form.register-offer");
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert!(
+        pairs.contains(&("protocol", "dapho-test-nmbk")),
+        "{pairs:?}"
+    );
+    let opened = app.post(&client, "/tilbud/ny", &pairs).await;
+    assert_eq!(opened.status().as_u16(), 200);
+    let form = scraper::Html::parse_document(&opened.text().await.expect("body"));
+    assert_eq!(texts(&form, "#from-match").len(), 1);
+    assert_eq!(attrs(&form, "#o-protocol", "value"), ["DAPHO TEST-NMBK"]);
+    assert_eq!(attrs(&form, "#o-dmcg option[selected]", "value"), ["DAPHO"]);
+    assert_eq!(
+        attrs(&form, "input[name=offered][checked]", "value"),
+        ["yes"]
+    );
+    assert_eq!(attrs(&form, "#o-age", "value"), ["9"]);
+    assert_eq!(attrs(&form, "#o-residence_postcode", "value"), ["8000"]);
+    assert_eq!(count_offers(&app), 0, "opening the form stores nothing");
+
+    // Nothing fits: the form opens with "no relevant protocol".
+    let none = app
+        .post(
+            &client,
+            "/match",
+            &[
+                ("csrf_token", &token),
+                ("age", "50"),
+                ("diagnosis", "C71"),
+                ("postcode", "8000"),
+            ],
+        )
+        .await;
+    let html = scraper::Html::parse_document(&none.text().await.expect("body"));
+    let fields = hidden_fields(&html, "#register-no-offer");
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let opened = app.post(&client, "/tilbud/ny", &pairs).await;
+    let form = scraper::Html::parse_document(&opened.text().await.expect("body"));
+    assert_eq!(
+        attrs(&form, "input[name=offered][checked]", "value"),
+        ["no"]
+    );
+    assert_eq!(
+        attrs(&form, "#o-not_offered_reason option[selected]", "value"),
+        ["no_relevant_protocol"]
+    );
+}

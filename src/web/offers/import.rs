@@ -63,13 +63,15 @@ pub async fn import_form(
 async fn read_upload(mut payload: Multipart) -> Result<(String, Vec<u8>), String> {
     let mut token = String::new();
     let mut file = Vec::new();
+    let mut total = 0usize;
     while let Some(field) = payload.next().await {
         let mut field = field.map_err(|e| format!("upload failed: {e}"))?;
         let name = field.name().unwrap_or("").to_owned();
         let mut data = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|e| format!("upload failed: {e}"))?;
-            if data.len() + chunk.len() > MAX_UPLOAD {
+            total += chunk.len();
+            if total > MAX_UPLOAD {
                 return Err(format!(
                     "the file is larger than {} MB",
                     MAX_UPLOAD / 1024 / 1024

@@ -22,6 +22,16 @@ fn x(pct: f64) -> f64 {
     LABEL_WIDTH + PLOT_WIDTH * pct.clamp(0.0, 100.0) / 100.0
 }
 
+/// The short label of a row: a region's name without "Region", else the group's acronym or
+/// department code (full names do not fit beside a bar).
+fn short_label(row: &IndicatorRow) -> &str {
+    if row.group.parse::<i32>().is_ok() {
+        row.name.strip_prefix("Region ").unwrap_or(&row.name)
+    } else {
+        &row.group
+    }
+}
+
 /// A horizontal bar chart of the share offered per row. Suppressed rows get a "<5" note and
 /// no bar; a row's standard is a dashed red line across its band.
 pub fn offered_chart(id: &str, title: &str, rows: &[IndicatorRow]) -> String {
@@ -53,7 +63,7 @@ pub fn offered_chart(id: &str, title: &str, rows: &[IndicatorRow]) -> String {
             escape(&row.group),
             LABEL_WIDTH - 6.0,
             mid + 4.0,
-            escape(&row.name)
+            escape(short_label(row))
         );
         match row.offered_share {
             Some(share) if !row.suppressed => {
@@ -110,8 +120,8 @@ mod tests {
 
     fn group(name: &str, patients: u64, offered: u64) -> GroupTally {
         GroupTally {
-            group: name.into(),
-            name: format!("{name} <&>"),
+            group: format!("{name}<&>"),
+            name: name.into(),
             tally: Tally {
                 patients,
                 offered,
@@ -136,7 +146,7 @@ mod tests {
         assert_eq!(svg.matches("class=\"group").count(), 4);
         let shown = table.rows.iter().filter(|r| !r.suppressed).count();
         assert_eq!(svg.matches("class=\"bar\"").count(), shown);
-        assert!(svg.contains("&lt;&amp;&gt;"), "labels are escaped");
+        assert!(svg.contains(">A&lt;&amp;&gt;<"), "labels are escaped");
         for part in svg.split("class=\"whisker\"").skip(1) {
             let attr = |name: &str| -> f64 {
                 let start = part.find(&format!("{name}=\"")).expect("valid") + name.len() + 2;
