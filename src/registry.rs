@@ -210,7 +210,7 @@ pub fn prepare_database(conn: &mut DbConnection, demo: bool) -> anyhow::Result<(
             Err(e) => return Err(e.into()),
         }
     }
-    if demo && db::offers::count_offers(conn)? == 0 {
+    if demo && db::offers::is_empty(conn)? {
         let n = crate::offers::generate::load_demo(conn)?;
         tracing::info!(count = n, "demo offer register loaded");
     }

@@ -193,7 +193,7 @@ pub fn insert_offers(
                 )
             })
             .collect();
-        batch_insert(conn, rows)?;
+        batch_insert(conn, offers::table, rows)?;
     }
     let ids: Vec<i32> = offers::table
         .filter(offers::id.gt(before))
@@ -241,23 +241,25 @@ pub fn insert_bulk(
                 )
             })
             .collect();
-        batch_insert(conn, rows)?;
+        batch_insert(conn, offers::table, rows)?;
     }
     Ok(())
 }
 
 /// A multi-row insert. `MultiConnection` cannot express one (SQLite's batch insert differs),
 /// so the statement runs on the concrete connection.
-fn batch_insert<V>(conn: &mut DbConnection, rows: Vec<V>) -> QueryResult<usize>
+fn batch_insert<T, V>(conn: &mut DbConnection, table: T, rows: Vec<V>) -> QueryResult<usize>
 where
-    Vec<V>: Insertable<offers::table>,
-    diesel::query_builder::InsertStatement<
-        offers::table,
-        <Vec<V> as Insertable<offers::table>>::Values,
-    >: diesel::query_dsl::methods::ExecuteDsl<diesel::SqliteConnection>
-        + diesel::query_dsl::methods::ExecuteDsl<diesel::PgConnection>,
+    T: diesel::Table,
+    Vec<V>: Insertable<T>,
+    diesel::query_builder::InsertStatement<T, <Vec<V> as Insertable<T>>::Values>:
+        diesel::query_dsl::methods::ExecuteDsl<diesel::SqliteConnection>
+            + diesel::query_dsl::methods::ExecuteDsl<diesel::PgConnection>,
 {
-    let statement = diesel::insert_into(offers::table).values(rows);
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let statement = diesel::insert_into(table).values(rows);
     match conn {
         DbConnection::Sqlite(c) => statement.execute(c),
         DbConnection::Postgres(c) => statement.execute(c),
@@ -364,12 +366,19 @@ pub fn list_offers(
 
 /// True when any counted entry is demo data.
 pub fn has_demo(conn: &mut DbConnection) -> QueryResult<bool> {
-    let n: i64 = offers::table
+    let first: Option<i32> = offers::table
         .filter(offers::is_demo.eq(1i16))
         .filter(offers::annulled.eq(0i16))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
+        .select(offers::id)
+        .first(conn)
+        .optional()?;
+    Ok(first.is_some())
+}
+
+/// True when the register has no entries at all (without counting them).
+pub fn is_empty(conn: &mut DbConnection) -> QueryResult<bool> {
+    let first: Option<i32> = offers::table.select(offers::id).first(conn).optional()?;
+    Ok(first.is_none())
 }
 
 pub fn count_offers(conn: &mut DbConnection) -> QueryResult<i64> {
@@ -465,19 +474,23 @@ pub fn recount(conn: &mut DbConnection, month: NaiveDate, site: Option<&str>) ->
         delete = delete.filter(offer_monthly::site_code.eq(site.to_owned()));
     }
     delete.execute(conn)?;
-    for c in counted {
-        diesel::insert_into(offer_monthly::table)
-            .values((
-                offer_monthly::month_start.eq(month),
-                offer_monthly::site_code.eq(&c.site_code),
-                offer_monthly::dmcg.eq(&c.dmcg),
-                offer_monthly::residence_region.eq(c.residence_region),
-                offer_monthly::offered.eq(i16::from(c.offered)),
-                offer_monthly::not_offered_reason.eq(&c.not_offered_reason),
-                offer_monthly::outcome.eq(&c.outcome),
-                offer_monthly::patients.eq(c.patients),
-            ))
-            .execute(conn)?;
+    for chunk in counted.chunks(1000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|c| {
+                (
+                    offer_monthly::month_start.eq(month),
+                    offer_monthly::site_code.eq(&c.site_code),
+                    offer_monthly::dmcg.eq(&c.dmcg),
+                    offer_monthly::residence_region.eq(c.residence_region),
+                    offer_monthly::offered.eq(i16::from(c.offered)),
+                    offer_monthly::not_offered_reason.eq(&c.not_offered_reason),
+                    offer_monthly::outcome.eq(&c.outcome),
+                    offer_monthly::patients.eq(c.patients),
+                )
+            })
+            .collect();
+        batch_insert(conn, offer_monthly::table, rows)?;
     }
     Ok(())
 }

@@ -30,6 +30,8 @@ CREATE TABLE offers (
 CREATE INDEX offers_decision_date ON offers(decision_date);
 -- A department's own list, and recounting one department's month.
 CREATE INDEX offers_site_date ON offers(site_code, decision_date);
+-- "Does the register hold demo entries?" without reading the whole table.
+CREATE INDEX offers_demo ON offers(is_demo);
 
 -- Counts of the non-annulled entries per calendar month, department, DMCG, region of
 -- residence and decision: whole months of an indicator period are read from here, so a
