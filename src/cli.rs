@@ -235,8 +235,15 @@ fn import_offers(conn: &mut db::DbConnection, file: &std::path::Path) -> anyhow:
     let reference = crate::offers::reference(&catalogue);
     let actor = db::history::Actor::system("command line");
     match import_csv(conn, &text, &reference, &actor, None) {
-        Ok(n) => {
-            println!("imported {n} decision(s) from {}", file.display());
+        Ok(report) => {
+            for w in &report.warnings {
+                eprintln!("{}: warning: {w}", file.display());
+            }
+            println!(
+                "imported {} decision(s) from {}",
+                report.stored,
+                file.display()
+            );
             Ok(0)
         }
         Err(ImportError::Invalid(errors)) => {

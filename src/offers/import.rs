@@ -182,17 +182,25 @@ fn line_at(text: &str, byte: u64) -> u64 {
     1 + bytes[..start].iter().filter(|b| **b == b'\n').count() as u64
 }
 
+/// What an import stored, and the rows worth a second look.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub stored: usize,
+    /// Rows that repeat an entry already in the register, or another row of the file (same
+    /// department, DMCG, patient reference and date): stored, since a patient can have two
+    /// decisions a day, but named so that a file imported twice is noticed and annulled.
+    pub warnings: Vec<LineError>,
+}
+
 /// Checks every row of the file and, only if all are valid, stores them in one transaction.
-/// `allowed_sites` limits a clinician to their departments. A row that repeats an entry
-/// already in the register (same department, DMCG, patient reference and date), or another
-/// row of the file, is an error, so a file imported twice is not counted twice.
+/// `allowed_sites` limits a clinician to their departments.
 pub fn import_csv(
     conn: &mut DbConnection,
     text: &str,
     reference: &OfferReference,
     actor: &Actor,
     allowed_sites: Option<&[String]>,
-) -> Result<usize, ImportError> {
+) -> Result<ImportReport, ImportError> {
     let rows = parse_csv(text)?;
     let mut errors = Vec::new();
     let mut records: Vec<(u64, OfferRecord)> = Vec::new();
@@ -216,32 +224,35 @@ pub fn import_csv(
             })),
         }
     }
+    if !errors.is_empty() {
+        return Err(ImportError::Invalid(errors));
+    }
     conn.transaction(|conn| {
         let existing = existing_keys(conn, &records)?;
         let mut seen: HashMap<Key, u64> = HashMap::new();
+        let mut warnings = Vec::new();
         for (line, record) in &records {
             let key = key_of(record);
             if existing.contains(&key) {
-                errors.push(LineError {
+                warnings.push(LineError {
                     line: *line,
                     field: "patient_ref".into(),
-                    message: "this decision (department, DMCG, patient reference and date) is already registered".into(),
+                    message: "the register already holds a decision for this patient reference, department, DMCG and date".into(),
                 });
             } else if let Some(first) = seen.insert(key, *line) {
-                errors.push(LineError {
+                warnings.push(LineError {
                     line: *line,
                     field: "patient_ref".into(),
-                    message: format!("repeats line {first}"),
+                    message: format!("same patient reference, department, DMCG and date as line {first}"),
                 });
             }
         }
-        if !errors.is_empty() {
-            errors.sort_by_key(|e| e.line);
-            return Err(ImportError::Invalid(std::mem::take(&mut errors)));
-        }
         let records: Vec<OfferRecord> = records.iter().map(|(_, r)| r.clone()).collect();
         store::insert_offers(conn, &records, actor, false, true, Utc::now().naive_utc())?;
-        Ok(records.len())
+        Ok(ImportReport {
+            stored: records.len(),
+            warnings,
+        })
     })
 }
 

@@ -75,7 +75,7 @@ async fn register() -> TestApp {
         None,
     )
     .expect("fixture imports");
-    assert_eq!(stored, 34);
+    assert_eq!(stored.stored, 34);
     app
 }
 

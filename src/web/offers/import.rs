@@ -28,6 +28,7 @@ pub struct ImportPage {
     pub csrf: String,
     pub columns: String,
     pub errors: Vec<LineError>,
+    pub warnings: Vec<LineError>,
     pub message: String,
     pub imported: Option<usize>,
 }
@@ -45,6 +46,7 @@ fn page(req: &HttpRequest, lang: Lang, viewer: &Viewer) -> ImportPage {
         csrf: viewer.csrf(),
         columns: COLUMNS.join(","),
         errors: Vec::new(),
+        warnings: Vec::new(),
         message: String::new(),
         imported: None,
     }
@@ -132,8 +134,9 @@ pub async fn import_offers(
     })
     .await?;
     match result {
-        Ok(n) => {
-            view.imported = Some(n);
+        Ok(report) => {
+            view.imported = Some(report.stored);
+            view.warnings = report.warnings;
             render_with(StatusCode::OK, &view)
         }
         Err(ImportError::Invalid(errors)) => {
