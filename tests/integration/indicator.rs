@@ -354,3 +354,49 @@ async fn the_csv_download_parses_back_to_the_numbers_of_the_api() {
     let (status, _) = app.get_html("/gennemsigtighed/csv/nope").await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn an_admin_sets_a_dmcg_standard_and_the_report_says_whether_it_is_met() {
+    let app = register().await;
+    app.create_user("admin@dccc.test", "admin", &[], &[]);
+    let admin = app.login("admin@dccc.test").await;
+    let path = "/admin/reference/dmcgs/DCCG";
+    let (_, form) = app.page(&admin, path).await;
+    let token = app.csrf(&admin, path).await;
+    let value = |id: &str| {
+        attrs(&form, &format!("#r-{id}"), "value")
+            .pop()
+            .unwrap_or_default()
+    };
+    let fields = [
+        "acronym", "name_da", "area_da", "area_en", "icd10", "umbrella", "scope",
+    ];
+    let kept: Vec<(String, String)> = fields.iter().map(|f| ((*f).to_owned(), value(f))).collect();
+    let mut post: Vec<(&str, &str)> = kept.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    post.push(("csrf_token", &token));
+    post.push(("offer_standard_pct", "150"));
+    let refused = app.post(&admin, path, &post).await;
+    assert_eq!(
+        refused.status().as_u16(),
+        422,
+        "a standard above 100 % is refused"
+    );
+    post.pop();
+    post.push(("offer_standard_pct", "65"));
+    assert_eq!(app.post(&admin, path, &post).await.status().as_u16(), 303);
+    // DCCG offered 12 of 20 (60 %): below its standard of 65 %.
+    let mut shown = Vec::new();
+    for _ in 0..50 {
+        let (_, html) = app.get_html("/gennemsigtighed?year=2025").await;
+        shown = texts(&html, "#table-dmcg tr[data-group=DCCG] .unmet");
+        if !shown.is_empty() {
+            assert_eq!(
+                attrs(&html, "#chart-dmcg line.standard", "data-pct"),
+                ["65"]
+            );
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(shown.len(), 1, "the standard is shown as not met");
+}
