@@ -42,6 +42,16 @@ impl FormData {
     }
 }
 
+/// The messages for one field, for the error shown next to it ("" when it has none).
+pub fn messages_for(errors: &[crate::domain::FieldError], field: &str) -> String {
+    errors
+        .iter()
+        .filter(|e| e.field == field)
+        .map(|e| e.message.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// A posted form, read and checked against the session's CSRF token in one step.
 pub fn checked(body: &Bytes, viewer: &Viewer) -> Result<FormData, PageError> {
     let form = FormData::parse(body);

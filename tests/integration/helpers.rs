@@ -193,6 +193,18 @@ impl TestApp {
         (status, body)
     }
 
+    /// GET with a given (e.g. logged-in) client; the JSON body.
+    pub async fn json_as(&self, client: &reqwest::Client, path: &str) -> serde_json::Value {
+        client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("JSON body")
+    }
+
     pub async fn get_html(&self, path: &str) -> (u16, scraper::Html) {
         let response = self.get(path).await;
         let status = response.status().as_u16();

@@ -95,14 +95,7 @@ async fn admins_see_exact_counts_and_wilson_intervals() {
     let app = register().await;
     app.create_user("admin@dccc.test", "admin", &[], &[]);
     let admin = app.login("admin@dccc.test").await;
-    let body: serde_json::Value = admin
-        .get(format!("{}{YEAR}&by=dmcg", app.address))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let body = app.json_as(&admin, &format!("{YEAR}&by=dmcg")).await;
     let national = &body["national"];
     assert_eq!(
         (
@@ -305,14 +298,7 @@ async fn the_csv_download_parses_back_to_the_numbers_of_the_api() {
     let column = |name: &str| header.iter().position(|h| h == name).expect(name);
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     let number = |s: &str| -> f64 { s.replace(',', ".").parse().expect("decimal comma") };
-    let body: serde_json::Value = admin
-        .get(format!("{}{YEAR}&by=dmcg", app.address))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let body = app.json_as(&admin, &format!("{YEAR}&by=dmcg")).await;
     for record in &records[1..] {
         let api = row(&body, &record[column("gruppe")]);
         assert_eq!(

@@ -202,14 +202,7 @@ async fn edits_are_kept_in_the_history_and_an_annulled_entry_leaves_the_indicato
     assert_eq!(changed, ["outcome", "outcome_date"]);
 
     // Admins see exact figures through the API.
-    let body: serde_json::Value = admin
-        .get(format!("{}{indicator}", app.address))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let body = app.json_as(&admin, &format!("{indicator}")).await;
     assert_eq!(patients(&body), Some(1));
     assert_eq!(body["national"]["included"], 1);
 
@@ -232,14 +225,7 @@ async fn edits_are_kept_in_the_history_and_an_annulled_entry_leaves_the_indicato
         attrs(&html, "#annul-form", "action").is_empty(),
         "no second annulment"
     );
-    let body: serde_json::Value = admin
-        .get(format!("{}{indicator}", app.address))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let body = app.json_as(&admin, &format!("{indicator}")).await;
     assert_eq!(patients(&body), Some(0), "annulled entries are not counted");
     let again = app.post(&admin, &edit, &form).await;
     assert_eq!(
@@ -325,6 +311,16 @@ async fn the_upload_page_imports_all_rows_or_none_and_names_the_lines() {
     assert_eq!(forged.status().as_u16(), 403, "CSRF token checked");
 }
 
+/// A CSV file with the header and these rows.
+fn csv_file(rows: &str) -> tempfile::NamedTempFile {
+    let mut file = tempfile::Builder::new()
+        .suffix(".csv")
+        .tempfile()
+        .expect("temp");
+    write!(file, "{HEADER}\n{rows}").expect("write");
+    file
+}
+
 fn run(db: &crate::helpers::TestDatabase, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_dccc-registry"))
         .args(args)
@@ -338,15 +334,7 @@ fn run(db: &crate::helpers::TestDatabase, args: &[&str]) -> std::process::Output
 #[tokio::test]
 async fn the_command_line_import_lists_errors_by_line_and_stores_nothing_until_all_are_valid() {
     let app = spawn_app(Data::Fixture).await;
-    let mut file = tempfile::Builder::new()
-        .suffix(".csv")
-        .tempfile()
-        .expect("temp");
-    write!(
-        file,
-        "{HEADER}\n2025-01-10,OUH-ONK,DCCG,K-1,71,male,5000,local,yes,DCCG TEST-SYD,,pending,\n2025-01-11,OUH-ONK,NOPE,K-2,71,male,5000,local,no,,capacity,,\n"
-    )
-    .expect("write");
+    let file = csv_file("2025-01-10,OUH-ONK,DCCG,K-1,71,male,5000,local,yes,DCCG TEST-SYD,,pending,\n2025-01-11,OUH-ONK,NOPE,K-2,71,male,5000,local,no,,capacity,,\n");
     let out = run(
         &app.db,
         &["offers", "import", file.path().to_str().expect("path")],
@@ -357,15 +345,8 @@ async fn the_command_line_import_lists_errors_by_line_and_stores_nothing_until_a
     assert!(!stderr.contains("line 2"), "{stderr}");
     assert_eq!(count_offers(&app), 0);
 
-    let mut file = tempfile::Builder::new()
-        .suffix(".csv")
-        .tempfile()
-        .expect("temp");
-    write!(
-        file,
-        "{HEADER}\n2025-01-10,OUH-ONK,DCCG,K-1,71,male,5000,local,yes,DCCG TEST-SYD,,pending,\n"
-    )
-    .expect("write");
+    let file =
+        csv_file("2025-01-10,OUH-ONK,DCCG,K-1,71,male,5000,local,yes,DCCG TEST-SYD,,pending,\n");
     let out = run(
         &app.db,
         &["offers", "import", file.path().to_str().expect("path")],

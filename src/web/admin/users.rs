@@ -43,12 +43,7 @@ pub struct UserFormPage {
 
 impl UserFormPage {
     pub fn err(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|e| e.field == field)
-            .map(|e| e.message.clone())
-            .collect::<Vec<_>>()
-            .join("; ")
+        crate::web::forms::messages_for(&self.errors, field)
     }
 }
 

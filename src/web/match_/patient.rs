@@ -35,12 +35,7 @@ pub struct PatientMatchPage {
 
 impl PatientMatchPage {
     pub fn err(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|e| e.field == field)
-            .map(|e| e.message.clone())
-            .collect::<Vec<_>>()
-            .join("; ")
+        crate::web::forms::messages_for(&self.errors, field)
     }
 }
 

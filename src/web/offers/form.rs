@@ -48,12 +48,7 @@ pub struct OfferFormPage {
 
 impl OfferFormPage {
     pub fn err(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|e| e.field == field)
-            .map(|e| e.message.clone())
-            .collect::<Vec<_>>()
-            .join(" ")
+        crate::web::forms::messages_for(&self.errors, field)
     }
     pub fn action(&self) -> String {
         match self.id {
