@@ -202,7 +202,7 @@ async fn edits_are_kept_in_the_history_and_an_annulled_entry_leaves_the_indicato
     assert_eq!(changed, ["outcome", "outcome_date"]);
 
     // Admins see exact figures through the API.
-    let body = app.json_as(&admin, &format!("{indicator}")).await;
+    let body = app.json_as(&admin, indicator).await;
     assert_eq!(patients(&body), Some(1));
     assert_eq!(body["national"]["included"], 1);
 
@@ -225,7 +225,7 @@ async fn edits_are_kept_in_the_history_and_an_annulled_entry_leaves_the_indicato
         attrs(&html, "#annul-form", "action").is_empty(),
         "no second annulment"
     );
-    let body = app.json_as(&admin, &format!("{indicator}")).await;
+    let body = app.json_as(&admin, indicator).await;
     assert_eq!(patients(&body), Some(0), "annulled entries are not counted");
     let again = app.post(&admin, &edit, &form).await;
     assert_eq!(
