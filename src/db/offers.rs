@@ -486,7 +486,7 @@ pub fn recount(conn: &mut DbConnection, month: NaiveDate, site: Option<&str>) ->
                     offer_monthly::offered.eq(i16::from(c.offered)),
                     offer_monthly::not_offered_reason.eq(&c.not_offered_reason),
                     offer_monthly::outcome.eq(&c.outcome),
-                    offer_monthly::patients.eq(c.patients),
+                    offer_monthly::patients.eq(i32::try_from(c.patients).unwrap_or(i32::MAX)),
                 )
             })
             .collect();
@@ -538,9 +538,19 @@ pub fn counts(
     }
     let mut out = count_raw(conn, from, first_whole, None)?;
     out.extend(count_raw(conn, whole_end, end, None)?);
-    let rows: Vec<(String, String, i32, i16, String, String, i64)> = offer_monthly::table
+    // Summed in the database: the answer has one row per kind of decision whatever the
+    // length of the period.
+    let rows: Vec<(String, String, i32, i16, String, String, Option<i64>)> = offer_monthly::table
         .filter(offer_monthly::month_start.ge(first_whole))
         .filter(offer_monthly::month_start.lt(whole_end))
+        .group_by((
+            offer_monthly::site_code,
+            offer_monthly::dmcg,
+            offer_monthly::residence_region,
+            offer_monthly::offered,
+            offer_monthly::not_offered_reason,
+            offer_monthly::outcome,
+        ))
         .select((
             offer_monthly::site_code,
             offer_monthly::dmcg,
@@ -548,7 +558,7 @@ pub fn counts(
             offer_monthly::offered,
             offer_monthly::not_offered_reason,
             offer_monthly::outcome,
-            offer_monthly::patients,
+            diesel::dsl::sum(offer_monthly::patients),
         ))
         .load(conn)?;
     out.extend(rows.into_iter().map(|r| Counted {
@@ -558,7 +568,7 @@ pub fn counts(
         offered: r.3 == 1,
         not_offered_reason: r.4,
         outcome: r.5,
-        patients: r.6,
+        patients: r.6.unwrap_or(0),
     }));
     Ok(out)
 }

@@ -301,7 +301,7 @@ diesel::table! {
         offered -> SmallInt,
         not_offered_reason -> Text,
         outcome -> Text,
-        patients -> BigInt,
+        patients -> Integer,
     }
 }
 

@@ -45,7 +45,8 @@ CREATE TABLE offer_monthly (
     offered SMALLINT NOT NULL,
     not_offered_reason TEXT NOT NULL,
     outcome TEXT NOT NULL,
-    patients BIGINT NOT NULL
+    -- INTEGER so that SUM() is a BIGINT on PostgreSQL (of a BIGINT it is NUMERIC).
+    patients INTEGER NOT NULL
 );
 CREATE INDEX offer_monthly_month_site ON offer_monthly(month_start, site_code);
 
