@@ -540,7 +540,7 @@ pub fn counts(
     out.extend(count_raw(conn, whole_end, end, None)?);
     // Summed in the database: the answer has one row per kind of decision whatever the
     // length of the period.
-    let rows: Vec<(String, String, i32, i16, String, String, Option<i64>)> = offer_monthly::table
+    let rows: Vec<SummedTuple> = offer_monthly::table
         .filter(offer_monthly::month_start.ge(first_whole))
         .filter(offer_monthly::month_start.lt(whole_end))
         .group_by((
