@@ -409,6 +409,9 @@ type CountTuple = (
     i64,
 );
 
+/// Whole months summed: the same columns, reasons and outcomes stored as "" rather than NULL.
+type SummedTuple = (String, String, i32, i16, String, String, Option<i64>);
+
 fn count_raw(
     conn: &mut DbConnection,
     from: NaiveDate,
