@@ -136,6 +136,16 @@ pub struct Catalogue {
     pub facet_keys: Vec<super::query::FacetKey>,
     /// The matching engine's snapshot of the open protocols, keyed by entry index.
     pub matcher: super::matcher::Matcher,
+    /// Tables of the transparency report that depend on this snapshot only, computed on
+    /// first use.
+    pub derived: Derived,
+}
+
+/// What the transparency report derives from one snapshot (see `crate::transparency`).
+#[derive(Debug, Default)]
+pub struct Derived {
+    pub coverage: std::sync::OnceLock<Vec<(String, [crate::transparency::Coverage; 5])>>,
+    pub access: std::sync::OnceLock<Vec<(String, [Option<crate::transparency::Access>; 5])>>,
 }
 
 impl Catalogue {
@@ -299,6 +309,7 @@ impl Catalogue {
             id_index,
             facet_keys,
             matcher,
+            derived: Derived::default(),
         })
     }
 

@@ -97,7 +97,7 @@ pub async fn build_report(
         Ok((
             indicator::load_counts(conn, &q2)?,
             crate::db::offers::has_demo(conn)?,
-            crate::db::offers::date_span(conn)?,
+            crate::db::offers::month_span(conn)?,
         ))
     })
     .await?;
@@ -112,8 +112,16 @@ pub async fn build_report(
             .min(period.year),
         protocols_by_dmcg: transparency::protocols_by_dmcg(&catalogue, &period),
         protocols_by_region: transparency::protocols_by_region(&catalogue, &period, english),
-        coverage: transparency::coverage(&catalogue),
-        access: transparency::access(&catalogue),
+        coverage: catalogue
+            .derived
+            .coverage
+            .get_or_init(|| transparency::coverage(&catalogue))
+            .clone(),
+        access: catalogue
+            .derived
+            .access
+            .get_or_init(|| transparency::access(&catalogue))
+            .clone(),
         indicator: Grouping::ALL
             .iter()
             .map(|&g| indicator::table(&counts, &catalogue, g, &query, exact, english))
