@@ -4,7 +4,7 @@
 //! race), changes `offers`, and recounts the touched (month, department) slices of
 //! `offer_monthly` in the same transaction, so the counts always agree with the entries.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::dsl::count_star;
@@ -13,7 +13,8 @@ use diesel::prelude::*;
 use super::history::{self, Actor};
 use super::schema::{offer_monthly, offer_register_state, offers};
 use super::DbConnection;
-use crate::domain::offers::{Decision, OfferRecord};
+use crate::domain::indicator::Tally;
+use crate::domain::offers::{Decision, NotOfferedReason, OfferOutcome, OfferRecord};
 
 /// An entry as stored.
 #[derive(Debug, Clone, Queryable)]
@@ -385,21 +386,16 @@ pub fn count_offers(conn: &mut DbConnection) -> QueryResult<i64> {
     offers::table.count().get_result(conn)
 }
 
-/// Non-annulled entries of one kind, counted.
+/// The non-annulled decisions of one department, DMCG and region of residence, counted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Counted {
     pub site_code: String,
     pub dmcg: String,
     pub residence_region: i32,
-    pub offered: bool,
-    /// `""` when offered.
-    pub not_offered_reason: String,
-    /// `""` when not offered.
-    pub outcome: String,
-    pub patients: i64,
+    pub tally: Tally,
 }
 
-type CountTuple = (
+type KindTuple = (
     String,
     String,
     i32,
@@ -409,9 +405,7 @@ type CountTuple = (
     i64,
 );
 
-/// Whole months summed: the same columns, reasons and outcomes stored as "" rather than NULL.
-type SummedTuple = (String, String, i32, i16, String, String, Option<i64>);
-
+/// Counts straight from the entries dated `from` until (not including) `until`.
 fn count_raw(
     conn: &mut DbConnection,
     from: NaiveDate,
@@ -440,7 +434,7 @@ fn count_raw(
         count_star(),
     );
     // Two statements rather than a boxed one: diesel cannot group a boxed query.
-    let rows: Vec<CountTuple> = match site {
+    let rows: Vec<KindTuple> = match site {
         Some(site) => offers::table
             .filter(in_period.and(offers::site_code.eq(site)))
             .group_by(group)
@@ -452,18 +446,31 @@ fn count_raw(
             .select(select)
             .load(conn)?,
     };
-    Ok(rows
+    let mut by_key: BTreeMap<(String, String, i32), Tally> = BTreeMap::new();
+    for (site_code, dmcg, residence, offered, reason, outcome, n) in rows {
+        let offered = offered == 1;
+        let included = offered && outcome.as_deref() == Some(OfferOutcome::Included.as_str());
+        let reason = reason.as_deref().and_then(NotOfferedReason::parse);
+        by_key.entry((site_code, dmcg, residence)).or_default().add(
+            u64::try_from(n).unwrap_or(0),
+            offered,
+            included,
+            reason,
+        );
+    }
+    Ok(by_key
         .into_iter()
-        .map(|r| Counted {
-            site_code: r.0,
-            dmcg: r.1,
-            residence_region: r.2,
-            offered: r.3 == 1,
-            not_offered_reason: r.4.unwrap_or_default(),
-            outcome: r.5.unwrap_or_default(),
-            patients: r.6,
+        .map(|((site_code, dmcg, residence_region), tally)| Counted {
+            site_code,
+            dmcg,
+            residence_region,
+            tally,
         })
         .collect())
+}
+
+fn int(n: u64) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
 }
 
 /// Rewrites the counts of one month, for one department or all.
@@ -481,15 +488,25 @@ pub fn recount(conn: &mut DbConnection, month: NaiveDate, site: Option<&str>) ->
         let rows: Vec<_> = chunk
             .iter()
             .map(|c| {
+                let t = &c.tally;
                 (
-                    offer_monthly::month_start.eq(month),
-                    offer_monthly::site_code.eq(&c.site_code),
-                    offer_monthly::dmcg.eq(&c.dmcg),
-                    offer_monthly::residence_region.eq(c.residence_region),
-                    offer_monthly::offered.eq(i16::from(c.offered)),
-                    offer_monthly::not_offered_reason.eq(&c.not_offered_reason),
-                    offer_monthly::outcome.eq(&c.outcome),
-                    offer_monthly::patients.eq(i32::try_from(c.patients).unwrap_or(i32::MAX)),
+                    (
+                        offer_monthly::month_start.eq(month),
+                        offer_monthly::site_code.eq(&c.site_code),
+                        offer_monthly::dmcg.eq(&c.dmcg),
+                        offer_monthly::residence_region.eq(c.residence_region),
+                        offer_monthly::patients.eq(int(t.patients)),
+                        offer_monthly::offered.eq(int(t.offered)),
+                        offer_monthly::included.eq(int(t.included)),
+                    ),
+                    (
+                        offer_monthly::no_relevant_protocol.eq(int(t.reasons[0])),
+                        offer_monthly::not_eligible.eq(int(t.reasons[1])),
+                        offer_monthly::patient_condition.eq(int(t.reasons[2])),
+                        offer_monthly::patient_declined_consideration.eq(int(t.reasons[3])),
+                        offer_monthly::capacity.eq(int(t.reasons[4])),
+                        offer_monthly::other_reason.eq(int(t.reasons[5])),
+                    ),
                 )
             })
             .collect();
@@ -519,13 +536,30 @@ pub fn rebuild_summary(conn: &mut DbConnection) -> QueryResult<()> {
     Ok(())
 }
 
-/// Non-annulled decisions dated `from`–`to` inclusive, counted by kind: whole months from
-/// `offer_monthly`, the partial months at either end from the entries.
+/// Sums of the monthly counts of one department, DMCG and region of residence.
+type SummedTuple = (
+    (String, String, i32),
+    (Option<i64>, Option<i64>, Option<i64>),
+    (
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    ),
+);
+
+/// Non-annulled decisions dated `from`–`to` inclusive, counted per department, DMCG and
+/// region of residence: whole months from `offer_monthly` (summed in the database), the
+/// partial months at either end from the entries. A key can appear more than once.
 pub fn counts(
     conn: &mut DbConnection,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<Counted>> {
+    use diesel::dsl::sum;
+    use offer_monthly as m;
     if to < from {
         return Ok(Vec::new());
     }
@@ -541,37 +575,34 @@ pub fn counts(
     }
     let mut out = count_raw(conn, from, first_whole, None)?;
     out.extend(count_raw(conn, whole_end, end, None)?);
-    // Summed in the database: the answer has one row per kind of decision whatever the
-    // length of the period.
-    let rows: Vec<SummedTuple> = offer_monthly::table
-        .filter(offer_monthly::month_start.ge(first_whole))
-        .filter(offer_monthly::month_start.lt(whole_end))
-        .group_by((
-            offer_monthly::site_code,
-            offer_monthly::dmcg,
-            offer_monthly::residence_region,
-            offer_monthly::offered,
-            offer_monthly::not_offered_reason,
-            offer_monthly::outcome,
-        ))
+    let rows: Vec<SummedTuple> = m::table
+        .filter(m::month_start.ge(first_whole))
+        .filter(m::month_start.lt(whole_end))
+        .group_by((m::site_code, m::dmcg, m::residence_region))
         .select((
-            offer_monthly::site_code,
-            offer_monthly::dmcg,
-            offer_monthly::residence_region,
-            offer_monthly::offered,
-            offer_monthly::not_offered_reason,
-            offer_monthly::outcome,
-            diesel::dsl::sum(offer_monthly::patients),
+            (m::site_code, m::dmcg, m::residence_region),
+            (sum(m::patients), sum(m::offered), sum(m::included)),
+            (
+                sum(m::no_relevant_protocol),
+                sum(m::not_eligible),
+                sum(m::patient_condition),
+                sum(m::patient_declined_consideration),
+                sum(m::capacity),
+                sum(m::other_reason),
+            ),
         ))
         .load(conn)?;
-    out.extend(rows.into_iter().map(|r| Counted {
-        site_code: r.0,
-        dmcg: r.1,
-        residence_region: r.2,
-        offered: r.3 == 1,
-        not_offered_reason: r.4,
-        outcome: r.5,
-        patients: r.6.unwrap_or(0),
+    let n = |x: Option<i64>| x.and_then(|x| u64::try_from(x).ok()).unwrap_or(0);
+    out.extend(rows.into_iter().map(|(key, main, r)| Counted {
+        site_code: key.0,
+        dmcg: key.1,
+        residence_region: key.2,
+        tally: Tally {
+            patients: n(main.0),
+            offered: n(main.1),
+            included: n(main.2),
+            reasons: [n(r.0), n(r.1), n(r.2), n(r.3), n(r.4), n(r.5)],
+        },
     }));
     Ok(out)
 }

@@ -293,15 +293,20 @@ diesel::table! {
 }
 
 diesel::table! {
-    offer_monthly (month_start, site_code, dmcg, residence_region, offered, not_offered_reason, outcome) {
+    offer_monthly (month_start, site_code, dmcg, residence_region) {
         month_start -> Date,
         site_code -> Text,
         dmcg -> Text,
         residence_region -> Integer,
-        offered -> SmallInt,
-        not_offered_reason -> Text,
-        outcome -> Text,
         patients -> Integer,
+        offered -> Integer,
+        included -> Integer,
+        no_relevant_protocol -> Integer,
+        not_eligible -> Integer,
+        patient_condition -> Integer,
+        patient_declined_consideration -> Integer,
+        capacity -> Integer,
+        other_reason -> Integer,
     }
 }
 

@@ -10,7 +10,6 @@ use crate::catalogue::Catalogue;
 use crate::db::offers::{self, Counted};
 use crate::db::DbConnection;
 use crate::domain::indicator::{publish, GroupTally, Grouping, IndicatorTable, Tally};
-use crate::domain::offers::{NotOfferedReason, OfferOutcome};
 
 /// What to count.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,16 +54,6 @@ fn standard(catalogue: &Catalogue, dmcg: &str) -> Option<i32> {
     catalogue.dmcg(dmcg).and_then(|d| d.offer_standard_pct)
 }
 
-/// Adds one count to a tally.
-fn tally_add(tally: &mut Tally, c: &Counted) {
-    let n = u64::try_from(c.patients).unwrap_or(0);
-    let reason = (!c.offered)
-        .then(|| NotOfferedReason::parse(&c.not_offered_reason))
-        .flatten();
-    let included = c.offered && c.outcome == OfferOutcome::Included.as_str();
-    tally.add(n, c.offered, included, reason);
-}
-
 /// The national tally and one tally per group, in group order (DMCG acronym, region code,
 /// department code).
 pub fn tallies(
@@ -80,9 +69,9 @@ pub fn tallies(
         if query.dmcg.as_ref().is_some_and(|d| *d != c.dmcg) {
             continue;
         }
-        tally_add(&mut national, c);
+        national.merge(&c.tally);
         if let Some(key) = group_key(grouping, c, catalogue) {
-            tally_add(groups.entry(key).or_default(), c);
+            groups.entry(key).or_default().merge(&c.tally);
         }
     }
     let filter_standard = query.dmcg.as_deref().and_then(|d| standard(catalogue, d));

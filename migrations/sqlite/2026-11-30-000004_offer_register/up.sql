@@ -33,21 +33,27 @@ CREATE INDEX offers_site_date ON offers(site_code, decision_date);
 -- "Does the register hold demo entries?" without reading the whole table.
 CREATE INDEX offers_demo ON offers(is_demo);
 
--- Counts of the non-annulled entries per calendar month, department, DMCG, region of
--- residence and decision: whole months of an indicator period are read from here, so a
--- report over millions of entries reads thousands of rows. Rewritten for the touched
--- (month, department) in the same transaction as every change to `offers`.
+-- Counts of the non-annulled entries per calendar month, department, DMCG and region of
+-- residence: patients, offered, included and each reason for no offer. Whole months of an
+-- indicator period are read from here, so a report over ten million entries reads tens of
+-- thousands of rows. Rewritten for the touched (month, department) in the same transaction
+-- as every change to `offers`. INTEGER counts, so that SUM() is a BIGINT on PostgreSQL.
 CREATE TABLE offer_monthly (
     month_start DATE NOT NULL,
     site_code TEXT NOT NULL,
     dmcg TEXT NOT NULL,
     residence_region INTEGER NOT NULL,
-    offered SMALLINT NOT NULL,
-    not_offered_reason TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    patients INTEGER NOT NULL
+    patients INTEGER NOT NULL,
+    offered INTEGER NOT NULL,
+    included INTEGER NOT NULL,
+    no_relevant_protocol INTEGER NOT NULL,
+    not_eligible INTEGER NOT NULL,
+    patient_condition INTEGER NOT NULL,
+    patient_declined_consideration INTEGER NOT NULL,
+    capacity INTEGER NOT NULL,
+    other_reason INTEGER NOT NULL,
+    PRIMARY KEY (month_start, site_code, dmcg, residence_region)
 );
-CREATE INDEX offer_monthly_month_site ON offer_monthly(month_start, site_code);
 
 -- One row; writers to the register update it first, which serialises them (so two
 -- transactions never recount the same month at once) and tells readers that figures changed.
