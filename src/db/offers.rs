@@ -367,9 +367,12 @@ pub fn list_offers(
 
 /// True when any counted entry is demo data.
 pub fn has_demo(conn: &mut DbConnection) -> QueryResult<bool> {
+    // Literal, as in the partial index `offers_demo`: a bound parameter would keep the
+    // planner from using it.
     let first: Option<i32> = offers::table
-        .filter(offers::is_demo.eq(1i16))
-        .filter(offers::annulled.eq(0i16))
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "is_demo = 1 AND annulled = 0",
+        ))
         .select(offers::id)
         .first(conn)
         .optional()?;

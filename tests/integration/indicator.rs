@@ -386,3 +386,25 @@ async fn an_admin_sets_a_dmcg_standard_and_the_report_says_whether_it_is_met() {
     }
     assert_eq!(shown.len(), 1, "the standard is shown as not met");
 }
+
+#[tokio::test]
+async fn demo_data_fills_the_register_and_the_report_says_so() {
+    let app = spawn_app(Data::Demo).await;
+    let (status, html) = app.get_html("/gennemsigtighed").await;
+    assert_eq!(status, 200);
+    assert_eq!(texts(&html, "#demo-register").len(), 1);
+    assert!(!attrs(&html, "#chart-dmcg rect.bar", "data-pct").is_empty());
+    let (_, body) = app
+        .get_json("/api/v1/indicator?from=2000-01-01&by=region")
+        .await;
+    assert!(
+        body["national"]["patients"].as_u64().unwrap_or(0) > 1000,
+        "{body}"
+    );
+    let fixture = register().await;
+    let (_, html) = fixture.get_html("/gennemsigtighed?year=2025").await;
+    assert!(
+        texts(&html, "#demo-register").is_empty(),
+        "no demo banner without demo data"
+    );
+}

@@ -34,8 +34,10 @@ CREATE INDEX offers_decision_date ON offers(decision_date);
 -- without touching the table.
 CREATE INDEX offers_site_date ON offers(site_code, decision_date, annulled, dmcg,
     residence_region, offered, not_offered_reason, outcome);
--- "Does the register hold demo entries?" without reading the whole table.
-CREATE INDEX offers_demo ON offers(is_demo);
+-- "Does the register hold demo entries?" without reading the whole table: a partial index
+-- that is empty unless it does (the query spells out the same condition, without
+-- parameters, so that the planner can use it).
+CREATE INDEX offers_demo ON offers(id) WHERE is_demo = 1 AND annulled = 0;
 
 -- Counts of the non-annulled entries per calendar month, department, DMCG and region of
 -- residence: patients, offered, included and each reason for no offer. Whole months of an
