@@ -8,6 +8,8 @@ mod judge;
 mod pathways;
 mod text;
 
+pub(crate) use detail::Detail;
+
 use crate::criteria::{MatchSite, Pathway, ProtocolCriteria};
 use crate::geo::haversine_km;
 use crate::outcome::{MatchOutcome, MatchResult, NearestSite, NoOfferReason, Verdict};
@@ -18,6 +20,7 @@ use index::CategoryIndex;
 use judge::Summary;
 use std::cmp::Reverse;
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
 /// Everything a match needs, built once whenever protocols or reference data change and then
 /// shared read-only (it is `Send + Sync`; matching takes `&self`).
@@ -35,7 +38,8 @@ pub struct Snapshot {
 /// A proposable protocol with its open sites picked out once.
 #[derive(Debug, Clone)]
 struct Candidate {
-    criteria: ProtocolCriteria,
+    /// Shared with the results, whose reasons are written from it when they are read.
+    criteria: Arc<ProtocolCriteria>,
     /// Indices into the snapshot's sites, ascending, each an existing site.
     open_sites: Vec<usize>,
     /// Position in the order of acronym, then key, then input position: the last ordering
@@ -78,8 +82,8 @@ impl Snapshot {
                     .collect();
                 open_sites.sort_unstable();
                 open_sites.dedup();
-                (!open_sites.is_empty()).then_some(Candidate {
-                    criteria,
+                (!open_sites.is_empty()).then(|| Candidate {
+                    criteria: Arc::new(criteria),
                     open_sites,
                     name_rank: 0,
                 })
@@ -97,7 +101,7 @@ impl Snapshot {
         protocols
             .sort_by_cached_key(|candidate| index::locality_key(&candidate.criteria.diagnoses));
         let index = CategoryIndex::build(protocols.iter().map(|p| &p.criteria.diagnoses));
-        let gates = Gates::build(protocols.iter().map(|p| &p.criteria));
+        let gates = Gates::build(protocols.iter().map(|p| &*p.criteria));
         Self {
             protocols,
             sites,
@@ -110,7 +114,7 @@ impl Snapshot {
     /// The protocols that can be proposed, grouped by diagnosis category (an order that may
     /// change between versions, not the order given to [`Snapshot::build`]).
     pub fn protocols(&self) -> impl ExactSizeIterator<Item = &ProtocolCriteria> + '_ {
-        self.protocols.iter().map(|candidate| &candidate.criteria)
+        self.protocols.iter().map(|candidate| &*candidate.criteria)
     }
 
     /// How many protocols can be proposed.

@@ -13,9 +13,10 @@
 //! slug, title and URL from [`MatchResult::key`]).
 //!
 //! A match first sorts out candidates with a compiled, text-free form of each protocol's
-//! criteria and writes the Danish and English reasons only for the results it returns. The
-//! benchmark (`cargo bench -p dccc-matching --bench match`) times matches and snapshot builds
-//! on generated registries of 1,000 to 100,000 open protocols.
+//! criteria; the Danish and English reasons of the results it returns are written only when
+//! read ([`CriterionResult::detail_da`]) or serialized. The benchmark
+//! (`cargo bench -p dccc-matching --bench match`) times matches and snapshot builds on
+//! generated registries of 1,000 to 100,000 open protocols.
 //!
 //! ```
 //! use dccc_matching::{
@@ -68,7 +69,7 @@
 //! let result = &outcome.results[0];
 //! assert_eq!(result.key, 42);
 //! assert_eq!(result.verdict, Verdict::Eligible);
-//! assert_eq!(result.criteria[0].detail_da, "Alder 67 er mindst 18 år");
+//! assert_eq!(result.criteria[0].detail_da(), "Alder 67 er mindst 18 år");
 //! let nearest = result.nearest_site.as_ref().expect("a home gives a nearest site");
 //! assert_eq!(nearest.code, "RH-ONK");
 //! assert!(result.referral_needed, "Copenhagen is outside Region Midtjylland");

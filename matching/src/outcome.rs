@@ -2,8 +2,11 @@
 //! nearest open site, and the referral pathways that apply. Everything serializes as the JSON
 //! API embeds it.
 
+use crate::engine::Detail;
 use crate::geo::Region;
+use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
+use std::fmt;
 
 /// The answer to one patient profile.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -55,14 +58,72 @@ pub enum Outcome {
 }
 
 /// One criterion of one protocol judged for the patient, with a plain-language reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// The reason is written when it is read ([`CriterionResult::detail_da`],
+/// [`CriterionResult::detail_en`]) or serialized, as `detail_da` and `detail_en` beside
+/// `criterion` and `outcome`, so a match that reports thousands of criteria writes no text.
+#[derive(Clone)]
 pub struct CriterionResult {
     /// `age`, `sex`, `diagnosis`, `setting`, `stage`, `prior_lines`, `ecog`,
     /// `biomarker:<MARKER>` or `excluded_biomarker:<MARKER>`.
     pub criterion: String,
     pub outcome: Outcome,
-    pub detail_da: String,
-    pub detail_en: String,
+    detail: Detail,
+}
+
+impl CriterionResult {
+    pub(crate) fn new(criterion: String, outcome: Outcome, detail: Detail) -> Self {
+        Self {
+            criterion,
+            outcome,
+            detail,
+        }
+    }
+
+    /// The reason in Danish, e.g. "Alder 67 er inden for 18–75 år".
+    pub fn detail_da(&self) -> String {
+        self.detail.da(self.outcome)
+    }
+
+    /// The reason in English, e.g. "Age 67 is within 18–75 years".
+    pub fn detail_en(&self) -> String {
+        self.detail.en(self.outcome)
+    }
+}
+
+impl Serialize for CriterionResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = serializer.serialize_struct("CriterionResult", 4)?;
+        fields.serialize_field("criterion", &self.criterion)?;
+        fields.serialize_field("outcome", &self.outcome)?;
+        fields.serialize_field("detail_da", &self.detail_da())?;
+        fields.serialize_field("detail_en", &self.detail_en())?;
+        fields.end()
+    }
+}
+
+/// Equal when the criterion, the outcome and both reasons read the same.
+impl PartialEq for CriterionResult {
+    fn eq(&self, other: &Self) -> bool {
+        self.criterion == other.criterion
+            && self.outcome == other.outcome
+            && self.detail_da() == other.detail_da()
+            && self.detail_en() == other.detail_en()
+    }
+}
+
+impl Eq for CriterionResult {}
+
+/// Shows what the JSON holds, the reasons written out.
+impl fmt::Debug for CriterionResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CriterionResult")
+            .field("criterion", &self.criterion)
+            .field("outcome", &self.outcome)
+            .field("detail_da", &self.detail_da())
+            .field("detail_en", &self.detail_en())
+            .finish()
+    }
 }
 
 /// One protocol judged for the patient.

@@ -91,11 +91,7 @@ pub fn card(catalogue: &Catalogue, r: &MatchResult, lang: Lang) -> Option<CardVi
                     symbol,
                     class,
                     criterion: c.criterion.clone(),
-                    detail: if en {
-                        c.detail_en.clone()
-                    } else {
-                        c.detail_da.clone()
-                    },
+                    detail: if en { c.detail_en() } else { c.detail_da() },
                 }
             })
             .collect(),

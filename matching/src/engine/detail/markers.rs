@@ -1,7 +1,8 @@
 //! Sentences for required and excluded biomarkers: "HER2 negativ kræves; patienten er HER2
 //! positiv", "Patienter med EGFR positiv kan ikke deltage; patientens EGFR-status er ukendt".
 
-use crate::engine::text::{fill, Lang, Piece, Texts};
+use super::in_lang;
+use crate::engine::text::{fill, Lang, Piece};
 use crate::vocab::{Biomarker, BiomarkerStatus};
 
 /// "HER2 negativ" / "HER2 negative".
@@ -41,38 +42,44 @@ impl Piece for PatientMarker<'_> {
     }
 }
 
-pub(super) fn required(biomarker: &Biomarker, status: Option<BiomarkerStatus>) -> Texts {
+pub(super) fn required(
+    biomarker: &Biomarker,
+    status: Option<BiomarkerStatus>,
+    lang: Lang,
+) -> String {
     let marker = biomarker.marker.as_str();
-    let wanted = |lang| with_status(marker, biomarker.status, lang);
-    let patient = |lang| PatientMarker {
+    let wanted = with_status(marker, biomarker.status, lang);
+    let patient = PatientMarker {
         marker,
         status,
         lang,
     };
-    Texts::new(
-        fill!("{} kræves; {}", wanted(Lang::Da), patient(Lang::Da)),
-        fill!("{} required; {}", wanted(Lang::En), patient(Lang::En)),
+    in_lang!(
+        lang,
+        fill!("{} kræves; {}", wanted, patient),
+        fill!("{} required; {}", wanted, patient),
     )
 }
 
-pub(super) fn excluded(biomarker: &Biomarker, status: Option<BiomarkerStatus>) -> Texts {
+pub(super) fn excluded(
+    biomarker: &Biomarker,
+    status: Option<BiomarkerStatus>,
+    lang: Lang,
+) -> String {
     let marker = biomarker.marker.as_str();
-    let unwanted = |lang| with_status(marker, biomarker.status, lang);
-    let patient = |lang| PatientMarker {
+    let unwanted = with_status(marker, biomarker.status, lang);
+    let patient = PatientMarker {
         marker,
         status,
         lang,
     };
-    Texts::new(
-        fill!(
-            "Patienter med {} kan ikke deltage; {}",
-            unwanted(Lang::Da),
-            patient(Lang::Da)
-        ),
+    in_lang!(
+        lang,
+        fill!("Patienter med {} kan ikke deltage; {}", unwanted, patient),
         fill!(
             "Patients who are {} cannot take part; {}",
-            unwanted(Lang::En),
-            patient(Lang::En)
+            unwanted,
+            patient
         ),
     )
 }

@@ -1,163 +1,163 @@
 //! Sentences for where the patient is in the course of the disease and treatment: setting,
 //! stage, earlier lines of treatment and ECOG performance status.
 
+use super::in_lang;
 use crate::criteria::ProtocolCriteria;
-use crate::engine::text::{fill, Bounds, Lang, List, LowerFirst, Piece, Texts};
+use crate::engine::text::{fill, Bounds, Lang, List, LowerFirst, Piece};
 use crate::outcome::Outcome;
-use crate::profile::PatientProfile;
 use crate::vocab::{Setting, Stage};
 
-/// "is / is not included" in each language, by outcome.
-fn included_word(outcome: Outcome) -> (&'static str, &'static str) {
+/// "is / is not included" in the language, by outcome.
+fn included_word(outcome: Outcome, lang: Lang) -> &'static str {
     match outcome {
-        Outcome::NotMet => ("er ikke omfattet", "is not included"),
-        _ => ("er omfattet", "is included"),
+        Outcome::NotMet => lang.pick("er ikke omfattet", "is not included"),
+        _ => lang.pick("er omfattet", "is included"),
     }
 }
 
 pub(super) fn setting(
     protocol: &ProtocolCriteria,
-    profile: &PatientProfile,
+    setting: Option<Setting>,
     outcome: Outcome,
-) -> Texts {
-    let required_da = List {
+    lang: Lang,
+) -> String {
+    let required = List {
         items: &protocol.settings,
-        last_word: " eller ",
-        show: |setting: &Setting, out| LowerFirst(setting.label_da()).push_to(out),
+        last_word: lang.pick(" eller ", " or "),
+        show: match lang {
+            Lang::Da => |setting: &Setting, out: &mut String| {
+                LowerFirst(setting.label_da()).push_to(out);
+            },
+            Lang::En => |setting: &Setting, out: &mut String| {
+                LowerFirst(setting.label_en()).push_to(out);
+            },
+        },
     };
-    let required_en = List {
-        items: &protocol.settings,
-        last_word: " or ",
-        show: |setting: &Setting, out| LowerFirst(setting.label_en()).push_to(out),
-    };
-    let Some(setting) = profile.setting else {
-        return Texts::new(
+    let Some(setting) = setting else {
+        return in_lang!(
+            lang,
             fill!(
                 "Sygdomssituationen er ukendt; protokollen kræver {}",
-                required_da
+                required
             ),
-            fill!(
-                "The setting is unknown; the protocol requires {}",
-                required_en
-            ),
+            fill!("The setting is unknown; the protocol requires {}", required),
         );
     };
-    let (is_da, is_en) = included_word(outcome);
-    let (label_da, label_en) = (
-        LowerFirst(setting.label_da()),
-        LowerFirst(setting.label_en()),
-    );
-    Texts::new(
+    let is = included_word(outcome, lang);
+    let label = LowerFirst(lang.pick(setting.label_da(), setting.label_en()));
+    in_lang!(
+        lang,
         fill!(
             "Sygdomssituationen {} {}; protokollen kræver {}",
-            label_da,
-            is_da,
-            required_da
+            label,
+            is,
+            required
         ),
         fill!(
             "The setting {} {}; the protocol requires {}",
-            label_en,
-            is_en,
-            required_en
+            label,
+            is,
+            required
         ),
     )
 }
 
 pub(super) fn stage(
     protocol: &ProtocolCriteria,
-    profile: &PatientProfile,
+    stage: Option<Stage>,
     outcome: Outcome,
-) -> Texts {
-    let roman = |stage: &Stage, out: &mut String| out.push_str(stage.as_str());
-    let stages = &protocol.stages;
-    let required_da = List {
-        items: stages,
-        last_word: " eller ",
-        show: roman,
+    lang: Lang,
+) -> String {
+    let required = List {
+        items: &protocol.stages,
+        last_word: lang.pick(" eller ", " or "),
+        show: |stage: &Stage, out: &mut String| out.push_str(stage.as_str()),
     };
-    let required_en = List {
-        items: stages,
-        last_word: " or ",
-        show: roman,
-    };
-    let Some(stage) = profile.stage else {
-        return Texts::new(
-            fill!("Stadie ukendt; protokollen kræver stadie {}", required_da),
-            fill!("Stage unknown; the protocol requires stage {}", required_en),
+    let Some(stage) = stage else {
+        return in_lang!(
+            lang,
+            fill!("Stadie ukendt; protokollen kræver stadie {}", required),
+            fill!("Stage unknown; the protocol requires stage {}", required),
         );
     };
-    let (is_da, is_en) = included_word(outcome);
+    let is = included_word(outcome, lang);
     let stage = stage.as_str();
-    Texts::new(
+    in_lang!(
+        lang,
         fill!(
             "Stadie {} {}; protokollen kræver stadie {}",
             stage,
-            is_da,
-            required_da
+            is,
+            required
         ),
         fill!(
             "Stage {} {}; the protocol requires stage {}",
             stage,
-            is_en,
-            required_en
+            is,
+            required
         ),
     )
 }
 
 pub(super) fn prior_lines(
     protocol: &ProtocolCriteria,
-    profile: &PatientProfile,
+    lines: Option<u8>,
     outcome: Outcome,
-) -> Texts {
+    lang: Lang,
+) -> String {
     let (min, max) = (protocol.prior_lines_min, protocol.prior_lines_max);
-    let bounds = |lang| Bounds { min, max, lang };
-    let Some(lines) = profile.prior_lines else {
-        return Texts::new(
+    let bounds = Bounds { min, max, lang };
+    let Some(lines) = lines else {
+        return in_lang!(
+            lang,
             fill!(
                 "Antal tidligere behandlingslinjer ukendt; protokollen kræver {}",
-                bounds(Lang::Da)
+                bounds
             ),
             fill!(
                 "Number of prior lines of treatment unknown; the protocol requires {}",
-                bounds(Lang::En)
+                bounds
             ),
         );
     };
-    let (lines_da, lines_en) = if lines == 1 {
-        ("behandlingslinje", "line")
+    let line_word = if lines == 1 {
+        lang.pick("behandlingslinje", "line")
     } else {
-        ("behandlingslinjer", "lines")
+        lang.pick("behandlingslinjer", "lines")
     };
-    let (where_da, where_en) = match outcome {
-        Outcome::NotMet => ("uden for", "outside"),
-        _ => ("inden for", "within"),
+    let relation = match outcome {
+        Outcome::NotMet => lang.pick("uden for", "outside"),
+        _ => lang.pick("inden for", "within"),
     };
-    Texts::new(
+    in_lang!(
+        lang,
         fill!(
             "{} tidligere {}: {} protokollens krav på {}",
             lines,
-            lines_da,
-            where_da,
-            bounds(Lang::Da)
+            line_word,
+            relation,
+            bounds
         ),
         fill!(
             "{} prior {} of treatment: {} the protocol's requirement of {}",
             lines,
-            lines_en,
-            where_en,
-            bounds(Lang::En)
+            line_word,
+            relation,
+            bounds
         ),
     )
 }
 
 pub(super) fn ecog(
     protocol: &ProtocolCriteria,
-    profile: &PatientProfile,
+    ecog: Option<u8>,
     outcome: Outcome,
-) -> Texts {
+    lang: Lang,
+) -> String {
     let max = protocol.ecog_max.unwrap_or_default();
-    let Some(ecog) = profile.ecog else {
-        return Texts::new(
+    let Some(ecog) = ecog else {
+        return in_lang!(
+            lang,
             fill!(
                 "ECOG-funktionsniveau ukendt; protokollen kræver højst {}",
                 max
@@ -168,21 +168,22 @@ pub(super) fn ecog(
             ),
         );
     };
-    let (where_da, where_en) = match outcome {
-        Outcome::NotMet => ("over", "above"),
-        _ => ("inden for", "within"),
+    let relation = match outcome {
+        Outcome::NotMet => lang.pick("over", "above"),
+        _ => lang.pick("inden for", "within"),
     };
-    Texts::new(
+    in_lang!(
+        lang,
         fill!(
             "ECOG-funktionsniveau {} er {} protokollens grænse på højst {}",
             ecog,
-            where_da,
+            relation,
             max
         ),
         fill!(
             "ECOG performance status {} is {} the protocol's limit of at most {}",
             ecog,
-            where_en,
+            relation,
             max
         ),
     )

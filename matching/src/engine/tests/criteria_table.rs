@@ -118,7 +118,7 @@ fn every_criterion_is_reported_and_judged_as_the_contract_table_says() {
         );
         for reported in &result.criteria {
             assert!(
-                !reported.detail_da.is_empty() && !reported.detail_en.is_empty(),
+                !reported.detail_da().is_empty() && !reported.detail_en().is_empty(),
                 "{case}: {} has both texts",
                 reported.criterion
             );
@@ -208,7 +208,7 @@ fn details_explain_the_outcome_in_plain_danish_and_english() {
         let Some(reported) = result.criteria.iter().find(|c| c.criterion == criterion) else {
             panic!("{case}: {criterion} is reported");
         };
-        assert_eq!(reported.detail_da, da, "{case}: Danish");
-        assert_eq!(reported.detail_en, en, "{case}: English");
+        assert_eq!(reported.detail_da(), da, "{case}: Danish");
+        assert_eq!(reported.detail_en(), en, "{case}: English");
     }
 }
