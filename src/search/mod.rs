@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use tantivy::directory::error::LockError;
 use tantivy::directory::MmapDirectory;
-use tantivy::indexer::IndexWriterOptions;
+use tantivy::indexer::{IndexWriterOptions, LogMergePolicy, NoMergePolicy};
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 pub use find::Found;
@@ -394,6 +394,11 @@ impl SearchIndex {
     ) -> anyhow::Result<()> {
         let fields = &self.inner.fields;
         let mut writer = lock(&self.inner.writer)?;
+        if everything {
+            // No background merges while the rebuilt index is merged into one segment
+            // below: one could take segments away from under that merge.
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+        }
         let result = (|| -> anyhow::Result<()> {
             if everything {
                 writer.delete_all_documents()?;
@@ -414,13 +419,19 @@ impl SearchIndex {
             if everything {
                 // One segment answers queries fastest; later updates add small segments
                 // that the merge policy folds in over time.
+                // The commit has already succeeded; a failed merge only leaves more segments.
                 let segments = writer.index().searchable_segment_ids()?;
                 if segments.len() > 1 {
-                    writer.merge(&segments).wait()?;
+                    if let Err(e) = writer.merge(&segments).wait() {
+                        tracing::warn!(error = %e, "merging the rebuilt search index failed");
+                    }
                 }
             }
             Ok(())
         })();
+        if everything {
+            writer.set_merge_policy(Box::new(LogMergePolicy::default()));
+        }
         if let Err(e) = result {
             // Drop what was staged so the next attempt starts clean.
             let _ = writer.rollback();
