@@ -408,3 +408,29 @@ async fn demo_data_fills_the_register_and_the_report_says_so() {
         "no demo banner without demo data"
     );
 }
+
+#[tokio::test]
+async fn one_dmcg_s_report_holds_its_decisions_only_with_its_standard_everywhere() {
+    let app = register().await;
+    let (status, html) = app.get_html("/gennemsigtighed?year=2025&dmcg=dccg").await;
+    assert_eq!(status, 200);
+    assert_eq!(texts(&html, "#indicator-dmcg-filter"), ["DCCG"]);
+    assert_eq!(
+        texts(&html, "#table-region tr.national td:nth-child(2)"),
+        ["20"],
+        "DCCG's 20 decisions"
+    );
+    assert_eq!(attrs(&html, "#chart-dmcg g.group", "data-group"), ["DCCG"]);
+    let csv = app
+        .get("/gennemsigtighed/csv/indikator-region?year=2025&dmcg=DCCG")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        csv.lines().nth(1).is_some_and(|l| l.contains(";20;")),
+        "{csv}"
+    );
+    let (status, _) = app.get_html("/gennemsigtighed?year=2025&dmcg=NOPE").await;
+    assert_eq!(status, 400);
+}

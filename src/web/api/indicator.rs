@@ -100,8 +100,10 @@ pub async fn show_indicator(
         None | Some("") => None,
         Some(d) => Some(
             catalogue
-                .dmcg(d)
-                .map(|d| d.acronym.clone())
+                .dmcgs
+                .iter()
+                .find(|x| x.acronym.eq_ignore_ascii_case(d))
+                .map(|x| x.acronym.clone())
                 .ok_or_else(|| ApiError::bad_request("dmcg", "unknown DMCG"))?,
         ),
     };

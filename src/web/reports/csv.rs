@@ -181,7 +181,10 @@ pub async fn download_table(
         return Err(PageError::NotFound);
     }
     let (period, _) = query.period();
-    let report = build_report(&state, &viewer, period, lang).await?;
+    let dmcg = query
+        .dmcg(&state.catalogue.get())
+        .map_err(|()| PageError::NotFound)?;
+    let report = build_report(&state, &viewer, period, dmcg, lang).await?;
     let (header, rows) = table(&report, &name).ok_or(PageError::NotFound)?;
     let body = to_csv(&header, &rows).map_err(internal)?;
     let file = match period.quarter {

@@ -31,10 +31,38 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 pub struct PeriodQuery {
     pub year: Option<String>,
     pub quarter: Option<String>,
+    /// One DMCG's decisions only (its standard then applies to every table).
+    pub dmcg: Option<String>,
 }
 
 impl PeriodQuery {
     /// The period asked for, or the current year with a note saying why.
+    /// The DMCG asked for, if it exists (its acronym as the catalogue spells it).
+    pub fn dmcg(&self, catalogue: &crate::catalogue::Catalogue) -> Result<Option<String>, ()> {
+        match self.dmcg.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(d) => catalogue
+                .dmcgs
+                .iter()
+                .find(|x| x.acronym.eq_ignore_ascii_case(d))
+                .map(|x| Some(x.acronym.clone()))
+                .ok_or(()),
+        }
+    }
+
+    /// `year=…&quarter=…&dmcg=…` for links to the same report.
+    pub fn link(period: &Period, dmcg: Option<&str>) -> String {
+        let mut query = format!("year={}", period.year);
+        if let Some(q) = period.quarter {
+            query.push_str(&format!("&quarter={q}"));
+        }
+        if let Some(d) = dmcg {
+            query.push_str("&dmcg=");
+            query.extend(form_urlencoded::byte_serialize(d.as_bytes()));
+        }
+        query
+    }
+
     pub fn period(&self) -> (Period, Option<&'static str>) {
         let this_year = Utc::now().year();
         let fallback =
@@ -66,6 +94,7 @@ impl PeriodQuery {
 /// Everything the report shows, for one period and viewer.
 pub struct Report {
     pub period: Period,
+    pub dmcg: Option<String>,
     pub exact: bool,
     pub demo_register: bool,
     pub first_year: i32,
@@ -81,6 +110,7 @@ pub async fn build_report(
     state: &AppState,
     viewer: &Viewer,
     period: Period,
+    dmcg: Option<String>,
     lang: Lang,
 ) -> Result<Report, PageError> {
     let exact = viewer
@@ -90,7 +120,7 @@ pub async fn build_report(
     let query = IndicatorQuery {
         from: period.from,
         to: period.to,
-        dmcg: None,
+        dmcg,
     };
     let q2 = query.clone();
     let (counts, demo_register, span) = with_conn(state, move |conn| {
@@ -105,6 +135,7 @@ pub async fn build_report(
     let english = lang.is_en();
     Ok(Report {
         period,
+        dmcg: query.dmcg.clone(),
         exact,
         demo_register,
         first_year: span

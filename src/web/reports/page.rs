@@ -37,6 +37,9 @@ pub struct ReportPage {
     pub period_label: String,
     pub query: String,
     pub api_query: String,
+    /// The DMCG the indicator is limited to ("" for all).
+    pub dmcg: String,
+    pub dmcgs: Vec<(String, String)>,
     pub year: i32,
     pub quarter: u32,
     pub years: Vec<i32>,
@@ -59,8 +62,12 @@ pub async fn show_report(
     query: web::Query<PeriodQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let (period, bad_parameter) = query.period();
-    let report = build_report(&state, &viewer, period, lang).await?;
+    let (period, mut bad_parameter) = query.period();
+    let dmcg = query.dmcg(&state.catalogue.get()).unwrap_or_else(|()| {
+        bad_parameter = Some("dmcg");
+        None
+    });
+    let report = build_report(&state, &viewer, period, dmcg, lang).await?;
     let en = lang.is_en();
     let sections = report
         .indicator
@@ -72,7 +79,7 @@ pub async fn show_report(
             } else {
                 table.grouping.label_da()
             };
-            let with_standard = table.grouping == Grouping::Dmcg;
+            let with_standard = table.grouping == Grouping::Dmcg || report.dmcg.is_some();
             IndicatorSection {
                 key,
                 title,
@@ -115,10 +122,7 @@ pub async fn show_report(
             )
         })
         .collect();
-    let query_string = match period.quarter {
-        Some(q) => format!("year={}&quarter={q}", period.year),
-        None => format!("year={}", period.year),
-    };
+    let query_string = PeriodQuery::link(&period, report.dmcg.as_deref());
     let page = ReportPage {
         layout: Layout::new(
             &req,
@@ -133,7 +137,18 @@ pub async fn show_report(
         .with_viewer(&viewer),
         period_label: period.label(en),
         query: query_string,
-        api_query: format!("from={}&to={}", period.from, period.to),
+        api_query: match &report.dmcg {
+            Some(d) => format!("from={}&to={}&dmcg={d}", period.from, period.to),
+            None => format!("from={}&to={}", period.from, period.to),
+        },
+        dmcg: report.dmcg.clone().unwrap_or_default(),
+        dmcgs: state
+            .catalogue
+            .get()
+            .dmcgs
+            .iter()
+            .map(|d| (d.acronym.clone(), d.name_da.clone()))
+            .collect(),
         year: period.year,
         quarter: period.quarter.unwrap_or(0),
         years: (report.first_year..=Utc::now().year().max(period.year))
