@@ -6,7 +6,7 @@ use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use dccc_matching::Region;
 
-use super::{build_report, count, decimal, PeriodQuery, Report};
+use super::{build_report, count, decimal, PeriodQuery, Report, UnknownDmcg};
 use crate::domain::indicator::{Grouping, IndicatorRow};
 use crate::domain::offers::NotOfferedReason;
 use crate::web::auth::Viewer;
@@ -183,7 +183,7 @@ pub async fn download_table(
     let (period, _) = query.period();
     let dmcg = query
         .dmcg(&state.catalogue.get())
-        .map_err(|()| PageError::NotFound)?;
+        .map_err(|UnknownDmcg| PageError::NotFound)?;
     let report = build_report(&state, &viewer, period, dmcg, lang).await?;
     let (header, rows) = table(&report, &name).ok_or(PageError::NotFound)?;
     let body = to_csv(&header, &rows).map_err(internal)?;

@@ -26,6 +26,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         );
 }
 
+/// A `dmcg` parameter that names no DMCG.
+#[derive(Debug, Clone, Copy)]
+pub struct UnknownDmcg;
+
 /// `?year=2026&quarter=3`; both optional.
 #[derive(Debug, Default, Deserialize)]
 pub struct PeriodQuery {
@@ -38,7 +42,10 @@ pub struct PeriodQuery {
 impl PeriodQuery {
     /// The period asked for, or the current year with a note saying why.
     /// The DMCG asked for, if it exists (its acronym as the catalogue spells it).
-    pub fn dmcg(&self, catalogue: &crate::catalogue::Catalogue) -> Result<Option<String>, ()> {
+    pub fn dmcg(
+        &self,
+        catalogue: &crate::catalogue::Catalogue,
+    ) -> Result<Option<String>, UnknownDmcg> {
         match self.dmcg.as_deref().map(str::trim) {
             None | Some("") => Ok(None),
             Some(d) => catalogue
@@ -46,7 +53,7 @@ impl PeriodQuery {
                 .iter()
                 .find(|x| x.acronym.eq_ignore_ascii_case(d))
                 .map(|x| Some(x.acronym.clone()))
-                .ok_or(()),
+                .ok_or(UnknownDmcg),
         }
     }
 

@@ -9,7 +9,7 @@ use chrono::{Datelike, Utc};
 use dccc_matching::Region;
 
 use super::charts::offered_chart;
-use super::{build_report, decimal, PeriodQuery, RowView};
+use super::{build_report, decimal, PeriodQuery, RowView, UnknownDmcg};
 use crate::domain::indicator::Grouping;
 use crate::domain::offers::NotOfferedReason;
 use crate::transparency::{Coverage, ProtocolCount};
@@ -63,10 +63,12 @@ pub async fn show_report(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let (period, mut bad_parameter) = query.period();
-    let dmcg = query.dmcg(&state.catalogue.get()).unwrap_or_else(|()| {
-        bad_parameter = Some("dmcg");
-        None
-    });
+    let dmcg = query
+        .dmcg(&state.catalogue.get())
+        .unwrap_or_else(|UnknownDmcg| {
+            bad_parameter = Some("dmcg");
+            None
+        });
     let report = build_report(&state, &viewer, period, dmcg, lang).await?;
     let en = lang.is_en();
     let sections = report
