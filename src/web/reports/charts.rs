@@ -26,7 +26,11 @@ fn x(pct: f64) -> f64 {
 /// department code (full names do not fit beside a bar).
 fn short_label(row: &IndicatorRow) -> &str {
     if row.group.parse::<i32>().is_ok() {
-        row.name.strip_prefix("Region ").unwrap_or(&row.name)
+        // "Region Sjælland" → "Sjælland"; "Region of Southern Denmark" stays whole.
+        match row.name.strip_prefix("Region ") {
+            Some(short) if !short.starts_with("of ") => short,
+            _ => &row.name,
+        }
     } else {
         &row.group
     }
