@@ -1,6 +1,7 @@
 //! The web error types: [`PageError`] for HTML pages and [`ApiError`] for the JSON API.
 //! User input never becomes a 500; anything unexpected is logged once and answered opaquely.
 
+use crate::web::see_other;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
@@ -76,9 +77,7 @@ impl ResponseError for PageError {
             Self::NotFound => not_found_response(),
             Self::LoginRequired(next) => {
                 let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-                HttpResponse::SeeOther()
-                    .insert_header(("Location", format!("/login?next={next}")))
-                    .finish()
+                see_other(&format!("/login?next={next}"))
             }
             Self::Forbidden => ErrorPage {
                 status: 403,

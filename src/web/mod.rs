@@ -96,6 +96,13 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
     Ok(server)
 }
 
+/// 303 See Other: where a successful POST sends the browser (post/redirect/get).
+pub fn see_other(location: &str) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
+}
+
 /// Runs database work on the blocking pool with a pooled connection.
 pub async fn with_conn<R, F>(state: &AppState, work: F) -> Result<R, error::PageError>
 where

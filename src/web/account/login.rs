@@ -1,5 +1,6 @@
 //! `/login`: e-mail and password; accounts lock for a while after repeated failures.
 
+use crate::web::see_other;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
@@ -108,9 +109,7 @@ pub async fn log_in(
         Ok(user) => {
             viewer.log_in(&user)?;
             tracing::info!(user = user.id, "login");
-            Ok(HttpResponse::SeeOther()
-                .insert_header(("Location", next))
-                .finish())
+            Ok(see_other(&next))
         }
         Err(failure) => {
             let message = match failure {

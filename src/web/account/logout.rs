@@ -1,5 +1,6 @@
 //! `POST /logout`: ends the session.
 
+use crate::web::see_other;
 use actix_web::web::Bytes;
 use actix_web::HttpResponse;
 
@@ -10,7 +11,5 @@ use crate::web::forms::checked;
 pub async fn log_out(viewer: Viewer, body: Bytes) -> Result<HttpResponse, PageError> {
     checked(&body, &viewer)?;
     viewer.log_out();
-    Ok(HttpResponse::SeeOther()
-        .insert_header(("Location", "/"))
-        .finish())
+    Ok(see_other("/"))
 }

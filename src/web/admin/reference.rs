@@ -1,6 +1,7 @@
 //! `/admin/reference/...`: DCCC edits DMCGs, departments and referral pathways. Every change
 //! is validated, kept in the history with old and new values, and reaches the lists at once.
 
+use crate::web::see_other;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
@@ -288,9 +289,7 @@ async fn save(
     if errors.is_empty() {
         let handle = state.catalogue.clone();
         let _ = web::block(move || handle.refresh_if_stale()).await;
-        return Ok(HttpResponse::SeeOther()
-            .insert_header(("Location", format!("/admin/reference/{}", table.slug)))
-            .finish());
+        return Ok(see_other(&format!("/admin/reference/{}", table.slug)));
     }
     let page = ReferenceFormPage {
         layout: layout(&req, lang, &viewer, &state, table),

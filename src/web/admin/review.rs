@@ -1,6 +1,7 @@
 //! `/admin/kladder/{id}`: DCCC reviews a submitted protocol: the record, what a revision
 //! changes against the public version, and "publish" or "return with a comment".
 
+use crate::web::see_other;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
@@ -137,9 +138,7 @@ pub async fn publish_draft(
             // Show the new version at once instead of waiting for the next poll.
             let handle = state.catalogue.clone();
             let _ = web::block(move || handle.refresh_if_stale()).await;
-            Ok(HttpResponse::SeeOther()
-                .insert_header(("Location", format!("/protokoller/{slug}")))
-                .finish())
+            Ok(see_other(&format!("/protokoller/{slug}")))
         }
         Err(WorkflowError::Invalid(errors)) => {
             let mut view = page(&req, lang, &viewer, &state, id).await?;
@@ -176,9 +175,7 @@ pub async fn return_draft(
     })
     .await?;
     match outcome {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header(("Location", "/admin"))
-            .finish()),
+        Ok(()) => Ok(see_other("/admin")),
         Err(WorkflowError::Invalid(errors)) => {
             let mut view = page(&req, lang, &viewer, &state, id).await?;
             view.comment = comment;

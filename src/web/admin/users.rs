@@ -1,5 +1,6 @@
 //! `/admin/brugere`: DCCC creates, edits and disables accounts; every change is in the history.
 
+use crate::web::see_other;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
@@ -251,11 +252,7 @@ pub async fn create_user(
         })
         .await?;
         match created {
-            Some(_) => {
-                return Ok(HttpResponse::SeeOther()
-                    .insert_header(("Location", "/admin/brugere"))
-                    .finish())
-            }
+            Some(_) => return Ok(see_other("/admin/brugere")),
             None => errors.push(FieldError::new(
                 "email",
                 "Der findes allerede en bruger med den e-mail.",
@@ -373,11 +370,7 @@ pub async fn update_user(
         })
         .await?;
         match updated {
-            Some(true) => {
-                return Ok(HttpResponse::SeeOther()
-                    .insert_header(("Location", "/admin/brugere"))
-                    .finish())
-            }
+            Some(true) => return Ok(see_other("/admin/brugere")),
             Some(false) => return Err(PageError::NotFound),
             None => errors.push(FieldError::new(
                 "email",
@@ -433,7 +426,5 @@ pub async fn set_active(
     if !found {
         return Err(PageError::NotFound);
     }
-    Ok(HttpResponse::SeeOther()
-        .insert_header(("Location", "/admin/brugere"))
-        .finish())
+    Ok(see_other("/admin/brugere"))
 }

@@ -1,5 +1,6 @@
 //! New protocols and drafts: the form, "save draft" and "submit to DCCC".
 
+use crate::web::see_other;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
@@ -126,9 +127,7 @@ async fn save_and_maybe_submit(
         match outcome {
             (Some(id), Ok(())) => {
                 let flag = if submit { "indsendt" } else { "gemt" };
-                return Ok(HttpResponse::SeeOther()
-                    .insert_header(("Location", format!("/redaktion/kladder/{id}?{flag}=1")))
-                    .finish());
+                return Ok(see_other(&format!("/redaktion/kladder/{id}?{flag}=1")));
             }
             (saved, Err(WorkflowError::Invalid(errors))) => {
                 form.add_errors(errors);

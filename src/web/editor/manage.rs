@@ -1,6 +1,7 @@
 //! `/redaktion/protokoller/{slug}`: an editor keeps a published protocol current: recruitment
 //! and department statuses (published at once), confirmation, and revisions for review.
 
+use crate::web::see_other;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
@@ -149,9 +150,7 @@ pub async fn change_status(
     })
     .await?
     .map_err(workflow_error)?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header(("Location", format!("/redaktion/protokoller/{slug}")))
-        .finish())
+    Ok(see_other(&format!("/redaktion/protokoller/{slug}")))
 }
 
 pub async fn confirm_protocol(
@@ -175,9 +174,7 @@ pub async fn confirm_protocol(
     })
     .await?
     .map_err(workflow_error)?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header(("Location", format!("/redaktion/protokoller/{slug}")))
-        .finish())
+    Ok(see_other(&format!("/redaktion/protokoller/{slug}")))
 }
 
 pub async fn start_revision(
@@ -200,7 +197,5 @@ pub async fn start_revision(
     })
     .await?
     .map_err(workflow_error)?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header(("Location", format!("/redaktion/kladder/{id}")))
-        .finish())
+    Ok(see_other(&format!("/redaktion/kladder/{id}")))
 }

@@ -1,7 +1,7 @@
 //! Registering and editing one MDT decision. The form comes back with the input kept and
 //! each problem next to its field; a match result opens it prefilled.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
@@ -21,7 +21,7 @@ use crate::web::forms::{checked, FormData};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
-use crate::web::{with_conn, AppState};
+use crate::web::{see_other, with_conn, AppState};
 
 /// Protocols offered in the form's suggestion list (the open ones, at most this many).
 const SUGGESTIONS: usize = 2000;
@@ -344,11 +344,4 @@ fn without_cpr(mut input: OfferInput, errors: &[FieldError]) -> OfferInput {
         }
     }
     input
-}
-
-/// 303 to the page that shows the result of a POST.
-pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }

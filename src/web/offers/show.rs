@@ -7,7 +7,6 @@ use askama::Template;
 use dccc_matching::Region;
 use serde::Deserialize;
 
-use super::form::see_other;
 use super::{offer_error, require_register_user};
 use crate::catalogue::Catalogue;
 use crate::db::history::{self, HistoryEntry};
@@ -20,7 +19,7 @@ use crate::web::forms::checked;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
-use crate::web::{with_conn, AppState};
+use crate::web::{see_other, with_conn, AppState};
 
 /// An entry as pages show it, with labels in the page's language.
 #[derive(Debug, Clone)]
