@@ -343,21 +343,45 @@ pub fn annul_offer(
     recount(conn, month_start(old.decision_date), Some(&old.site_code))
 }
 
-/// A page of entries, newest decision first; `sites` limits them to those departments.
+/// Which entries a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct OfferFilter {
+    /// Only these departments (a clinician's own).
+    pub sites: Option<Vec<String>>,
+    pub dmcg: Option<String>,
+    /// Only offers whose outcome is still `pending`: the ones to follow up.
+    pub pending_only: bool,
+    /// The patient reference, exactly.
+    pub patient_ref: Option<String>,
+}
+
+/// A page of entries, newest decision first, and how many match in all.
 pub fn list_offers(
     conn: &mut DbConnection,
-    sites: Option<&[String]>,
+    filter: &OfferFilter,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<OfferRow>, i64)> {
-    let mut count = offers::table.count().into_boxed();
-    let mut page = offers::table.into_boxed();
-    if let Some(sites) = sites {
-        count = count.filter(offers::site_code.eq_any(sites.to_vec()));
-        page = page.filter(offers::site_code.eq_any(sites.to_vec()));
-    }
-    let total: i64 = count.get_result(conn)?;
-    let rows = page
+    let boxed = || {
+        let mut q = offers::table.into_boxed();
+        if let Some(sites) = &filter.sites {
+            q = q.filter(offers::site_code.eq_any(sites.clone()));
+        }
+        if let Some(dmcg) = &filter.dmcg {
+            q = q.filter(offers::dmcg.eq(dmcg.clone()));
+        }
+        if filter.pending_only {
+            q = q
+                .filter(offers::outcome.eq("pending"))
+                .filter(offers::annulled.eq(0i16));
+        }
+        if let Some(reference) = &filter.patient_ref {
+            q = q.filter(offers::patient_ref.eq(reference.clone()));
+        }
+        q
+    };
+    let total: i64 = boxed().count().get_result(conn)?;
+    let rows = boxed()
         .order((offers::decision_date.desc(), offers::id.desc()))
         .offset(offset)
         .limit(limit)

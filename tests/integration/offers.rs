@@ -447,3 +447,29 @@ async fn one_click_from_a_match_result_opens_the_form_prefilled() {
         ["no_relevant_protocol"]
     );
 }
+
+#[tokio::test]
+async fn the_list_finds_the_offers_awaiting_an_outcome_and_a_patient_reference() {
+    let app = spawn_app(Data::Fixture).await;
+    let client = clinician(&app).await;
+    let token = app.csrf(&client, "/tilbud/import").await;
+    let rows = format!(
+        "{HEADER}\n2025-03-01,AUH-ONK,DBCG,P-1,67,female,8000,local,yes,DBCG TEST-ALL5,,pending,\n2025-03-02,AUH-ONK,DBCG,P-2,45,male,2100,regional,yes,DBCG TEST-ALL5,,included,2025-03-20\n2025-03-03,AUH-ONK,DLCG,P-3,45,male,2100,local,no,,capacity,,\n"
+    );
+    let response = client
+        .post(format!("{}/tilbud/import", app.address))
+        .multipart(multipart(&token, &rows))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status().as_u16(), 200);
+    let refs = |html: &scraper::Html| texts(html, "#offers tbody tr td:nth-child(4)");
+    let (_, all) = app.page(&client, "/tilbud").await;
+    assert_eq!(refs(&all), ["P-3", "P-2", "P-1"], "newest decision first");
+    let (_, pending) = app.page(&client, "/tilbud?pending=1").await;
+    assert_eq!(refs(&pending), ["P-1"]);
+    let (_, dlcg) = app.page(&client, "/tilbud?dmcg=DLCG").await;
+    assert_eq!(refs(&dlcg), ["P-3"]);
+    let (_, one) = app.page(&client, "/tilbud?reference=P-2").await;
+    assert_eq!(refs(&one), ["P-2"]);
+}
