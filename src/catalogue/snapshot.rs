@@ -221,25 +221,25 @@ impl Catalogue {
                 ))
             })
             .collect();
-        // Full records are kept until the matcher is built from them.
+        // Full records are kept until the matcher is built from them; an entry copies only
+        // the few fields lists need, so the registry is not held twice during a rebuild.
         let mut records: HashMap<i32, crate::domain::Protocol> = HashMap::new();
         let mut entries: Vec<Entry> = db::protocols::load_protocols(conn, None, true)?
             .into_iter()
             .map(|stored| {
-                records.insert(stored.id, stored.protocol.clone());
-                let p = stored.protocol;
+                let p = &stored.protocol;
                 let sites: Vec<(usize, SiteStatus)> = p
                     .sites
                     .iter()
                     .filter_map(|s| site_index.get(&s.site).map(|&i| (i, s.status)))
                     .collect();
-                Entry {
+                let entry = Entry {
                     id: stored.id,
                     slug: stored.slug,
-                    acronym: p.acronym,
-                    title_da: p.title_da,
-                    title_en: p.title_en,
-                    dmcg: p.dmcg,
+                    acronym: p.acronym.clone(),
+                    title_da: p.title_da.clone(),
+                    title_en: p.title_en.clone(),
+                    dmcg: p.dmcg.clone(),
                     phase: p.phase,
                     status: p.recruitment_status,
                     demo: p.demo,
@@ -252,7 +252,9 @@ impl Catalogue {
                     updated_at: stored.updated_at,
                     opened_on: p.opened_on,
                     closes_on: p.closes_on,
-                }
+                };
+                records.insert(stored.id, stored.protocol);
+                entry
             })
             .collect();
         for entry in &mut entries {
