@@ -37,13 +37,6 @@ pub struct MailContext {
     pub base_url: String,
 }
 
-fn actor(user: &User) -> Actor {
-    Actor {
-        id: Some(user.id),
-        label: format!("{} <{}>", user.display_name, user.email),
-    }
-}
-
 fn doc_value(doc: &ProtocolDoc) -> serde_json::Value {
     serde_json::to_value(doc).unwrap_or(serde_json::Value::Null)
 }
@@ -140,7 +133,7 @@ pub fn save_draft(
                     "draft",
                     &id.to_string(),
                     "created",
-                    &actor(user),
+                    &Actor::of(user),
                     &[],
                     false,
                     now,
@@ -168,7 +161,7 @@ pub fn save_draft(
                     "draft",
                     &id.to_string(),
                     "saved",
-                    &actor(user),
+                    &Actor::of(user),
                     &changes,
                     false,
                     now,
@@ -203,7 +196,7 @@ pub fn submit(
             "draft",
             &id.to_string(),
             "submitted",
-            &actor(user),
+            &Actor::of(user),
             &[],
             false,
             now,
@@ -292,7 +285,7 @@ pub fn publish(
             "protocol",
             &stored.slug,
             action,
-            &actor(admin),
+            &Actor::of(admin),
             &changes,
             true,
             now,
@@ -302,7 +295,7 @@ pub fn publish(
             "draft",
             &id.to_string(),
             "published",
-            &actor(admin),
+            &Actor::of(admin),
             &[],
             false,
             now,
@@ -365,7 +358,7 @@ pub fn return_draft(
             "draft",
             &id.to_string(),
             "returned",
-            &actor(admin),
+            &Actor::of(admin),
             &[change],
             false,
             now,
@@ -415,7 +408,7 @@ pub fn start_revision(
             "draft",
             &id.to_string(),
             "revision_started",
-            &actor(user),
+            &Actor::of(user),
             &[],
             false,
             now,
@@ -479,7 +472,7 @@ pub fn change_statuses(
             "protocol",
             &stored.slug,
             "status_changed",
-            &actor(user),
+            &Actor::of(user),
             &changes,
             true,
             now,
@@ -503,7 +496,7 @@ pub fn confirm(
             "protocol",
             &stored.slug,
             "confirmed",
-            &actor(user),
+            &Actor::of(user),
             &[],
             true,
             now,

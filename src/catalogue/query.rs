@@ -117,10 +117,7 @@ impl ProtocolQuery {
             query.q = Some(q.trim().to_owned()).filter(|q| !q.is_empty());
         }
         for raw in get("dmcg") {
-            let found = catalogue
-                .dmcgs
-                .iter()
-                .find(|d| d.acronym.eq_ignore_ascii_case(raw.trim()));
+            let found = catalogue.find_dmcg(raw);
             let d = found
                 .ok_or_else(|| ParamError::new("dmcg", format!("{raw:?} is not a DMCG acronym")))?;
             query.dmcgs.push(d.acronym.clone());

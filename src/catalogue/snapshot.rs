@@ -329,6 +329,27 @@ impl Catalogue {
         self.dmcgs.iter().find(|d| d.acronym == acronym)
     }
 
+    /// A DMCG as a user may type it: any case, surrounding spaces ignored.
+    pub fn find_dmcg(&self, typed: &str) -> Option<&DmcgInfo> {
+        let typed = typed.trim();
+        self.dmcgs
+            .iter()
+            .find(|d| d.acronym.eq_ignore_ascii_case(typed))
+    }
+
+    /// A published protocol by acronym (any case; entries are sorted by lower-case acronym)
+    /// or by slug.
+    pub fn find_protocol(&self, acronym_or_slug: &str) -> Option<&Entry> {
+        let key = acronym_or_slug.trim().to_lowercase();
+        let first = self
+            .entries
+            .partition_point(|e| e.acronym.to_lowercase() < key);
+        self.entries
+            .get(first)
+            .filter(|e| e.acronym.to_lowercase() == key)
+            .or_else(|| self.slug_index.get(&key).map(|&i| &self.entries[i]))
+    }
+
     /// Great-circle distance from a point to each department, by site index.
     pub fn site_distances(&self, lat: f64, lon: f64) -> Vec<f64> {
         self.sites

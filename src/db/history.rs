@@ -24,6 +24,14 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// A logged-in user, named as the history shows them.
+    pub fn of(user: &super::users::User) -> Self {
+        Self {
+            id: Some(user.id),
+            label: format!("{} <{}>", user.display_name, user.email),
+        }
+    }
+
     pub fn system(label: &str) -> Self {
         Self {
             id: None,

@@ -201,19 +201,33 @@ pub struct OfferableProtocol {
     pub acronym: String,
 }
 
-/// The reference data a decision is checked against.
+/// The reference data a decision is checked against. The app answers from its snapshot of
+/// the registry (`crate::offers::CatalogueReference`), so nothing is copied per request.
+pub trait OfferReference {
+    /// Whether a department with this code exists.
+    fn has_site(&self, code: &str) -> bool;
+    /// The DMCG's acronym as the registry spells it, found in any case.
+    fn dmcg(&self, acronym: &str) -> Option<String>;
+    /// The region of a Danish postcode.
+    fn postcode_region(&self, postcode: &str) -> Option<Region>;
+    /// A published protocol by acronym (any case) or slug.
+    fn protocol(&self, acronym_or_slug: &str) -> Option<OfferableProtocol>;
+    /// Decisions cannot be dated after this day.
+    fn today(&self) -> NaiveDate;
+}
+
+/// Reference data in plain maps (tests, small tools).
 #[derive(Debug, Clone, Default)]
-pub struct OfferReference {
+pub struct OfferTables {
     pub sites: HashMap<String, Region>,
     pub dmcgs: Vec<String>,
     pub postcodes: HashMap<String, Region>,
     /// By lower-case acronym and by slug.
     pub protocols: HashMap<String, OfferableProtocol>,
-    /// Decisions cannot be dated after this day.
     pub today: NaiveDate,
 }
 
-impl OfferReference {
+impl OfferTables {
     pub fn add_protocol(&mut self, slug: &str, acronym: &str) {
         let protocol = OfferableProtocol {
             slug: slug.to_owned(),
@@ -222,6 +236,27 @@ impl OfferReference {
         self.protocols
             .insert(acronym.to_lowercase(), protocol.clone());
         self.protocols.insert(slug.to_lowercase(), protocol);
+    }
+}
+
+impl OfferReference for OfferTables {
+    fn has_site(&self, code: &str) -> bool {
+        self.sites.contains_key(code)
+    }
+    fn dmcg(&self, acronym: &str) -> Option<String> {
+        self.dmcgs
+            .iter()
+            .find(|d| d.eq_ignore_ascii_case(acronym))
+            .cloned()
+    }
+    fn postcode_region(&self, postcode: &str) -> Option<Region> {
+        self.postcodes.get(postcode).copied()
+    }
+    fn protocol(&self, acronym_or_slug: &str) -> Option<OfferableProtocol> {
+        self.protocols.get(&acronym_or_slug.to_lowercase()).cloned()
+    }
+    fn today(&self) -> NaiveDate {
+        self.today
     }
 }
 
@@ -269,13 +304,37 @@ fn yes_no(raw: &str) -> Option<bool> {
 }
 
 impl OfferInput {
+    /// Reads every field by its column name, from a form or a CSV row.
+    pub fn from_fields(mut get: impl FnMut(&str) -> String) -> Self {
+        Self {
+            decision_date: get("decision_date"),
+            site: get("site"),
+            dmcg: get("dmcg"),
+            patient_ref: get("patient_ref"),
+            age: get("age"),
+            sex: get("sex"),
+            residence_postcode: get("residence_postcode"),
+            residence_region: get("residence_region"),
+            mdt_level: get("mdt_level"),
+            offered: get("offered"),
+            protocol: get("protocol"),
+            not_offered_reason: get("not_offered_reason"),
+            reason_text: get("reason_text"),
+            outcome: get("outcome"),
+            outcome_date: get("outcome_date"),
+        }
+    }
+
     /// Checks every field and returns the record, or every problem found (field names as in
     /// the CSV header, messages in Danish).
-    pub fn validate(&self, reference: &OfferReference) -> Result<OfferRecord, Vec<FieldError>> {
+    pub fn validate(
+        &self,
+        reference: &impl OfferReference,
+    ) -> Result<OfferRecord, Vec<FieldError>> {
         let mut errors = Vec::new();
         let decision_date = date("decision_date", &self.decision_date, &mut errors);
         if let Some(d) = decision_date {
-            if d > reference.today {
+            if d > reference.today() {
                 errors.push(FieldError::new(
                     "decision_date",
                     "Datoen for MDT-beslutningen ligger i fremtiden.",
@@ -288,17 +347,13 @@ impl OfferInput {
             }
         }
         let site = self.site.trim().to_uppercase();
-        if !reference.sites.contains_key(&site) {
+        if !reference.has_site(&site) {
             errors.push(FieldError::new(
                 "site",
                 format!("{:?} er ikke en kendt afdelingskode.", self.site.trim()),
             ));
         }
-        let dmcg = reference
-            .dmcgs
-            .iter()
-            .find(|d| d.eq_ignore_ascii_case(self.dmcg.trim()))
-            .cloned();
+        let dmcg = reference.dmcg(self.dmcg.trim());
         if dmcg.is_none() {
             errors.push(FieldError::new(
                 "dmcg",
@@ -403,7 +458,7 @@ impl OfferInput {
 
     fn residence(
         &self,
-        reference: &OfferReference,
+        reference: &impl OfferReference,
         errors: &mut Vec<FieldError>,
     ) -> Option<Region> {
         let postcode = self.residence_postcode.trim();
@@ -412,7 +467,7 @@ impl OfferInput {
                 errors.push(FieldError::new("residence_postcode", CPR_REFUSED_DA));
                 return None;
             }
-            return reference.postcodes.get(postcode).copied().or_else(|| {
+            return reference.postcode_region(postcode).or_else(|| {
                 errors.push(FieldError::new(
                     "residence_postcode",
                     format!("{postcode:?} er ikke et dansk postnummer."),
@@ -443,7 +498,7 @@ impl OfferInput {
 
     fn decision(
         &self,
-        reference: &OfferReference,
+        reference: &impl OfferReference,
         decision_date: Option<NaiveDate>,
         errors: &mut Vec<FieldError>,
     ) -> Option<Decision> {
@@ -473,17 +528,13 @@ impl OfferInput {
                 ));
                 None
             } else {
-                reference
-                    .protocols
-                    .get(&protocol.to_lowercase())
-                    .cloned()
-                    .or_else(|| {
-                        errors.push(FieldError::new(
-                            "protocol",
-                            format!("{protocol:?} er ikke en protokol i registret."),
-                        ));
-                        None
-                    })
+                reference.protocol(protocol).or_else(|| {
+                    errors.push(FieldError::new(
+                        "protocol",
+                        format!("{protocol:?} er ikke en protokol i registret."),
+                    ));
+                    None
+                })
             };
             let outcome = if outcome.is_empty() {
                 Some(OfferOutcome::Pending)
@@ -510,7 +561,7 @@ impl OfferInput {
                         "outcome_date",
                         "Udfaldets dato ligger før MDT-beslutningen.",
                     ));
-                } else if d > reference.today {
+                } else if d > reference.today() {
                     errors.push(FieldError::new(
                         "outcome_date",
                         "Udfaldets dato ligger i fremtiden.",

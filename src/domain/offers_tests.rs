@@ -1,7 +1,7 @@
 use super::*;
 
-fn reference() -> OfferReference {
-    let mut r = OfferReference {
+fn reference() -> OfferTables {
+    let mut r = OfferTables {
         sites: [("AUH-ONK".to_owned(), Region::Midtjylland)].into(),
         dmcgs: vec!["DBCG".into(), "DLCG".into()],
         postcodes: [

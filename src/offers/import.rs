@@ -141,26 +141,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<(u64, OfferInput)>, ImportError> {
                 .unwrap_or("")
                 .to_owned()
         };
-        rows.push((
-            line,
-            OfferInput {
-                decision_date: get("decision_date"),
-                site: get("site"),
-                dmcg: get("dmcg"),
-                patient_ref: get("patient_ref"),
-                age: get("age"),
-                sex: get("sex"),
-                residence_postcode: get("residence_postcode"),
-                residence_region: String::new(),
-                mdt_level: get("mdt_level"),
-                offered: get("offered"),
-                protocol: get("protocol"),
-                not_offered_reason: get("not_offered_reason"),
-                reason_text: get("reason_text"),
-                outcome: get("outcome"),
-                outcome_date: get("outcome_date"),
-            },
-        ));
+        rows.push((line, OfferInput::from_fields(get)));
     }
     if !errors.is_empty() {
         return Err(ImportError::Invalid(errors));
@@ -197,7 +178,7 @@ pub struct ImportReport {
 pub fn import_csv(
     conn: &mut DbConnection,
     text: &str,
-    reference: &OfferReference,
+    reference: &impl OfferReference,
     actor: &Actor,
     allowed_sites: Option<&[String]>,
 ) -> Result<ImportReport, ImportError> {

@@ -7,7 +7,8 @@ pub mod generate;
 pub mod import;
 pub mod indicator;
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use dccc_matching::Region;
 use diesel::Connection;
 
 use crate::catalogue::Catalogue;
@@ -15,7 +16,7 @@ use crate::db::history::Actor;
 use crate::db::offers::{self, OfferRow};
 use crate::db::users::{Role, User};
 use crate::db::DbConnection;
-use crate::domain::offers::{OfferInput, OfferReference};
+use crate::domain::offers::{OfferInput, OfferReference, OfferableProtocol};
 use crate::domain::FieldError;
 
 /// Why a change to the register was refused.
@@ -33,31 +34,53 @@ pub enum OfferError {
     Database(#[from] diesel::result::Error),
 }
 
-/// The reference data entries are checked against, from the current snapshot. Decisions may
-/// be dated up to tomorrow (UTC), so a conference late in the Danish evening is accepted.
-pub fn reference(catalogue: &Catalogue) -> OfferReference {
-    let mut reference = OfferReference {
-        sites: catalogue
-            .sites
-            .iter()
-            .map(|s| (s.code.clone(), s.region))
-            .collect(),
-        dmcgs: catalogue.dmcgs.iter().map(|d| d.acronym.clone()).collect(),
-        postcodes: catalogue
-            .postcodes
-            .iter()
-            .map(|(code, p)| (code.clone(), p.region))
-            .collect(),
-        protocols: Default::default(),
-        today: Utc::now()
-            .date_naive()
-            .succ_opt()
-            .unwrap_or_else(|| Utc::now().date_naive()),
-    };
-    for entry in &catalogue.entries {
-        reference.add_protocol(&entry.slug, &entry.acronym);
+/// The reference data entries are checked against: the current snapshot, read in place.
+/// `kept` is a protocol an existing entry names, valid even if it has left the registry since.
+pub struct CatalogueReference<'a> {
+    catalogue: &'a Catalogue,
+    today: NaiveDate,
+    kept: Option<OfferableProtocol>,
+}
+
+/// Decisions may be dated up to tomorrow (UTC), so a conference late in the Danish evening is
+/// accepted.
+pub fn reference(catalogue: &Catalogue) -> CatalogueReference<'_> {
+    let today = Utc::now().date_naive();
+    CatalogueReference {
+        catalogue,
+        today: today.succ_opt().unwrap_or(today),
+        kept: None,
     }
-    reference
+}
+
+impl OfferReference for CatalogueReference<'_> {
+    fn has_site(&self, code: &str) -> bool {
+        self.catalogue.site(code).is_some()
+    }
+    fn dmcg(&self, acronym: &str) -> Option<String> {
+        self.catalogue.find_dmcg(acronym).map(|d| d.acronym.clone())
+    }
+    fn postcode_region(&self, postcode: &str) -> Option<Region> {
+        self.catalogue.postcodes.get(postcode).map(|p| p.region)
+    }
+    fn protocol(&self, acronym_or_slug: &str) -> Option<OfferableProtocol> {
+        let found = self
+            .catalogue
+            .find_protocol(acronym_or_slug)
+            .map(|e| OfferableProtocol {
+                slug: e.slug.clone(),
+                acronym: e.acronym.clone(),
+            });
+        found.or_else(|| {
+            self.kept.clone().filter(|k| {
+                k.slug.eq_ignore_ascii_case(acronym_or_slug.trim())
+                    || k.acronym.eq_ignore_ascii_case(acronym_or_slug.trim())
+            })
+        })
+    }
+    fn today(&self) -> NaiveDate {
+        self.today
+    }
 }
 
 /// Clinicians register for their own departments; DCCC staff for any.
@@ -68,13 +91,6 @@ pub fn may_register(user: &User, site: &str) -> bool {
 /// Clinicians and admins use the register at all.
 pub fn uses_register(user: &User) -> bool {
     user.is_admin() || user.role == Role::Clinician
-}
-
-pub fn actor(user: &User) -> Actor {
-    Actor {
-        id: Some(user.id),
-        label: format!("{} <{}>", user.display_name, user.email),
-    }
 }
 
 fn now() -> NaiveDateTime {
@@ -91,7 +107,7 @@ fn own_site_error() -> FieldError {
 /// Validates and stores one decision; returns its id.
 pub fn create(
     conn: &mut DbConnection,
-    reference: &OfferReference,
+    reference: &impl OfferReference,
     input: &OfferInput,
     user: &User,
 ) -> Result<i32, OfferError> {
@@ -103,7 +119,7 @@ pub fn create(
         offers::insert_offers(
             conn,
             std::slice::from_ref(&record),
-            &actor(user),
+            &Actor::of(user),
             false,
             true,
             now(),
@@ -150,23 +166,26 @@ fn editable(conn: &mut DbConnection, id: i32, user: &User) -> Result<OfferRow, O
 /// Replaces an entry's fields, keeping the old values in the history.
 pub fn update(
     conn: &mut DbConnection,
-    reference: &OfferReference,
+    catalogue: &Catalogue,
     id: i32,
     input: &OfferInput,
     user: &User,
 ) -> Result<(), OfferError> {
     conn.transaction(|conn| {
         let row = editable(conn, id, user)?;
-        let mut reference = reference.clone();
+        let mut reference = reference(catalogue);
         if let (Some(slug), Some(acronym)) = (&row.protocol_slug, &row.protocol_acronym) {
             // An offer stays valid when its protocol has since left the registry.
-            reference.add_protocol(slug, acronym);
+            reference.kept = Some(OfferableProtocol {
+                slug: slug.clone(),
+                acronym: acronym.clone(),
+            });
         }
         let record = input.validate(&reference).map_err(OfferError::Invalid)?;
         if !may_register(user, &record.site_code) {
             return Err(OfferError::Invalid(vec![own_site_error()]));
         }
-        offers::update_offer(conn, &row, &record, &actor(user), now())?;
+        offers::update_offer(conn, &row, &record, &Actor::of(user), now())?;
         Ok(())
     })
 }
@@ -182,7 +201,7 @@ pub fn annul(
         .map_err(|m| OfferError::Invalid(vec![FieldError::new("reason", m)]))?;
     conn.transaction(|conn| {
         let row = editable(conn, id, user)?;
-        offers::annul_offer(conn, &row, &reason, &actor(user), now())?;
+        offers::annul_offer(conn, &row, &reason, &Actor::of(user), now())?;
         Ok(())
     })
 }

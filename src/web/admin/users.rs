@@ -48,13 +48,6 @@ impl UserFormPage {
     }
 }
 
-fn actor(user: &User) -> Actor {
-    Actor {
-        id: Some(user.id),
-        label: format!("{} <{}>", user.display_name, user.email),
-    }
-}
-
 pub async fn list_users(
     req: HttpRequest,
     lang: Lang,
@@ -243,7 +236,7 @@ pub async fn create_user(
                 "user",
                 &id.to_string(),
                 "created",
-                &actor(&admin),
+                &Actor::of(&admin),
                 &changes,
                 false,
                 now,
@@ -361,7 +354,7 @@ pub async fn update_user(
                 "user",
                 &id.to_string(),
                 "updated",
-                &actor(&admin),
+                &Actor::of(&admin),
                 &changes,
                 false,
                 now,
@@ -415,7 +408,7 @@ pub async fn set_active(
             "user",
             &id.to_string(),
             if active { "enabled" } else { "disabled" },
-            &actor(&admin),
+            &Actor::of(&admin),
             &[change],
             false,
             now,

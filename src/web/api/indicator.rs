@@ -100,9 +100,7 @@ pub async fn show_indicator(
         None | Some("") => None,
         Some(d) => Some(
             catalogue
-                .dmcgs
-                .iter()
-                .find(|x| x.acronym.eq_ignore_ascii_case(d))
+                .find_dmcg(d)
                 .map(|x| x.acronym.clone())
                 .ok_or_else(|| ApiError::bad_request("dmcg", "unknown DMCG"))?,
         ),

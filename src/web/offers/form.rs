@@ -137,24 +137,7 @@ pub fn form_page(
 
 /// The posted fields, named as the CSV columns.
 fn read_input(form: &FormData) -> OfferInput {
-    let get = |name: &str| form.get(name).to_owned();
-    OfferInput {
-        decision_date: get("decision_date"),
-        site: get("site"),
-        dmcg: get("dmcg"),
-        patient_ref: get("patient_ref"),
-        age: get("age"),
-        sex: get("sex"),
-        residence_postcode: get("residence_postcode"),
-        residence_region: get("residence_region"),
-        mdt_level: get("mdt_level"),
-        offered: get("offered"),
-        protocol: get("protocol"),
-        not_offered_reason: get("not_offered_reason"),
-        reason_text: get("reason_text"),
-        outcome: get("outcome"),
-        outcome_date: get("outcome_date"),
-    }
+    OfferInput::from_fields(|name| form.get(name).to_owned())
 }
 
 /// An empty form for one of the user's departments, dated today.
@@ -248,9 +231,10 @@ pub async fn create_offer(
         return render_with(StatusCode::OK, &page);
     }
     let input = read_input(&form);
-    let reference = offers::reference(&state.catalogue.get());
+    let catalogue = state.catalogue.get();
     let (input2, user2) = (input.clone(), user.clone());
     let result = with_conn(&state, move |conn| {
+        let reference = offers::reference(&catalogue);
         Ok(offers::create(conn, &reference, &input2, &user2))
     })
     .await?;
@@ -315,10 +299,10 @@ pub async fn update_offer(
     let user = require_register_user(&viewer, &req)?.clone();
     let id = path.into_inner();
     let input = read_input(&form);
-    let reference = offers::reference(&state.catalogue.get());
+    let catalogue = state.catalogue.get();
     let (input2, user2) = (input.clone(), user.clone());
     let result = with_conn(&state, move |conn| {
-        Ok(offers::update(conn, &reference, id, &input2, &user2))
+        Ok(offers::update(conn, &catalogue, id, &input2, &user2))
     })
     .await?;
     match result {

@@ -9,8 +9,9 @@ use askama::Template;
 use futures_util::StreamExt;
 
 use super::require_register_user;
+use crate::db::history::Actor;
+use crate::offers;
 use crate::offers::import::{import_csv, ImportError, LineError, COLUMNS};
-use crate::offers::{self, actor};
 use crate::web::auth::{Viewer, CSRF_FIELD};
 use crate::web::error::PageError;
 use crate::web::i18n::Lang;
@@ -121,14 +122,15 @@ pub async fn import_offers(
             .into();
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &view);
     };
-    let reference = offers::reference(&state.catalogue.get());
+    let catalogue = state.catalogue.get();
     let result = with_conn(&state, move |conn| {
+        let reference = offers::reference(&catalogue);
         let allowed = (!user.is_admin()).then(|| user.sites.clone());
         Ok(import_csv(
             conn,
             &text,
             &reference,
-            &actor(&user),
+            &Actor::of(&user),
             allowed.as_deref(),
         ))
     })

@@ -31,11 +31,7 @@ pub async fn show_dmcg(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let catalogue = state.catalogue.get();
-    let dmcg = catalogue
-        .dmcgs
-        .iter()
-        .find(|d| d.acronym.eq_ignore_ascii_case(&acronym))
-        .ok_or(PageError::NotFound)?;
+    let dmcg = catalogue.find_dmcg(&acronym).ok_or(PageError::NotFound)?;
     let mut open_rows = Vec::new();
     let mut other_rows = Vec::new();
     for entry in catalogue.entries.iter().filter(|e| e.dmcg == dmcg.acronym) {

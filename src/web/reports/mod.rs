@@ -49,9 +49,7 @@ impl PeriodQuery {
         match self.dmcg.as_deref().map(str::trim) {
             None | Some("") => Ok(None),
             Some(d) => catalogue
-                .dmcgs
-                .iter()
-                .find(|x| x.acronym.eq_ignore_ascii_case(d))
+                .find_dmcg(d)
                 .map(|x| Some(x.acronym.clone()))
                 .ok_or(UnknownDmcg),
         }
