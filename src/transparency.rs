@@ -76,11 +76,16 @@ pub fn open_during(entry: &Entry, period: &Period) -> bool {
     started && running
 }
 
+/// Opened for recruitment within the period: dated so, and not still planned or withdrawn
+/// before it recruited.
 fn newly_opened(entry: &Entry, period: &Period) -> bool {
     entry
         .opened_on
         .is_some_and(|d| d >= period.from && d <= period.to)
-        && entry.status != RecruitmentStatus::Withdrawn
+        && !matches!(
+            entry.status,
+            RecruitmentStatus::Planned | RecruitmentStatus::Withdrawn
+        )
 }
 
 /// Open and newly opened protocols of one group.
@@ -247,6 +252,168 @@ pub fn access(catalogue: &Catalogue) -> Vec<(String, [Option<Access>; 5])> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::{DmcgInfo, PostcodeInfo, SiteInfo};
+    use dccc_matching::{Phase, SexEligibility, SiteStatus};
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid")
+    }
+
+    fn site(code: &str, region: Region, lat: f64, lon: f64) -> SiteInfo {
+        SiteInfo {
+            code: code.into(),
+            hospital: code.into(),
+            department: code.into(),
+            region,
+            postcode: String::new(),
+            city: String::new(),
+            lat,
+            lon,
+            paediatric: false,
+            early_phase: false,
+        }
+    }
+
+    fn entry(
+        acronym: &str,
+        status: RecruitmentStatus,
+        opened: NaiveDate,
+        closes: Option<NaiveDate>,
+        open_sites: &[usize],
+        catalogue: &Catalogue,
+    ) -> Entry {
+        let mut regions_open: Vec<Region> = open_sites
+            .iter()
+            .map(|&i| catalogue.sites[i].region)
+            .collect();
+        regions_open.sort();
+        regions_open.dedup();
+        if status != RecruitmentStatus::Open {
+            regions_open.clear();
+        }
+        Entry {
+            id: 1,
+            slug: acronym.to_lowercase(),
+            acronym: acronym.into(),
+            title_da: None,
+            title_en: None,
+            dmcg: "X".into(),
+            phase: Phase::Phase3,
+            status,
+            demo: false,
+            age_min: None,
+            age_max: None,
+            sex: SexEligibility::All,
+            sites: open_sites.iter().map(|&i| (i, SiteStatus::Open)).collect(),
+            regions_any: regions_open.clone(),
+            regions_open,
+            updated_at: date(2025, 1, 1).and_hms_opt(0, 0, 0).expect("time"),
+            opened_on: Some(opened),
+            closes_on: closes,
+        }
+    }
+
+    /// Departments in Nordjylland (0), Hovedstaden (1) and Syddanmark (2); DMCG X with a
+    /// national protocol (open in Nordjylland and Hovedstaden), a regional one (Syddanmark),
+    /// one that closed at the end of 2025, and one still planned.
+    fn catalogue() -> Catalogue {
+        let mut c = Catalogue {
+            sites: vec![
+                site("N", Region::Nordjylland, 57.0, 10.0),
+                site("H", Region::Hovedstaden, 55.7, 12.5),
+                site("S", Region::Syddanmark, 55.4, 10.4),
+            ],
+            dmcgs: vec![DmcgInfo {
+                acronym: "X".into(),
+                name_da: "X".into(),
+                area_da: String::new(),
+                area_en: String::new(),
+                icd10: String::new(),
+                umbrella: None,
+                scope: "site".into(),
+                offer_standard_pct: None,
+            }],
+            ..Catalogue::default()
+        };
+        for (code, lat) in [("9000", 57.0), ("9999", 58.0)] {
+            c.postcodes.insert(
+                code.into(),
+                PostcodeInfo {
+                    postcode: code.into(),
+                    place: String::new(),
+                    region: Region::Nordjylland,
+                    lat,
+                    lon: 10.0,
+                },
+            );
+        }
+        use RecruitmentStatus::{Closed, Open, Planned};
+        c.entries = vec![
+            entry("NAT", Open, date(2025, 3, 1), None, &[0, 1], &c),
+            entry("REG", Open, date(2026, 2, 1), None, &[2], &c),
+            entry(
+                "OLD",
+                Closed,
+                date(2024, 5, 1),
+                Some(date(2025, 12, 31)),
+                &[0],
+                &c,
+            ),
+            entry("PLAN", Planned, date(2026, 1, 1), None, &[], &c),
+        ];
+        c
+    }
+
+    #[test]
+    fn open_and_newly_opened_protocols_follow_the_dates_and_statuses() {
+        let c = catalogue();
+        let count = |year, quarter| {
+            let p = Period::new(year, quarter).expect("period");
+            let x = &protocols_by_dmcg(&c, &p)[0];
+            (x.open, x.newly_opened)
+        };
+        assert_eq!(count(2024, None), (1, 1), "OLD opened in 2024");
+        assert_eq!(
+            count(2025, None),
+            (2, 1),
+            "NAT opened; OLD ran until December"
+        );
+        assert_eq!(
+            count(2026, None),
+            (2, 1),
+            "REG opened; PLAN is only planned"
+        );
+        assert_eq!(count(2025, Some(1)), (2, 1));
+        let regions = protocols_by_region(&c, &Period::new(2026, None).expect("period"), false);
+        let open: Vec<usize> = regions.iter().map(|r| r.open).collect();
+        assert_eq!(open, [1, 0, 1, 1, 0], "by region code order 1081–1085");
+    }
+
+    #[test]
+    fn the_coverage_matrix_marks_national_protocols_missing_from_a_region() {
+        let c = catalogue();
+        let (_, cells) = &coverage(&c)[0];
+        let open: Vec<usize> = cells.iter().map(|x| x.open_here).collect();
+        let missing: Vec<usize> = cells.iter().map(|x| x.national_missing).collect();
+        assert_eq!(open, [1, 0, 1, 1, 0]);
+        assert_eq!(
+            missing,
+            [0, 1, 1, 0, 1],
+            "NAT is missing where it has no open department"
+        );
+    }
+
+    #[test]
+    fn access_gives_the_median_and_worst_distance_to_the_nearest_open_department() {
+        let c = catalogue();
+        let (_, cells) = &access(&c)[0];
+        let north = cells[0].expect("Nordjylland has postcodes");
+        // 9000 lies at department N; 9999 one degree of latitude north of it.
+        let far = haversine_km(58.0, 10.0, 57.0, 10.0);
+        assert!((north.worst_km - far).abs() < 1e-9);
+        assert!((north.median_km - far / 2.0).abs() < 1e-9);
+        assert!(cells[1].is_none(), "no postcodes in Midtjylland here");
+    }
 
     #[test]
     fn quarters_cover_their_months() {
