@@ -2,14 +2,12 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use chrono::{NaiveDate, NaiveDateTime};
 use dccc_matching::{haversine_km, Phase, RecruitmentStatus, Region, SexEligibility, SiteStatus};
 
-use crate::db::{self, DbConnection, DbPool};
-use crate::search::SearchIndex;
+use crate::db::{self, DbConnection};
 
 #[derive(Debug, Clone)]
 pub struct SiteInfo {
@@ -136,16 +134,6 @@ pub struct Catalogue {
     pub facet_keys: Vec<super::query::FacetKey>,
     /// The matching engine's snapshot of the open protocols, keyed by entry index.
     pub matcher: super::matcher::Matcher,
-    /// Tables of the transparency report that depend on this snapshot only, computed on
-    /// first use.
-    pub derived: Derived,
-}
-
-/// What the transparency report derives from one snapshot (see `crate::transparency`).
-#[derive(Debug, Default)]
-pub struct Derived {
-    pub coverage: std::sync::OnceLock<Vec<(String, [crate::transparency::Coverage; 5])>>,
-    pub access: std::sync::OnceLock<Vec<(String, [Option<crate::transparency::Access>; 5])>>,
 }
 
 impl Catalogue {
@@ -311,7 +299,6 @@ impl Catalogue {
             id_index,
             facet_keys,
             matcher,
-            derived: Derived::default(),
         })
     }
 
@@ -389,31 +376,18 @@ impl Catalogue {
     }
 }
 
-/// The shared, swappable snapshot, the search index that follows it, and the pool both are
-/// rebuilt from.
+/// The shared, swappable snapshot. What follows the snapshot (the search index, the report
+/// caches) is kept beside it, not in it: see `services::read_model`.
 #[derive(Clone)]
 pub struct CatalogueHandle {
     current: Arc<ArcSwap<Catalogue>>,
-    search: SearchIndex,
-    pool: DbPool,
 }
 
 impl CatalogueHandle {
-    /// A snapshot with a search index in memory (tests; `serve` keeps it on disk).
-    pub fn new(pool: DbPool) -> anyhow::Result<Self> {
-        Self::with_search(pool, SearchIndex::in_ram()?)
-    }
-
-    /// A snapshot with the given search index, brought up to date with the database first
-    /// (built from scratch when it is new).
-    pub fn with_search(pool: DbPool, search: SearchIndex) -> anyhow::Result<Self> {
-        let mut conn = pool.get()?;
-        let catalogue = Catalogue::load(&mut conn)?;
-        search.sync(&catalogue, &mut conn)?;
+    /// Loads the snapshot from the database.
+    pub fn load(conn: &mut DbConnection) -> anyhow::Result<Self> {
         Ok(Self {
-            current: Arc::new(ArcSwap::from_pointee(catalogue)),
-            search,
-            pool,
+            current: Arc::new(ArcSwap::from_pointee(Catalogue::load(conn)?)),
         })
     }
 
@@ -421,46 +395,15 @@ impl CatalogueHandle {
         self.current.load_full()
     }
 
-    /// The full-text index of the published protocols.
-    pub fn search(&self) -> &SearchIndex {
-        &self.search
-    }
-
-    /// Rebuilds the snapshot if the registry changed since it was taken, then brings the search
-    /// index in step with it; returns whether the snapshot was rebuilt.
-    pub fn refresh_if_stale(&self) -> anyhow::Result<bool> {
-        let mut conn = self.pool.get()?;
-        let version = db::registry_version(&mut conn)?;
+    /// Rebuilds the snapshot if the registry changed since it was taken; returns whether it
+    /// was rebuilt.
+    pub fn refresh_if_stale(&self, conn: &mut DbConnection) -> anyhow::Result<bool> {
+        let version = db::registry_version(conn)?;
         let rebuilt = version != self.current.load().version;
         if rebuilt {
-            let catalogue = Catalogue::load(&mut conn)?;
+            let catalogue = Catalogue::load(conn)?;
             self.current.store(Arc::new(catalogue));
         }
-        // The snapshot is already current, so a failed index update is only logged; the index
-        // stays behind the snapshot's version and is retried on the next check.
-        if let Err(e) = self.search.sync(&self.get(), &mut conn) {
-            tracing::warn!(error = %format!("{e:#}"), "search index update failed");
-        }
         Ok(rebuilt)
-    }
-
-    /// Polls the change counter every `period`, so changes made by another process (an import
-    /// on the command line, another server) show up within seconds.
-    pub fn spawn_refresher(&self, period: Duration) {
-        let handle = self.clone();
-        tokio::spawn(async move {
-            let mut ticker = tokio::time::interval(period);
-            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticker.tick().await;
-                let h = handle.clone();
-                match tokio::task::spawn_blocking(move || h.refresh_if_stale()).await {
-                    Ok(Ok(true)) => tracing::info!("registry changed; snapshot rebuilt"),
-                    Ok(Ok(false)) => {}
-                    Ok(Err(e)) => tracing::warn!(error = %e, "snapshot refresh failed"),
-                    Err(e) => tracing::warn!(error = %e, "snapshot refresh task failed"),
-                }
-            }
-        });
     }
 }

@@ -6,45 +6,8 @@ use diesel::prelude::*;
 
 use super::schema::protocol_drafts as d;
 use super::DbConnection;
+pub use crate::domain::drafts::DraftState;
 use crate::domain::ProtocolDoc;
-
-/// Where a draft is in review (domain.md lifecycles).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DraftState {
-    Draft,
-    Submitted,
-    Returned,
-    Published,
-}
-
-impl DraftState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Submitted => "submitted",
-            Self::Returned => "returned",
-            Self::Published => "published",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Draft,
-            Self::Submitted,
-            Self::Returned,
-            Self::Published,
-        ]
-        .into_iter()
-        .find(|x| x.as_str() == s)
-    }
-    pub fn label_da(self) -> &'static str {
-        match self {
-            Self::Draft => "Kladde",
-            Self::Submitted => "Indsendt til DCCC",
-            Self::Returned => "Sendt retur",
-            Self::Published => "Offentliggjort",
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct Draft {

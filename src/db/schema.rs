@@ -316,3 +316,20 @@ diesel::table! {
         version -> BigInt,
     }
 }
+
+diesel::table! {
+    /// Outgoing email; a row is marked sent only after the mail server accepted it.
+    mail_outbox (id) {
+        id -> Integer,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        kind -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}

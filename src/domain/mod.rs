@@ -1,7 +1,9 @@
 //! Newtypes and rules with no I/O: identifiers, postcodes, the protocol record and its
 //! interchange format. A value of these types that exists is valid.
 
+pub mod accounts;
 pub mod cpr;
+pub mod drafts;
 pub mod identifiers;
 pub mod indicator;
 pub mod interchange;

@@ -202,7 +202,7 @@ pub struct OfferableProtocol {
 }
 
 /// The reference data a decision is checked against. The app answers from its snapshot of
-/// the registry (`crate::offers::CatalogueReference`), so nothing is copied per request.
+/// the registry (`crate::services::offers::CatalogueReference`), so nothing is copied per request.
 pub trait OfferReference {
     /// Whether a department with this code exists.
     fn has_site(&self, code: &str) -> bool;

@@ -7,23 +7,7 @@ use diesel::prelude::*;
 use super::OutgoingMail;
 use crate::db::DbConnection;
 
-diesel::table! {
-    /// Outgoing email; a row is marked sent only after the mail server accepted it.
-    mail_outbox (id) {
-        id -> Integer,
-        recipient -> Text,
-        subject -> Text,
-        body_text -> Text,
-        body_html -> Text,
-        kind -> Text,
-        attempts -> Integer,
-        next_attempt_at -> Timestamp,
-        last_error -> Nullable<Text>,
-        sent_at -> Nullable<Timestamp>,
-        created_at -> Timestamp,
-    }
-}
-
+use crate::db::schema::mail_outbox;
 use mail_outbox::dsl as o;
 
 /// The first retry waits this long; each further failure doubles the wait.

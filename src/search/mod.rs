@@ -1,10 +1,9 @@
 //! Full-text search over published protocols: one [`SearchIndex`] (tantivy) kept in step with
 //! the database. The index is a cache (style rule 9): documents carry the protocol id and the
 //! texts snippets quote; lists read records from the catalogue snapshot. Each server process
-//! keeps its own index, updated after every snapshot reload (see `CatalogueHandle`).
+//! keeps its own index, updated after every snapshot reload (see `services::read_model`).
 
 pub mod analysis;
-pub mod bench;
 pub mod document;
 mod find;
 pub mod parse;

@@ -7,7 +7,7 @@ use super::*;
 use crate::catalogue::ProtocolQuery;
 use crate::config::DatabaseUrl;
 use crate::db::DbPool;
-use crate::registry;
+use crate::services::{interchange, setup};
 
 /// A SQLite database with reference data and the demo protocols.
 fn database() -> (tempfile::TempDir, DbPool) {
@@ -16,7 +16,7 @@ fn database() -> (tempfile::TempDir, DbPool) {
         .expect("url");
     let pool = db::connect(&url, 2).expect("pool");
     let mut conn = pool.get().expect("connection");
-    registry::prepare_database(&mut conn, true).expect("demo data");
+    setup::prepare_database(&mut conn, true).expect("demo data");
     (dir, pool)
 }
 
@@ -121,7 +121,7 @@ fn changes_replace_only_the_records_that_changed() {
     let before = index.len();
 
     let mut conn = pool.get().expect("connection");
-    registry::import_json(&mut conn, NEW_PROTOCOL, false).expect("import");
+    interchange::import_json(&mut conn, NEW_PROTOCOL, false).expect("import");
     let report = sync(&index, &pool).expect("updated");
     assert!(!report.rebuilt);
     assert_eq!((report.written, report.removed), (1, 0));
@@ -133,7 +133,7 @@ fn changes_replace_only_the_records_that_changed() {
 
     // An edit replaces the document: the old words are gone, the new ones found.
     let edited = NEW_PROTOCOL.replace("kondrosarkom", "chordom");
-    registry::import_json(&mut conn, &edited, false).expect("re-import");
+    interchange::import_json(&mut conn, &edited, false).expect("re-import");
     let report = sync(&index, &pool).expect("updated");
     assert_eq!((report.written, report.removed), (1, 0));
     assert_eq!(index.len(), before + 1);

@@ -84,7 +84,7 @@ impl Viewer {
         let expected = self.session.get::<String>(CSRF).ok().flatten();
         match (expected, submitted) {
             (Some(e), Some(s)) if bool::from(e.as_bytes().ct_eq(s.as_bytes())) => Ok(()),
-            _ => Err(PageError::BadCsrf),
+            _ => Err(PageError::bad_csrf()),
         }
     }
 
@@ -99,7 +99,7 @@ impl Viewer {
             } else {
                 "/".to_owned()
             };
-            PageError::LoginRequired(next)
+            PageError::login_required(next)
         })
     }
 
@@ -108,7 +108,7 @@ impl Viewer {
         if user.is_admin() {
             Ok(user)
         } else {
-            Err(PageError::Forbidden)
+            Err(PageError::forbidden())
         }
     }
 
@@ -118,7 +118,7 @@ impl Viewer {
         if user.is_admin() || user.role == crate::db::users::Role::DmcgEditor {
             Ok(user)
         } else {
-            Err(PageError::Forbidden)
+            Err(PageError::forbidden())
         }
     }
 

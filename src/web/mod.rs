@@ -15,6 +15,7 @@ pub mod messages;
 pub mod offers;
 pub mod pages;
 pub mod reports;
+pub mod state;
 
 use std::net::TcpListener;
 use std::time::Duration;
@@ -23,30 +24,8 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpServer};
 
-use std::sync::Arc;
-
-use crate::catalogue::CatalogueHandle;
-use crate::config::Settings;
-use crate::db::DbPool;
-use crate::mail::{spawn_worker, Mailer};
-
-/// Everything a handler needs, built once before the server starts.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: DbPool,
-    pub catalogue: CatalogueHandle,
-    pub settings: Settings,
-    pub mailer: Arc<Mailer>,
-}
-
-impl AppState {
-    pub fn mail_context(&self) -> crate::workflow::MailContext {
-        crate::workflow::MailContext {
-            inbox: self.settings.protocol_inbox.clone(),
-            base_url: self.settings.base_url.clone(),
-        }
-    }
-}
+use crate::mail::spawn_worker;
+pub use state::AppState;
 
 /// How often queued e-mail is sent.
 pub const MAIL_PERIOD: Duration = Duration::from_secs(5);
@@ -68,9 +47,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Binds the app to a listener; the caller awaits the returned server.
 pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
-    state.catalogue.spawn_refresher(REFRESH_PERIOD);
+    state
+        .read_models()
+        .spawn_refresher(state.pool.clone(), REFRESH_PERIOD);
     spawn_worker(state.mailer.clone(), state.pool.clone(), MAIL_PERIOD);
-    crate::reminders::spawn(state.clone());
+    crate::services::protocols::freshness::spawn(
+        state.pool.clone(),
+        state.settings.base_url.clone(),
+    );
     let key = auth::session_key(&state.settings).map_err(std::io::Error::other)?;
     let secure = state.settings.base_url.starts_with("https://");
     let data = web::Data::new(state);
@@ -117,22 +101,4 @@ where
     .await
     .map_err(error::internal)?
     .map_err(error::internal)
-}
-
-/// Maps a refused workflow step to its page; `Invalid` is handled by the form pages.
-pub fn workflow_error(e: crate::workflow::WorkflowError) -> error::PageError {
-    use crate::workflow::WorkflowError as W;
-    match e {
-        W::NotFound => error::PageError::NotFound,
-        W::Forbidden => error::PageError::Forbidden,
-        W::Conflict(message) => error::PageError::Conflict(message),
-        W::Invalid(errors) => error::PageError::Conflict(
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        W::Database(e) => error::internal(e),
-    }
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::Command;
 
 use dccc_registry::domain::ProtocolDoc;
-use dccc_registry::registry;
+use dccc_registry::services::{interchange, setup};
 
 use crate::helpers::{TestDatabase, FIXTURE};
 
@@ -144,11 +144,11 @@ fn importing_a_record_again_replaces_it_and_keeps_its_address() {
     let db = TestDatabase::new();
     let pool = db.pool();
     let mut conn = pool.get().expect("connection");
-    registry::prepare_database(&mut conn, false).expect("prepare");
-    registry::import_json(&mut conn, FIXTURE, false).expect("first import");
+    setup::prepare_database(&mut conn, false).expect("prepare");
+    interchange::import_json(&mut conn, FIXTURE, false).expect("first import");
     let changed = FIXTURE.replace("\"Testsponsor\"", "\"Ny sponsor\"");
-    registry::import_json(&mut conn, &changed, false).expect("second import");
-    let docs = registry::export_docs(&mut conn, false).expect("export");
+    interchange::import_json(&mut conn, &changed, false).expect("second import");
+    let docs = interchange::export_docs(&mut conn, false).expect("export");
     assert_eq!(docs.len(), 8);
     assert!(docs
         .iter()

@@ -5,10 +5,10 @@ use std::sync::{Arc, Mutex};
 
 use dccc_registry::mail::{Mailer, SentMail};
 
-use dccc_registry::catalogue::CatalogueHandle;
 use dccc_registry::config::Settings;
 use dccc_registry::db::{self, DbPool};
-use dccc_registry::registry;
+use dccc_registry::search::SearchIndex;
+use dccc_registry::services::{interchange, setup};
 use dccc_registry::web::{self, AppState};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 
@@ -134,13 +134,13 @@ pub async fn spawn_on(db: TestDatabase, data: Data) -> TestApp {
     let pool = db::connect(&settings.database, 4).expect("pool");
     {
         let mut conn = pool.get().expect("connection");
-        registry::prepare_database(&mut conn, demo).expect("prepare database");
+        setup::prepare_database(&mut conn, demo).expect("prepare database");
         match data {
             Data::Fixture => {
-                registry::import_json(&mut conn, FIXTURE, false).expect("fixture imports");
+                interchange::import_json(&mut conn, FIXTURE, false).expect("fixture imports");
             }
             Data::Corpus(json) => {
-                registry::import_json(&mut conn, json, false).expect("corpus imports");
+                interchange::import_json(&mut conn, json, false).expect("corpus imports");
             }
             Data::Demo => {}
         }
@@ -150,15 +150,15 @@ pub async fn spawn_on(db: TestDatabase, data: Data) -> TestApp {
         "http://127.0.0.1:{}",
         listener.local_addr().expect("addr").port()
     );
-    let catalogue = CatalogueHandle::new(pool.clone()).expect("catalogue");
     let (mailer, sent) = Mailer::memory("DCCC <noreply@dccc.test>".parse().expect("mailbox"));
     let mailer = Arc::new(mailer);
-    let state = AppState {
-        pool: pool.clone(),
-        catalogue,
+    let state = AppState::build(
+        pool.clone(),
         settings,
-        mailer: mailer.clone(),
-    };
+        SearchIndex::in_ram().expect("search index"),
+        mailer.clone(),
+    )
+    .expect("app state");
     let server = web::start(listener, state).expect("server starts");
     tokio::spawn(server);
     let client = reqwest::Client::builder()

@@ -3,7 +3,7 @@
 //! the public/admin difference, the SVG charts and the CSV downloads.
 
 use dccc_registry::db::history::Actor;
-use dccc_registry::offers::import::import_csv;
+use dccc_registry::services::offers::import::import_csv;
 
 use crate::helpers::{attrs, spawn_app, texts, Data, TestApp};
 use crate::offers::HEADER;
@@ -66,7 +66,7 @@ async fn register() -> TestApp {
     let app = spawn_app(Data::Fixture).await;
     let mut conn = app.pool.get().expect("connection");
     let catalogue = dccc_registry::catalogue::Catalogue::load(&mut conn).expect("catalogue");
-    let reference = dccc_registry::offers::reference(&catalogue);
+    let reference = dccc_registry::services::offers::reference(&catalogue);
     let stored = import_csv(
         &mut conn,
         &fixture_csv(),

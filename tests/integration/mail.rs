@@ -12,7 +12,7 @@ use dccc_registry::mail::{
     self, enqueue, failures, pending_count, published_mail, returned_mail, submitted_mail,
     DeliveryReport, Mailer, OutgoingMail, SentMail,
 };
-use dccc_registry::registry;
+use dccc_registry::services::setup;
 use diesel::Connection;
 use lettre::message::Mailbox;
 
@@ -30,7 +30,7 @@ fn sender() -> Mailbox {
 fn migrated(db: &TestDatabase) -> DbPool {
     let pool = db.pool();
     let mut conn = pool.get().expect("connection");
-    registry::prepare_database(&mut conn, false).expect("prepare database");
+    setup::prepare_database(&mut conn, false).expect("prepare database");
     pool
 }
 

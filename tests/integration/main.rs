@@ -4,6 +4,7 @@
 mod accounts;
 mod api_protocols;
 mod api_reference;
+mod architecture;
 mod cli;
 mod helpers;
 mod indicator;

@@ -421,18 +421,21 @@ async fn stale_protocols_are_flagged_and_their_editors_reminded_once_a_week() {
             .set(protocols::last_confirmed_at.eq(Some(now - chrono::Duration::days(200))))
             .execute(&mut conn)
             .expect("age the record");
-        let sent =
-            dccc_registry::reminders::send_due_reminders(&mut conn, "http://registry.test", now)
-                .expect("reminders");
+        let sent = dccc_registry::services::protocols::freshness::send_due_reminders(
+            &mut conn,
+            "http://registry.test",
+            now,
+        )
+        .expect("reminders");
         assert_eq!(sent, 1);
-        let again = dccc_registry::reminders::send_due_reminders(
+        let again = dccc_registry::services::protocols::freshness::send_due_reminders(
             &mut conn,
             "http://registry.test",
             now + chrono::Duration::days(3),
         )
         .expect("reminders");
         assert_eq!(again, 0, "not twice in a week");
-        let later = dccc_registry::reminders::send_due_reminders(
+        let later = dccc_registry::services::protocols::freshness::send_due_reminders(
             &mut conn,
             "http://registry.test",
             now + chrono::Duration::days(8),

@@ -5,8 +5,8 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dccc_registry::catalogue::CatalogueHandle;
 use dccc_registry::mail::Mailer;
+use dccc_registry::search::SearchIndex;
 use dccc_registry::web::{self, AppState};
 
 use crate::helpers::{acronyms, attrs, spawn_app, texts, Data, TestApp};
@@ -306,14 +306,14 @@ async fn spawn_second_instance(app: &TestApp) -> (String, dccc_registry::db::DbP
         "http://127.0.0.1:{}",
         listener.local_addr().expect("addr").port()
     );
-    let catalogue = CatalogueHandle::new(pool.clone()).expect("catalogue");
     let (mailer, _) = Mailer::memory("DCCC <noreply@dccc.test>".parse().expect("mailbox"));
-    let state = AppState {
-        pool: pool.clone(),
-        catalogue,
+    let state = AppState::build(
+        pool.clone(),
         settings,
-        mailer: Arc::new(mailer),
-    };
+        SearchIndex::in_ram().expect("search index"),
+        Arc::new(mailer),
+    )
+    .expect("app state");
     tokio::spawn(web::start(listener, state).expect("second server starts"));
     (address, pool)
 }
@@ -352,7 +352,8 @@ async fn a_change_made_by_another_instance_is_searchable_in_the_first_within_fiv
     let began = Instant::now();
     tokio::task::spawn_blocking(move || {
         let mut conn = pool.get().expect("connection");
-        dccc_registry::registry::import_json(&mut conn, NEW_PROTOCOL, false).expect("import");
+        dccc_registry::services::interchange::json::import_json(&mut conn, NEW_PROTOCOL, false)
+            .expect("import");
     })
     .await
     .expect("import task");

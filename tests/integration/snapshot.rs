@@ -21,7 +21,8 @@ async fn an_import_by_another_process_appears_in_the_running_server() {
     let pool = app.db.pool();
     tokio::task::spawn_blocking(move || {
         let mut conn = pool.get().expect("connection");
-        dccc_registry::registry::import_json(&mut conn, NEW_PROTOCOL, false).expect("import");
+        dccc_registry::services::interchange::json::import_json(&mut conn, NEW_PROTOCOL, false)
+            .expect("import");
     })
     .await
     .expect("import task");

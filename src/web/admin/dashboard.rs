@@ -10,7 +10,7 @@ use chrono::Utc;
 use crate::db::drafts::{self, DraftState};
 use crate::db::history::{self, HistoryEntry};
 use crate::mail::{self, OutboxFailure};
-use crate::reminders::stale_before;
+use crate::services::protocols::freshness::stale_before;
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::i18n::Lang;

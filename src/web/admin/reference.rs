@@ -64,7 +64,7 @@ impl ReferenceFormPage {
 }
 
 fn table_of(slug: &str) -> Result<Table, PageError> {
-    fields::table(slug).ok_or(PageError::NotFound)
+    fields::table(slug).ok_or(PageError::not_found())
 }
 
 /// Every row of a table as field values, keyed.
@@ -165,7 +165,7 @@ pub async fn edit_reference(
             .find(|v| v.get(table.key) == Some(&wanted)))
     })
     .await?
-    .ok_or(PageError::NotFound)?;
+    .ok_or(PageError::not_found())?;
     let page = ReferenceFormPage {
         layout: layout(&req, lang, &viewer, &state, table),
         csrf: viewer.csrf(),
@@ -287,8 +287,7 @@ async fn save(
     })
     .await?;
     if errors.is_empty() {
-        let handle = state.catalogue.clone();
-        let _ = web::block(move || handle.refresh_if_stale()).await;
+        state.refresh_now().await;
         return Ok(see_other(&format!("/admin/reference/{}", table.slug)));
     }
     let page = ReferenceFormPage {

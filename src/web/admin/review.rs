@@ -11,14 +11,14 @@ use chrono::Utc;
 use crate::db::drafts::{self, Draft, DraftState};
 use crate::db::history::{diff_json, Change};
 use crate::domain::{FieldError, ProtocolDoc};
+use crate::services::protocols::workflow::{self, WorkflowError};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::forms::checked;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
-use crate::web::{with_conn, workflow_error, AppState};
-use crate::workflow::{self, WorkflowError};
+use crate::web::{with_conn, AppState};
 
 #[derive(Template)]
 #[template(path = "admin/review.html")]
@@ -57,7 +57,7 @@ async fn page(
         Ok((draft, public))
     })
     .await?;
-    let draft = draft.ok_or(PageError::NotFound)?;
+    let draft = draft.ok_or(PageError::not_found())?;
     let value = |doc: &ProtocolDoc| serde_json::to_value(doc).unwrap_or_default();
     let changes = public
         .as_ref()
@@ -136,8 +136,7 @@ pub async fn publish_draft(
     match outcome {
         Ok(slug) => {
             // Show the new version at once instead of waiting for the next poll.
-            let handle = state.catalogue.clone();
-            let _ = web::block(move || handle.refresh_if_stale()).await;
+            state.refresh_now().await;
             Ok(see_other(&format!("/protokoller/{slug}")))
         }
         Err(WorkflowError::Invalid(errors)) => {
@@ -145,7 +144,7 @@ pub async fn publish_draft(
             view.problems = errors;
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
-        Err(e) => Err(workflow_error(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
@@ -186,6 +185,6 @@ pub async fn return_draft(
                 .join("; ");
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
-        Err(e) => Err(workflow_error(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }

@@ -10,6 +10,7 @@ use chrono::Utc;
 use crate::db::history::{self, Actor, Change};
 use crate::db::users::{self, Role, User, UserInput};
 use crate::domain::{Email, FieldError};
+use crate::services::accounts::{self, AccountError};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::forms::{checked, FormData};
@@ -202,46 +203,13 @@ pub async fn create_user(
     }
     if errors.is_empty() {
         let input2 = input.clone();
+        let actor = Actor::of(&admin);
         let created = with_conn(&state, move |conn| {
-            if users::email_taken(conn, &input2.email, None)? {
-                return Ok(None);
+            match accounts::create_user(conn, &input2, &password, &actor, Utc::now().naive_utc()) {
+                Ok(id) => Ok(Some(id)),
+                Err(AccountError::EmailTaken) => Ok(None),
+                Err(AccountError::Database(e)) => Err(e),
             }
-            let hash = users::hash_password(&password)?;
-            let now = Utc::now().naive_utc();
-            let id = users::create_user(conn, &input2, &hash, now)?;
-            let changes = vec![
-                Change {
-                    field: "email".into(),
-                    old: None,
-                    new: Some(input2.email.clone()),
-                },
-                Change {
-                    field: "role".into(),
-                    old: None,
-                    new: Some(input2.role.as_str().into()),
-                },
-                Change {
-                    field: "dmcgs".into(),
-                    old: None,
-                    new: Some(input2.dmcgs.join(" ")),
-                },
-                Change {
-                    field: "sites".into(),
-                    old: None,
-                    new: Some(input2.sites.join(" ")),
-                },
-            ];
-            history::record(
-                conn,
-                "user",
-                &id.to_string(),
-                "created",
-                &Actor::of(&admin),
-                &changes,
-                false,
-                now,
-            )?;
-            Ok(Some(id))
         })
         .await?;
         match created {
@@ -269,7 +237,7 @@ pub async fn edit_user(
     let id = id.into_inner();
     let user = with_conn(&state, move |conn| Ok(users::find_user(conn, id)?))
         .await?
-        .ok_or(PageError::NotFound)?;
+        .ok_or(PageError::not_found())?;
     let input = UserInput {
         email: user.email,
         display_name: user.display_name,
@@ -364,7 +332,7 @@ pub async fn update_user(
         .await?;
         match updated {
             Some(true) => return Ok(see_other("/admin/brugere")),
-            Some(false) => return Err(PageError::NotFound),
+            Some(false) => return Err(PageError::not_found()),
             None => errors.push(FieldError::new(
                 "email",
                 "Der findes allerede en bruger med den e-mail.",
@@ -388,8 +356,8 @@ pub async fn set_active(
     let id = id.into_inner();
     let active = form.get("active") == "true";
     if id == admin.id && !active {
-        return Err(PageError::Conflict(
-            "Du kan ikke deaktivere din egen konto.".into(),
+        return Err(PageError::conflict(
+            "Du kan ikke deaktivere din egen konto.",
         ));
     }
     let found = with_conn(&state, move |conn| {
@@ -417,7 +385,7 @@ pub async fn set_active(
     })
     .await?;
     if !found {
-        return Err(PageError::NotFound);
+        return Err(PageError::not_found());
     }
     Ok(see_other("/admin/brugere"))
 }

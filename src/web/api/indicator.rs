@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::indicator::{Grouping, IndicatorRow};
-use crate::offers::indicator::{self, IndicatorQuery};
+use crate::services::offers::indicator::{self, IndicatorQuery};
 use crate::web::auth::Viewer;
 use crate::web::error::ApiError;
 use crate::web::AppState;

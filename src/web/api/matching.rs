@@ -49,18 +49,7 @@ pub async fn match_api(
     let catalogue = state.catalogue.get();
     let profile = input
         .to_profile(&catalogue, diagnosis_names())
-        .map_err(|errors| {
-            let first = errors.first().cloned();
-            match first {
-                Some(e) => {
-                    let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
-                    let mut err = ApiError::bad_request(e.field, e.message);
-                    err.message = all.join("; ");
-                    err
-                }
-                None => ApiError::bad_request("body", "invalid profile"),
-            }
-        })?;
+        .map_err(ApiError::invalid)?;
     let outcome = catalogue
         .matcher
         .snapshot

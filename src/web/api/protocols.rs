@@ -124,8 +124,7 @@ pub async fn list_protocols(
     let catalogue = state.catalogue.get();
     let query = ProtocolQuery::parse(&query_pairs(&req), &catalogue)
         .map_err(|e| ApiError::bad_request(e.param, e.message))?;
-    let list =
-        list_json(&catalogue, state.catalogue.search(), &query).map_err(ApiError::internal)?;
+    let list = list_json(&catalogue, &state.search, &query).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(list))
 }
 
@@ -174,6 +173,6 @@ pub async fn show_protocol(
     .map_err(ApiError::internal)?
     .map_err(ApiError::internal)?
     .filter(|s| s.review_status == PUBLISHED)
-    .ok_or_else(|| ApiError::not_found(format!("no published protocol {slug:?}")))?;
+    .ok_or_else(|| ApiError::missing(format!("no published protocol {slug:?}")))?;
     Ok(HttpResponse::Ok().json(ProtocolJson::from(&stored)))
 }

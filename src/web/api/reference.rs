@@ -120,7 +120,7 @@ pub async fn show_reference(
                 .collect::<Vec<_>>(),
         ),
         other => {
-            return Err(ApiError::not_found(format!(
+            return Err(ApiError::missing(format!(
                 "no reference list {other:?}; there are dmcgs, sites, regions and pathways"
             )))
         }

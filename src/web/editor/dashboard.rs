@@ -5,7 +5,7 @@ use askama::Template;
 use chrono::Utc;
 
 use crate::db::drafts::{self, DraftState};
-use crate::reminders::stale_before;
+use crate::services::protocols::freshness::stale_before;
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::i18n::Lang;

@@ -11,14 +11,14 @@ use super::form::ProtocolForm;
 use crate::db::drafts::{self, DraftState};
 use crate::db::users::User;
 use crate::domain::ProtocolDoc;
+use crate::services::protocols::workflow::{self, WorkflowError};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::forms::checked;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
-use crate::web::{with_conn, workflow_error, AppState};
-use crate::workflow::{self, WorkflowError};
+use crate::web::{with_conn, AppState};
 
 #[derive(Template)]
 #[template(path = "editor/draft.html")]
@@ -137,8 +137,8 @@ async fn save_and_maybe_submit(
                     draft_id = Some(id);
                 }
             }
-            (_, Err(e)) => return Err(workflow_error(e)),
-            (None, Ok(())) => return Err(PageError::NotFound),
+            (_, Err(e)) => return Err(PageError::from(e)),
+            (None, Ok(())) => return Err(PageError::not_found()),
         }
     }
     let page = DraftPage {
@@ -198,9 +198,9 @@ pub async fn edit_draft(
         Ok((draft, slug))
     })
     .await?;
-    let draft = draft.ok_or(PageError::NotFound)?;
+    let draft = draft.ok_or(PageError::not_found())?;
     if !user.may_edit_dmcg(&draft.dmcg) {
-        return Err(PageError::Forbidden);
+        return Err(PageError::forbidden());
     }
     let dmcgs = editable_dmcgs(&user, &state);
     let mut form = ProtocolForm::from_doc(&draft.doc, &state.catalogue.get(), &dmcgs);

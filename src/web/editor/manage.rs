@@ -10,14 +10,14 @@ use dccc_matching::{RecruitmentStatus, SiteStatus};
 
 use crate::db::history::{self, HistoryEntry};
 use crate::db::protocols::{self, StoredProtocol};
+use crate::services::protocols::workflow;
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::forms::checked;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render;
-use crate::web::{with_conn, workflow_error, AppState};
-use crate::workflow;
+use crate::web::{with_conn, AppState};
 
 pub struct SiteStatusRow {
     pub code: String,
@@ -55,7 +55,7 @@ async fn load(
         Ok((stored, revision, entries))
     })
     .await?;
-    Ok((stored.ok_or(PageError::NotFound)?, revision, entries))
+    Ok((stored.ok_or(PageError::not_found())?, revision, entries))
 }
 
 pub async fn manage_protocol(
@@ -68,7 +68,7 @@ pub async fn manage_protocol(
     let user = viewer.require_editor(&req)?.clone();
     let (stored, open_revision, history) = load(&state, slug.into_inner()).await?;
     if !user.may_edit_dmcg(&stored.protocol.dmcg) {
-        return Err(PageError::Forbidden);
+        return Err(PageError::forbidden());
     }
     let catalogue = state.catalogue.get();
     let page = ManagePage {
@@ -127,13 +127,13 @@ pub async fn change_status(
     let status: RecruitmentStatus = form
         .get("recruitment_status")
         .parse()
-        .map_err(|e| PageError::Conflict(format!("{e}")))?;
+        .map_err(|e| PageError::conflict(format!("{e}")))?;
     let mut sites = Vec::new();
     for (key, value) in &form.0 {
         if let Some(code) = key.strip_prefix("site.") {
             let s: SiteStatus = value
                 .parse()
-                .map_err(|e| PageError::Conflict(format!("{e}")))?;
+                .map_err(|e| PageError::conflict(format!("{e}")))?;
             sites.push((code.to_owned(), s));
         }
     }
@@ -149,7 +149,7 @@ pub async fn change_status(
         ))
     })
     .await?
-    .map_err(workflow_error)?;
+    .map_err(PageError::from)?;
     Ok(see_other(&format!("/redaktion/protokoller/{slug}")))
 }
 
@@ -173,7 +173,7 @@ pub async fn confirm_protocol(
         ))
     })
     .await?
-    .map_err(workflow_error)?;
+    .map_err(PageError::from)?;
     Ok(see_other(&format!("/redaktion/protokoller/{slug}")))
 }
 
@@ -196,6 +196,6 @@ pub async fn start_revision(
         ))
     })
     .await?
-    .map_err(workflow_error)?;
+    .map_err(PageError::from)?;
     Ok(see_other(&format!("/redaktion/kladder/{id}")))
 }

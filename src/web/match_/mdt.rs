@@ -55,7 +55,7 @@ fn require_clinician(viewer: &Viewer, req: &HttpRequest) -> Result<(), PageError
     if user.is_admin() || user.role == Role::Clinician {
         Ok(())
     } else {
-        Err(PageError::Forbidden)
+        Err(PageError::forbidden())
     }
 }
 

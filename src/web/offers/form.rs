@@ -8,13 +8,13 @@ use askama::Template;
 use dccc_matching::Region;
 use serde::Deserialize;
 
-use super::{offer_error, require_register_user};
+use super::require_register_user;
 use crate::db::offers as store;
 use crate::db::users::User;
 use crate::domain::cpr::CPR_REFUSED_DA;
 use crate::domain::offers::{AgeBand, MdtLevel, NotOfferedReason, OfferInput, OfferOutcome};
 use crate::domain::FieldError;
-use crate::offers::{self, OfferError};
+use crate::services::offers::{self, OfferError};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::forms::{checked, FormData};
@@ -245,7 +245,7 @@ pub async fn create_offer(
             let page = form_page(&req, lang, &viewer, &state, &user, None, input, errors);
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(e) => Err(offer_error(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
@@ -260,13 +260,13 @@ pub async fn edit_offer(
     let id = path.into_inner();
     let row = with_conn(&state, move |conn| Ok(store::find_offer(conn, id)?))
         .await?
-        .ok_or(PageError::NotFound)?;
+        .ok_or(PageError::not_found())?;
     if !offers::may_register(&user, &row.site_code) {
-        return Err(PageError::Forbidden);
+        return Err(PageError::forbidden());
     }
     if row.annulled == 1 {
-        return Err(PageError::Conflict(
-            "Registreringen er annulleret og kan ikke ændres.".into(),
+        return Err(PageError::conflict(
+            "Registreringen er annulleret og kan ikke ændres.",
         ));
     }
     let mut input = offers::input_of(&row);
@@ -312,7 +312,7 @@ pub async fn update_offer(
             let page = form_page(&req, lang, &viewer, &state, &user, Some(id), input, errors);
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(e) => Err(offer_error(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 

@@ -10,8 +10,8 @@ use futures_util::StreamExt;
 
 use super::require_register_user;
 use crate::db::history::Actor;
-use crate::offers;
-use crate::offers::import::{import_csv, ImportError, LineError, COLUMNS};
+use crate::services::offers;
+use crate::services::offers::import::{import_csv, ImportError, LineError, COLUMNS};
 use crate::web::auth::{Viewer, CSRF_FIELD};
 use crate::web::error::PageError;
 use crate::web::i18n::Lang;

@@ -11,7 +11,6 @@ use actix_web::web;
 use super::auth::Viewer;
 use super::error::PageError;
 use crate::db::users::User;
-use crate::offers::OfferError;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/tilbud", web::get().to(list::list_offers))
@@ -31,26 +30,9 @@ pub fn require_register_user<'a>(
     req: &actix_web::HttpRequest,
 ) -> Result<&'a User, PageError> {
     let user = viewer.require(req)?;
-    if crate::offers::uses_register(user) {
+    if crate::services::offers::uses_register(user) {
         Ok(user)
     } else {
-        Err(PageError::Forbidden)
-    }
-}
-
-/// Maps a refused change that is not a form error.
-pub fn offer_error(e: OfferError) -> PageError {
-    match e {
-        OfferError::NotFound => PageError::NotFound,
-        OfferError::Forbidden => PageError::Forbidden,
-        OfferError::Conflict(m) => PageError::Conflict(m),
-        OfferError::Invalid(errors) => PageError::Conflict(
-            errors
-                .iter()
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        OfferError::Database(e) => super::error::internal(e),
+        Err(PageError::forbidden())
     }
 }

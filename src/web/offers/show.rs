@@ -7,12 +7,12 @@ use askama::Template;
 use dccc_matching::Region;
 use serde::Deserialize;
 
-use super::{offer_error, require_register_user};
+use super::require_register_user;
 use crate::catalogue::Catalogue;
 use crate::db::history::{self, HistoryEntry};
 use crate::db::offers::{self as store, OfferRow};
 use crate::domain::offers::{AgeBand, MdtLevel, NotOfferedReason, OfferOutcome};
-use crate::offers::{self, OfferError};
+use crate::services::offers::{self, OfferError};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::forms::checked;
@@ -140,9 +140,9 @@ async fn page(
         Ok((row, history))
     })
     .await?;
-    let row = row.ok_or(PageError::NotFound)?;
+    let row = row.ok_or(PageError::not_found())?;
     if !offers::may_register(&user, &row.site_code) {
-        return Err(PageError::Forbidden);
+        return Err(PageError::forbidden());
     }
     let catalogue = state.catalogue.get();
     let title = format!("{} {}", lang.pick("Registrering", "Entry"), row.id);
@@ -202,6 +202,6 @@ pub async fn annul_offer(
             }
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
-        Err(e) => Err(offer_error(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }

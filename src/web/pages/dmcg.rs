@@ -31,7 +31,9 @@ pub async fn show_dmcg(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let catalogue = state.catalogue.get();
-    let dmcg = catalogue.find_dmcg(&acronym).ok_or(PageError::NotFound)?;
+    let dmcg = catalogue
+        .find_dmcg(&acronym)
+        .ok_or(PageError::not_found())?;
     let mut open_rows = Vec::new();
     let mut other_rows = Vec::new();
     for entry in catalogue.entries.iter().filter(|e| e.dmcg == dmcg.acronym) {

@@ -6,7 +6,7 @@ use crate::web::error::{not_found_response, ApiError};
 
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
     if req.path().starts_with("/api/") {
-        ApiError::not_found(format!("no such endpoint: {}", req.path())).error_response()
+        ApiError::missing(format!("no such endpoint: {}", req.path())).error_response()
     } else {
         not_found_response()
     }

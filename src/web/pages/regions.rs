@@ -35,7 +35,7 @@ pub async fn show_region(
         .parse::<i32>()
         .ok()
         .and_then(Region::from_code)
-        .ok_or(PageError::NotFound)?;
+        .ok_or(PageError::not_found())?;
     let catalogue = state.catalogue.get();
     let distances = catalogue
         .region_centre(region)

@@ -228,11 +228,7 @@ pub async fn search_protocols(
         }
     };
     page.q = query.q.clone().unwrap_or_default();
-    let found = state
-        .catalogue
-        .search()
-        .search(&catalogue, &query)
-        .map_err(internal)?;
+    let found = state.search.search(&catalogue, &query).map_err(internal)?;
     let result = catalogue.list(&query, found.as_ref().map(|f| f.candidates.as_slice()));
     let entries: Vec<usize> = result.hits.iter().map(|h| h.entry).collect();
     let snippets = found

@@ -178,14 +178,14 @@ pub async fn download_table(
 ) -> Result<HttpResponse, PageError> {
     let name = path.into_inner();
     if !TABLES.contains(&name.as_str()) {
-        return Err(PageError::NotFound);
+        return Err(PageError::not_found());
     }
     let (period, _) = query.period();
     let dmcg = query
         .dmcg(&state.catalogue.get())
-        .map_err(|UnknownDmcg| PageError::NotFound)?;
+        .map_err(|UnknownDmcg| PageError::not_found())?;
     let report = build_report(&state, &viewer, period, dmcg, lang).await?;
-    let (header, rows) = table(&report, &name).ok_or(PageError::NotFound)?;
+    let (header, rows) = table(&report, &name).ok_or(PageError::not_found())?;
     let body = to_csv(&header, &rows).map_err(internal)?;
     let file = match period.quarter {
         Some(q) => format!("{name}-{}-k{q}.csv", period.year),

@@ -14,9 +14,8 @@ use super::auth::Viewer;
 use super::error::PageError;
 use super::i18n::Lang;
 use super::{with_conn, AppState};
-use crate::domain::indicator::{Grouping, IndicatorRow, IndicatorTable, Share};
-use crate::offers::indicator::{self, IndicatorQuery};
-use crate::transparency::{self, Access, Coverage, Period, ProtocolCount};
+use crate::domain::indicator::{IndicatorRow, Share};
+use crate::services::reports::{self, Period, Report, ReportRequest};
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/gennemsigtighed", web::get().to(page::show_report))
@@ -96,20 +95,6 @@ impl PeriodQuery {
     }
 }
 
-/// Everything the report shows, for one period and viewer.
-pub struct Report {
-    pub period: Period,
-    pub dmcg: Option<String>,
-    pub exact: bool,
-    pub demo_register: bool,
-    pub first_year: i32,
-    pub protocols_by_dmcg: Vec<ProtocolCount>,
-    pub protocols_by_region: Vec<ProtocolCount>,
-    pub coverage: Vec<(String, [Coverage; 5])>,
-    pub access: Vec<(String, [Option<Access>; 5])>,
-    pub indicator: Vec<IndicatorTable>,
-}
-
 /// Builds the report; the indicator tables are exact for admins only.
 pub async fn build_report(
     state: &AppState,
@@ -122,47 +107,18 @@ pub async fn build_report(
         .user
         .as_ref()
         .is_some_and(crate::db::users::User::is_admin);
-    let query = IndicatorQuery {
-        from: period.from,
-        to: period.to,
-        dmcg,
-    };
-    let q2 = query.clone();
-    let (counts, demo_register, span) = with_conn(state, move |conn| {
-        Ok((
-            indicator::load_counts(conn, &q2)?,
-            crate::db::offers::has_demo(conn)?,
-            crate::db::offers::month_span(conn)?,
-        ))
-    })
-    .await?;
     let catalogue = state.catalogue.get();
-    let english = lang.is_en();
-    Ok(Report {
+    let cache = state.reports.clone();
+    let request = ReportRequest {
         period,
-        dmcg: query.dmcg.clone(),
+        dmcg,
         exact,
-        demo_register,
-        first_year: span
-            .map_or(period.year, |(first, _)| first.year())
-            .min(period.year),
-        protocols_by_dmcg: transparency::protocols_by_dmcg(&catalogue, &period),
-        protocols_by_region: transparency::protocols_by_region(&catalogue, &period, english),
-        coverage: catalogue
-            .derived
-            .coverage
-            .get_or_init(|| transparency::coverage(&catalogue))
-            .clone(),
-        access: catalogue
-            .derived
-            .access
-            .get_or_init(|| transparency::access(&catalogue))
-            .clone(),
-        indicator: Grouping::ALL
-            .iter()
-            .map(|&g| indicator::table(&counts, &catalogue, g, &query, exact, english))
-            .collect(),
+        english: lang.is_en(),
+    };
+    with_conn(state, move |conn| {
+        reports::build_report(conn, &catalogue, &cache, request)
     })
+    .await
 }
 
 /// A count as published: "<5" when suppressed.

@@ -12,7 +12,7 @@ use super::charts::offered_chart;
 use super::{build_report, decimal, PeriodQuery, RowView, UnknownDmcg};
 use crate::domain::indicator::Grouping;
 use crate::domain::offers::NotOfferedReason;
-use crate::transparency::{Coverage, ProtocolCount};
+use crate::services::reports::{Coverage, ProtocolCount};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::i18n::Lang;

@@ -103,11 +103,7 @@ pub async fn list_protocols(
             return render_with(StatusCode::BAD_REQUEST, &page);
         }
     };
-    let found = state
-        .catalogue
-        .search()
-        .search(&catalogue, &query)
-        .map_err(internal)?;
+    let found = state.search.search(&catalogue, &query).map_err(internal)?;
     let result = catalogue.list(&query, found.as_ref().map(|f| f.candidates.as_slice()));
     let rows = result
         .hits

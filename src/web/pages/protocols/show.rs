@@ -234,7 +234,7 @@ pub async fn show_protocol(
     .await?;
     let stored = stored
         .filter(|s| s.review_status == PUBLISHED)
-        .ok_or(PageError::NotFound)?;
+        .ok_or(PageError::not_found())?;
     let catalogue = state.catalogue.get();
     let en = lang.is_en();
     let p = &stored.protocol;

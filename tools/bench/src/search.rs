@@ -1,15 +1,15 @@
-//! `dccc-registry bench search`: index build time and memory, the cost of updating one record,
+//! `dccc-bench search`: index build time and memory, the cost of updating one record,
 //! and query latency (median, 99th percentile) for the query kinds BENCHMARKS.md reports,
-//! on whatever registry `DATABASE_URL` holds (fill it with `bench generate`).
+//! on whatever registry `DATABASE_URL` holds (fill it with `dccc-bench generate`).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use super::SearchIndex;
-use crate::catalogue::{Catalogue, ProtocolQuery};
-use crate::db::DbConnection;
+use dccc_registry::catalogue::{Catalogue, ProtocolQuery};
+use dccc_registry::db::DbConnection;
+use dccc_registry::search::SearchIndex;
 
 /// The query kinds and their queries: words the generated records (and real ones) contain.
 const KINDS: [(&str, &[&str]); 4] = [
@@ -109,7 +109,7 @@ pub fn run(
     );
     // A build reads every record from the database first; time that part on its own.
     let began = Instant::now();
-    let records = crate::db::protocols::load_protocols(conn, None, true)?.len();
+    let records = dccc_registry::db::protocols::load_protocols(conn, None, true)?.len();
     println!(
         "reading the {records} full record(s) from the database: {:.2} s",
         began.elapsed().as_secs_f64()

@@ -192,27 +192,3 @@ pub fn export_docs(conn: &mut DbConnection, all: bool) -> diesel::QueryResult<Ve
         .map(|s| ProtocolDoc::from_protocol(&s.protocol))
         .collect())
 }
-
-/// Migrates, loads reference data into an empty database and, when asked, the demo protocols.
-pub fn prepare_database(conn: &mut DbConnection, demo: bool) -> anyhow::Result<()> {
-    db::migrate(conn)?;
-    if !db::reference::is_seeded(conn)? {
-        db::seed::load_reference_data(conn)?;
-        tracing::info!("reference data loaded");
-    }
-    if demo && db::protocols::count_protocols(conn)? == 0 {
-        match import_json(conn, crate::demo::DEMO_PROTOCOLS, true) {
-            Ok(report) => tracing::info!(count = report.stored.len(), "demo protocols loaded"),
-            Err(ImportError::Invalid(errors)) => {
-                let text: String = errors.iter().map(ToString::to_string).collect();
-                anyhow::bail!("the demo data in seed/ is invalid:\n{text}");
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    if demo && db::offers::is_empty(conn)? {
-        let n = crate::offers::generate::load_demo(conn)?;
-        tracing::info!(count = n, "demo offer register loaded");
-    }
-    Ok(())
-}

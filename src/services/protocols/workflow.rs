@@ -56,7 +56,7 @@ pub fn check_record(
     doc: &ProtocolDoc,
     own: Option<i32>,
 ) -> Result<Protocol, WorkflowError> {
-    let codes = crate::registry::reference_codes(conn)?;
+    let codes = crate::services::interchange::json::reference_codes(conn)?;
     let protocol = doc.validate(&codes).map_err(WorkflowError::Invalid)?;
     let mut errors = Vec::new();
     let own_acronym = own_acronym(conn, own)?;

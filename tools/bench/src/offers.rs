@@ -1,4 +1,4 @@
-//! `bench offers` fills the register with generated decisions; `bench indicator` times the
+//! `offers` fills the register with generated decisions; `indicator` times the
 //! indicator and the report's registry tables over it (BENCHMARKS.md).
 
 use std::time::{Duration, Instant};
@@ -6,13 +6,13 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, Duration as Days, Utc};
 use diesel::Connection;
 
-use super::generate::Generator;
-use super::indicator::{self, IndicatorQuery};
-use crate::catalogue::Catalogue;
-use crate::db::offers as store;
-use crate::db::DbConnection;
-use crate::domain::indicator::Grouping;
-use crate::transparency::{self, Period};
+use dccc_registry::catalogue::Catalogue;
+use dccc_registry::db::offers as store;
+use dccc_registry::db::DbConnection;
+use dccc_registry::domain::indicator::Grouping;
+use dccc_registry::services::offers::generate::Generator;
+use dccc_registry::services::offers::indicator::{self, IndicatorQuery};
+use dccc_registry::services::reports::{self, Period};
 
 /// Inserts `entries` generated decisions spread over the last `years` years, in batches,
 /// then recounts the monthly summary.
@@ -110,10 +110,10 @@ pub fn indicator_bench(conn: &mut DbConnection, rounds: u32) -> anyhow::Result<i
     let mut times = Vec::new();
     for round in 0..=rounds {
         let started = Instant::now();
-        let _ = transparency::protocols_by_dmcg(&catalogue, &year);
-        let _ = transparency::protocols_by_region(&catalogue, &year, false);
-        let _ = transparency::coverage(&catalogue);
-        let _ = transparency::access(&catalogue);
+        let _ = reports::protocols_by_dmcg(&catalogue, &year);
+        let _ = reports::protocols_by_region(&catalogue, &year, false);
+        let _ = reports::coverage(&catalogue);
+        let _ = reports::access(&catalogue);
         if round > 0 {
             times.push(started.elapsed());
         }

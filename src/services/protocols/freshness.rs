@@ -6,9 +6,9 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use diesel::Connection;
 
+use crate::db::DbPool;
 use crate::db::{protocols, users, DbConnection};
 use crate::mail;
-use crate::web::AppState;
 
 /// After this many days without confirmation a protocol is stale.
 pub const STALE_AFTER_DAYS: i64 = 180;
@@ -55,18 +55,18 @@ pub fn send_due_reminders(
 }
 
 /// Runs [`send_due_reminders`] every [`CHECK_PERIOD`].
-pub fn spawn(state: AppState) {
+pub fn spawn(pool: DbPool, base_url: String) {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(CHECK_PERIOD);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
-            let state = state.clone();
+            let (pool, base_url) = (pool.clone(), base_url.clone());
             let result = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
-                let mut conn = state.pool.get()?;
+                let mut conn = pool.get()?;
                 Ok(send_due_reminders(
                     &mut conn,
-                    &state.settings.base_url,
+                    &base_url,
                     chrono::Utc::now().naive_utc(),
                 )?)
             })

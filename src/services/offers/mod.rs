@@ -2,7 +2,6 @@
 //! editing and annulling entries (each change in the history), bulk import, the indicator,
 //! and generated demo and benchmark registers. The web pages and the command line call this.
 
-pub mod bench;
 pub mod generate;
 pub mod import;
 pub mod indicator;

@@ -1,4 +1,4 @@
-//! `dccc-registry user add`: creates accounts from the command line (the first admin comes
+//! `user add`: creates accounts from the command line (the first admin comes
 //! from here). The password is read from standard input, never from an argument.
 
 use std::io::BufRead;
@@ -6,10 +6,11 @@ use std::io::BufRead;
 use chrono::Utc;
 
 use crate::cli::UserCommand;
-use crate::db::history::{self, Actor, Change};
+use crate::db::history::Actor;
 use crate::db::users::{self, Role, UserInput};
 use crate::db::{reference, DbConnection};
 use crate::domain::Email;
+use crate::services::accounts::{self, AccountError};
 
 /// Exit codes as the rest of the command line: 0 done, 2 invalid input.
 pub fn run(conn: &mut DbConnection, command: UserCommand) -> anyhow::Result<i32> {
@@ -52,10 +53,6 @@ pub fn run(conn: &mut DbConnection, command: UserCommand) -> anyhow::Result<i32>
         eprintln!("error: a clinician needs at least one --site");
         return Ok(2);
     }
-    if users::email_taken(conn, &email, None)? {
-        eprintln!("error: --email: a user with {email} exists already");
-        return Ok(2);
-    }
     let mut password = String::new();
     std::io::stdin().lock().read_line(&mut password)?;
     let password = password.trim_end_matches(['\r', '\n']);
@@ -63,7 +60,6 @@ pub fn run(conn: &mut DbConnection, command: UserCommand) -> anyhow::Result<i32>
         eprintln!("error: password (standard input): {message}");
         return Ok(2);
     }
-    let hash = users::hash_password(password)?;
     let input = UserInput {
         display_name: name.unwrap_or_else(|| email.clone()),
         email,
@@ -71,23 +67,15 @@ pub fn run(conn: &mut DbConnection, command: UserCommand) -> anyhow::Result<i32>
         dmcgs: dmcg,
         sites: site,
     };
-    let now = Utc::now().naive_utc();
-    let id = users::create_user(conn, &input, &hash, now)?;
-    let change = Change {
-        field: "role".into(),
-        old: None,
-        new: Some(role.as_str().into()),
+    let actor = Actor::system("command line");
+    let id = match accounts::create_user(conn, &input, password, &actor, Utc::now().naive_utc()) {
+        Ok(id) => id,
+        Err(AccountError::EmailTaken) => {
+            eprintln!("error: --email: a user with {} exists already", input.email);
+            return Ok(2);
+        }
+        Err(AccountError::Database(e)) => return Err(e),
     };
-    history::record(
-        conn,
-        "user",
-        &id.to_string(),
-        "created",
-        &Actor::system("command line"),
-        &[change],
-        false,
-        now,
-    )?;
     println!(
         "created user {} ({}) with id {id}",
         input.email,

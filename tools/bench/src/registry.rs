@@ -1,5 +1,5 @@
-//! Benchmark support (BENCHMARKS.md): `bench generate` fills a database with deterministic,
-//! realistic published protocols, and `bench snapshot` times rebuilding the in-memory snapshot.
+//! Benchmark support (BENCHMARKS.md): `generate` fills a database with deterministic,
+//! realistic published protocols, and `snapshot` times rebuilding the in-memory snapshot.
 
 use std::time::{Duration, Instant};
 
@@ -8,11 +8,11 @@ use clap::Subcommand;
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::catalogue::Catalogue;
-use crate::db::reference::{DmcgRow, SiteRow};
-use crate::db::{self, protocols::PUBLISHED, schema::protocols as p, DbConnection};
-use crate::domain::{ProtocolDoc, ReferenceCodes};
-use crate::registry;
+use dccc_registry::catalogue::Catalogue;
+use dccc_registry::db::reference::{DmcgRow, SiteRow};
+use dccc_registry::db::{self, protocols::PUBLISHED, schema::protocols as p, DbConnection};
+use dccc_registry::domain::{ProtocolDoc, ReferenceCodes};
+use dccc_registry::services::interchange;
 
 /// Generated acronyms are numbered with six digits (`DBCG GEN-000123`).
 const MAX_GENERATED: u64 = 1_000_000;
@@ -89,13 +89,13 @@ pub fn run(conn: &mut DbConnection, command: BenchCommand) -> anyhow::Result<i32
             entries,
             seed,
             years,
-        } => crate::offers::bench::generate(conn, entries, seed, years),
-        BenchCommand::Indicator { rounds } => crate::offers::bench::indicator_bench(conn, rounds),
+        } => crate::offers::generate(conn, entries, seed, years),
+        BenchCommand::Indicator { rounds } => crate::offers::indicator_bench(conn, rounds),
         BenchCommand::Search {
             rounds,
             in_ram,
             dir,
-        } => crate::search::bench::run(conn, rounds, in_ram, dir),
+        } => crate::search::run(conn, rounds, in_ram, dir),
     }
 }
 
@@ -623,7 +623,7 @@ fn generate(
         dmcgs: db::reference::list_dmcgs(conn)?,
         adult_sites,
         child_sites,
-        codes: registry::reference_codes(conn)?,
+        codes: interchange::reference_codes(conn)?,
     };
     if reference.dmcgs.is_empty() || reference.adult_sites.is_empty() {
         anyhow::bail!("the database has no DMCGs or departments; reference data is missing");

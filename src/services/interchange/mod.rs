@@ -1,0 +1,8 @@
+//! Formats the registry reads and writes for other systems: the JSON interchange format of
+//! contract.md §1 (import all-or-nothing, export). ClinicalTrials.gov and FHIR live here too.
+
+pub mod json;
+
+pub use json::{
+    export_docs, import_json, reference_codes, ImportError, ImportReport, RecordErrors,
+};

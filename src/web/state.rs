@@ -1,0 +1,72 @@
+//! [`AppState`]: everything a handler needs, built once before the server starts.
+
+use std::sync::Arc;
+
+use crate::catalogue::CatalogueHandle;
+use crate::config::Settings;
+use crate::db::DbPool;
+use crate::mail::Mailer;
+use crate::search::SearchIndex;
+use crate::services::protocols::workflow::MailContext;
+use crate::services::read_model::ReadModels;
+use crate::services::reports::ReportCache;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    /// The snapshot of the published registry.
+    pub catalogue: CatalogueHandle,
+    /// The full-text index, kept in step with the snapshot.
+    pub search: SearchIndex,
+    /// The transparency report's tables that depend on the snapshot only.
+    pub reports: Arc<ReportCache>,
+    pub settings: Settings,
+    pub mailer: Arc<Mailer>,
+}
+
+impl AppState {
+    /// Loads the snapshot and brings `search` up to date with it.
+    pub fn build(
+        pool: DbPool,
+        settings: Settings,
+        search: SearchIndex,
+        mailer: Arc<Mailer>,
+    ) -> anyhow::Result<Self> {
+        let models = ReadModels::open(&mut *pool.get()?, search)?;
+        Ok(Self {
+            pool,
+            catalogue: models.catalogue,
+            search: models.search,
+            reports: Arc::default(),
+            settings,
+            mailer,
+        })
+    }
+
+    pub fn read_models(&self) -> ReadModels {
+        ReadModels {
+            catalogue: self.catalogue.clone(),
+            search: self.search.clone(),
+        }
+    }
+
+    /// Brings the snapshot and the index up to date now (after a write whose result the next
+    /// page must show); a failure is logged and left to the periodic refresh.
+    pub async fn refresh_now(&self) {
+        let (models, pool) = (self.read_models(), self.pool.clone());
+        let result = actix_web::web::block(move || -> anyhow::Result<bool> {
+            models.refresh(&mut *pool.get()?)
+        })
+        .await;
+        if let Ok(Err(e)) = result {
+            tracing::warn!(error = %format!("{e:#}"), "snapshot refresh failed");
+        }
+    }
+
+    pub fn mail_context(&self) -> MailContext {
+        MailContext {
+            inbox: self.settings.protocol_inbox.clone(),
+            base_url: self.settings.base_url.clone(),
+        }
+    }
+}
