@@ -60,6 +60,15 @@ pub fn session_middleware(key: Key, secure: bool) -> SessionMiddleware<CookieSes
         .build()
 }
 
+/// Refuses a token that does not match the session's (compared in constant time).
+pub fn check_csrf(session: &Session, submitted: Option<&str>) -> Result<(), PageError> {
+    let expected = session.get::<String>(CSRF).ok().flatten();
+    match (expected, submitted) {
+        (Some(e), Some(s)) if bool::from(e.as_bytes().ct_eq(s.as_bytes())) => Ok(()),
+        _ => Err(PageError::bad_csrf()),
+    }
+}
+
 /// Who is asking: the session and, when logged in and still valid, the user.
 pub struct Viewer {
     pub session: Session,
@@ -81,11 +90,7 @@ impl Viewer {
 
     /// Refuses a form whose token does not match the session's.
     pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), PageError> {
-        let expected = self.session.get::<String>(CSRF).ok().flatten();
-        match (expected, submitted) {
-            (Some(e), Some(s)) if bool::from(e.as_bytes().ct_eq(s.as_bytes())) => Ok(()),
-            _ => Err(PageError::bad_csrf()),
-        }
+        check_csrf(&self.session, submitted)
     }
 
     /// The user, or a redirect to the login page that comes back here.

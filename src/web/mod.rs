@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod editor;
 pub mod error;
+pub mod extract;
 pub mod forms;
 pub mod i18n;
 pub mod layout;

@@ -2,7 +2,7 @@
 
 use crate::web::see_other;
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
@@ -12,7 +12,7 @@ use super::safe_next;
 use crate::db::users::{self, LoginFailure, User};
 use crate::web::auth::Viewer;
 use crate::web::error::{internal, PageError};
-use crate::web::forms::checked;
+use crate::web::extract::Form;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -80,17 +80,34 @@ pub async fn show_login(
     )
 }
 
+/// The login form.
+#[derive(Debug, Deserialize)]
+pub struct LoginInput {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    /// Where to go after logging in (a path of this site only).
+    #[serde(default)]
+    next: String,
+}
+
 pub async fn log_in(
     req: HttpRequest,
     lang: Lang,
     viewer: Viewer,
-    body: Bytes,
+    Form(input): Form<LoginInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = checked(&body, &viewer)?;
-    let email = form.get("email").to_owned();
-    let password = form.get("password").to_owned();
-    let next = safe_next(form.get("next"));
+    let LoginInput {
+        email,
+        password,
+        next,
+    } = input;
+    // Surrounding spaces are dropped from both, as every form field is (a pasted password
+    // often carries a trailing space).
+    let (email, password) = (email.trim().to_owned(), password.trim().to_owned());
+    let next = safe_next(next.trim());
     let pool = state.pool.clone();
     let login_email = email.clone();
     let outcome = web::block(move || -> anyhow::Result<Result<User, LoginFailure>> {

@@ -1,15 +1,16 @@
 //! `/konto/adgangskode`: change one's own password (other sessions end).
 
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
+use serde::Deserialize;
 
 use crate::db::users;
 use crate::web::auth::Viewer;
 use crate::web::error::{internal, PageError};
-use crate::web::forms::checked;
+use crate::web::extract::Form;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -61,24 +62,39 @@ pub async fn show_password_form(
     render_with(StatusCode::OK, &page(&req, lang, &viewer, &state)?)
 }
 
+/// The password form.
+#[derive(Debug, Deserialize)]
+pub struct PasswordInput {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+}
+
 pub async fn change_password(
     req: HttpRequest,
     lang: Lang,
     viewer: Viewer,
-    body: Bytes,
+    Form(input): Form<PasswordInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let mut view = page(&req, lang, &viewer, &state)?;
-    let form = checked(&body, &viewer)?;
     let user_id = viewer.require(&req)?.id;
-    let current = form.get("current").to_owned();
-    let new = form.get("new").to_owned();
+    let PasswordInput {
+        current,
+        new,
+        repeat,
+    } = input;
+    // Trimmed like every form field and the login form, so the new password works there.
+    let (current, new) = (current.trim().to_owned(), new.trim().to_owned());
     if let Err(message) = users::check_password_rules(&new) {
         view.error_field = "new".into();
         view.error = message.into();
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &view);
     }
-    if new != form.get("repeat") {
+    if new != repeat.trim() {
         view.error_field = "repeat".into();
         view.error = "De to nye adgangskoder er ikke ens.".into();
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &view);

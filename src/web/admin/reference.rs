@@ -3,7 +3,7 @@
 
 use crate::web::see_other;
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
@@ -15,7 +15,8 @@ use crate::db::{reference, DbConnection};
 use crate::domain::FieldError;
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
-use crate::web::forms::checked;
+use crate::web::extract::Form;
+use crate::web::forms::FormData;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -261,12 +262,11 @@ async fn save(
     req: HttpRequest,
     lang: Lang,
     viewer: Viewer,
-    body: Bytes,
+    Form(form): Form<FormData>,
     state: web::Data<AppState>,
     slug: String,
     key: Option<String>,
 ) -> Result<HttpResponse, PageError> {
-    let form = checked(&body, &viewer)?;
     let admin = viewer.require_admin(&req)?.clone();
     let table = table_of(&slug)?;
     let mut values: Values = table
@@ -306,10 +306,10 @@ pub async fn create_reference(
     lang: Lang,
     viewer: Viewer,
     slug: web::Path<String>,
-    body: Bytes,
+    form: Form<FormData>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    save(req, lang, viewer, body, state, slug.into_inner(), None).await
+    save(req, lang, viewer, form, state, slug.into_inner(), None).await
 }
 
 pub async fn update_reference(
@@ -317,9 +317,9 @@ pub async fn update_reference(
     lang: Lang,
     viewer: Viewer,
     path: web::Path<(String, String)>,
-    body: Bytes,
+    form: Form<FormData>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let (slug, key) = path.into_inner();
-    save(req, lang, viewer, body, state, slug, Some(key)).await
+    save(req, lang, viewer, form, state, slug, Some(key)).await
 }

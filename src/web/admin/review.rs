@@ -3,10 +3,11 @@
 
 use crate::web::see_other;
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
+use serde::Deserialize;
 
 use crate::db::drafts::{self, Draft, DraftState};
 use crate::db::history::{diff_json, Change};
@@ -14,7 +15,7 @@ use crate::domain::{FieldError, ProtocolDoc};
 use crate::services::protocols::workflow::{self, WorkflowError};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
-use crate::web::forms::checked;
+use crate::web::extract::{CsrfChecked, Form};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -116,10 +117,9 @@ pub async fn publish_draft(
     lang: Lang,
     viewer: Viewer,
     id: web::Path<i32>,
-    body: Bytes,
+    _: CsrfChecked,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    checked(&body, &viewer)?;
     let admin = viewer.require_admin(&req)?.clone();
     let id = id.into_inner();
     let ctx = state.mail_context();
@@ -148,18 +148,24 @@ pub async fn publish_draft(
     }
 }
 
+/// The return form: DCCC's comment to the editor.
+#[derive(Debug, Deserialize)]
+pub struct ReturnInput {
+    #[serde(default)]
+    comment: String,
+}
+
 pub async fn return_draft(
     req: HttpRequest,
     lang: Lang,
     viewer: Viewer,
     id: web::Path<i32>,
-    body: Bytes,
+    Form(form): Form<ReturnInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = checked(&body, &viewer)?;
     let admin = viewer.require_admin(&req)?.clone();
     let id = id.into_inner();
-    let comment = form.get("comment").to_owned();
+    let comment = form.comment.trim().to_owned();
     let ctx = state.mail_context();
     let text = comment.clone();
     let outcome = with_conn(&state, move |conn| {

@@ -2,10 +2,11 @@
 
 use crate::web::see_other;
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
+use serde::Deserialize;
 
 use crate::db::history::{self, Actor, Change};
 use crate::db::users::{self, Role, User, UserInput};
@@ -13,7 +14,7 @@ use crate::domain::{Email, FieldError};
 use crate::services::accounts::{self, AccountError};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
-use crate::web::forms::{checked, FormData};
+use crate::web::extract::Form;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -122,31 +123,51 @@ fn form_page(
     }
 }
 
+/// The user form as posted.
+#[derive(Debug, Deserialize)]
+pub struct UserFormInput {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    dmcgs: Vec<String>,
+    #[serde(default)]
+    sites: Vec<String>,
+    /// A new password (required when creating; empty keeps the old one when editing).
+    #[serde(default)]
+    password: String,
+}
+
 /// The posted user fields, checked; the role string is kept for showing the form again.
-fn read_form(form: &FormData, state: &AppState) -> (UserInput, Vec<FieldError>) {
+fn read_form(form: &UserFormInput, state: &AppState) -> (UserInput, Vec<FieldError>) {
     let catalogue = state.catalogue.get();
     let mut errors = Vec::new();
-    let email = form.get("email").to_owned();
+    let email = form.email.trim().to_owned();
     if let Err(m) = Email::parse(&email) {
         errors.push(FieldError::new("email", m));
     }
-    let display_name = form.get("display_name").to_owned();
+    let display_name = form.display_name.trim().to_owned();
     if display_name.is_empty() {
         errors.push(FieldError::new("display_name", "Skriv brugerens navn."));
     }
-    let role = Role::parse(form.get("role")).unwrap_or_else(|| {
+    let role = Role::parse(&form.role).unwrap_or_else(|| {
         errors.push(FieldError::new("role", "Vælg en rolle."));
         Role::Clinician
     });
     let dmcgs: Vec<String> = form
-        .all("dmcgs")
-        .into_iter()
+        .dmcgs
+        .iter()
+        .map(|d| d.trim())
         .filter(|d| catalogue.dmcg(d).is_some())
         .map(str::to_owned)
         .collect();
     let sites: Vec<String> = form
-        .all("sites")
-        .into_iter()
+        .sites
+        .iter()
+        .map(|d| d.trim())
         .filter(|s| catalogue.site(s).is_some())
         .map(str::to_owned)
         .collect();
@@ -191,13 +212,12 @@ pub async fn create_user(
     req: HttpRequest,
     lang: Lang,
     viewer: Viewer,
-    body: Bytes,
+    Form(form): Form<UserFormInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = checked(&body, &viewer)?;
     let admin = viewer.require_admin(&req)?.clone();
     let (input, mut errors) = read_form(&form, &state);
-    let password = form.get("password").to_owned();
+    let password = form.password.trim().to_owned();
     if let Err(m) = users::check_password_rules(&password) {
         errors.push(FieldError::new("password", m));
     }
@@ -221,7 +241,7 @@ pub async fn create_user(
         }
     }
     let mut page = form_page(&req, lang, &viewer, &state, None, Some(&input));
-    page.role = form.get("role").to_owned();
+    page.role = form.role.trim().to_owned();
     page.errors = errors;
     render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
@@ -256,14 +276,13 @@ pub async fn update_user(
     lang: Lang,
     viewer: Viewer,
     id: web::Path<i32>,
-    body: Bytes,
+    Form(form): Form<UserFormInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = checked(&body, &viewer)?;
     let admin = viewer.require_admin(&req)?.clone();
     let id = id.into_inner();
     let (input, mut errors) = read_form(&form, &state);
-    let new_password = form.get("password").to_owned();
+    let new_password = form.password.trim().to_owned();
     if !new_password.is_empty() {
         if let Err(m) = users::check_password_rules(&new_password) {
             errors.push(FieldError::new("password", m));
@@ -344,17 +363,23 @@ pub async fn update_user(
     render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
+/// The enable/disable button.
+#[derive(Debug, Deserialize)]
+pub struct ActiveInput {
+    #[serde(default)]
+    active: String,
+}
+
 pub async fn set_active(
     req: HttpRequest,
     viewer: Viewer,
     id: web::Path<i32>,
-    body: Bytes,
+    Form(form): Form<ActiveInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = checked(&body, &viewer)?;
     let admin = viewer.require_admin(&req)?.clone();
     let id = id.into_inner();
-    let active = form.get("active") == "true";
+    let active = form.active.trim() == "true";
     if id == admin.id && !active {
         return Err(PageError::conflict(
             "Du kan ikke deaktivere din egen konto.",

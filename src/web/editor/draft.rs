@@ -2,7 +2,7 @@
 
 use crate::web::see_other;
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
@@ -14,7 +14,8 @@ use crate::domain::ProtocolDoc;
 use crate::services::protocols::workflow::{self, WorkflowError};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
-use crate::web::forms::checked;
+use crate::web::extract::Form;
+use crate::web::forms::FormData;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -93,11 +94,10 @@ async fn save_and_maybe_submit(
     req: HttpRequest,
     lang: Lang,
     viewer: Viewer,
-    body: Bytes,
+    Form(form_data): Form<FormData>,
     state: web::Data<AppState>,
     draft_id: Option<i32>,
 ) -> Result<HttpResponse, PageError> {
-    let form_data = checked(&body, &viewer)?;
     let user = viewer.require_editor(&req)?.clone();
     let dmcgs = editable_dmcgs(&user, &state);
     let catalogue = state.catalogue.get();
@@ -160,10 +160,10 @@ pub async fn create_protocol(
     req: HttpRequest,
     lang: Lang,
     viewer: Viewer,
-    body: Bytes,
+    form: Form<FormData>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    save_and_maybe_submit(req, lang, viewer, body, state, None).await
+    save_and_maybe_submit(req, lang, viewer, form, state, None).await
 }
 
 pub async fn update_draft(
@@ -171,10 +171,10 @@ pub async fn update_draft(
     lang: Lang,
     viewer: Viewer,
     id: web::Path<i32>,
-    body: Bytes,
+    form: Form<FormData>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    save_and_maybe_submit(req, lang, viewer, body, state, Some(id.into_inner())).await
+    save_and_maybe_submit(req, lang, viewer, form, state, Some(id.into_inner())).await
 }
 
 pub async fn edit_draft(

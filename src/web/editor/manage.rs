@@ -2,7 +2,7 @@
 //! and department statuses (published at once), confirmation, and revisions for review.
 
 use crate::web::see_other;
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
@@ -13,7 +13,8 @@ use crate::db::protocols::{self, StoredProtocol};
 use crate::services::protocols::workflow;
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
-use crate::web::forms::checked;
+use crate::web::extract::{CsrfChecked, Form};
+use crate::web::forms::FormData;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render;
@@ -118,10 +119,9 @@ pub async fn change_status(
     req: HttpRequest,
     viewer: Viewer,
     slug: web::Path<String>,
-    body: Bytes,
+    Form(form): Form<FormData>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = checked(&body, &viewer)?;
     let user = viewer.require_editor(&req)?.clone();
     let slug = slug.into_inner();
     let status: RecruitmentStatus = form
@@ -157,10 +157,9 @@ pub async fn confirm_protocol(
     req: HttpRequest,
     viewer: Viewer,
     slug: web::Path<String>,
-    body: Bytes,
+    _: CsrfChecked,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    checked(&body, &viewer)?;
     let user = viewer.require_editor(&req)?.clone();
     let slug = slug.into_inner();
     let target = slug.clone();
@@ -181,10 +180,9 @@ pub async fn start_revision(
     req: HttpRequest,
     viewer: Viewer,
     slug: web::Path<String>,
-    body: Bytes,
+    _: CsrfChecked,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    checked(&body, &viewer)?;
     let user = viewer.require_editor(&req)?.clone();
     let slug = slug.into_inner();
     let id = with_conn(&state, move |conn| {

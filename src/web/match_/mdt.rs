@@ -2,7 +2,7 @@
 //! criterion, nearest department, referral and pathways. Clinicians and admins only.
 
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use dccc_matching::{Setting, Stage, Verdict};
@@ -15,7 +15,8 @@ use crate::db::users::Role;
 use crate::domain::FieldError;
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
-use crate::web::forms::checked;
+use crate::web::extract::Form;
+use crate::web::forms::FormData;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -119,10 +120,9 @@ pub async fn match_profile(
     req: HttpRequest,
     lang: Lang,
     viewer: Viewer,
-    body: Bytes,
+    Form(form): Form<FormData>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = checked(&body, &viewer)?;
     require_clinician(&viewer, &req)?;
     let kept = Kept::from_form(&form);
     let mut view = page(&req, lang, &viewer, &state, kept);

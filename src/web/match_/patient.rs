@@ -2,7 +2,7 @@
 //! nothing typed is stored or logged.
 
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use dccc_matching::Verdict;
@@ -14,7 +14,8 @@ use crate::catalogue::matcher::{diagnosis_names, NamedDiagnosis};
 use crate::domain::FieldError;
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
-use crate::web::forms::checked;
+use crate::web::extract::Form;
+use crate::web::forms::FormData;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -79,10 +80,9 @@ pub async fn find_trials(
     req: HttpRequest,
     lang: Lang,
     viewer: Viewer,
-    body: Bytes,
+    Form(form): Form<FormData>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = checked(&body, &viewer)?;
     let kept = Kept::from_form(&form);
     let mut view = page(&req, lang, &viewer, &state, kept);
     let catalogue = state.catalogue.get();

@@ -2,7 +2,7 @@
 //! each problem next to its field; a match result opens it prefilled.
 
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use dccc_matching::Region;
@@ -17,7 +17,8 @@ use crate::domain::FieldError;
 use crate::services::offers::{self, OfferError};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
-use crate::web::forms::{checked, FormData};
+use crate::web::extract::Form;
+use crate::web::forms::FormData;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -206,10 +207,9 @@ pub async fn create_offer(
     req: HttpRequest,
     lang: Lang,
     viewer: Viewer,
-    body: Bytes,
+    Form(form): Form<FormData>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = checked(&body, &viewer)?;
     let user = require_register_user(&viewer, &req)?.clone();
     if form.get("prefill") == "1" {
         // From a match result: the profile's age and postcode, and the chosen protocol.
@@ -292,10 +292,9 @@ pub async fn update_offer(
     lang: Lang,
     viewer: Viewer,
     path: web::Path<i32>,
-    body: Bytes,
+    Form(form): Form<FormData>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = checked(&body, &viewer)?;
     let user = require_register_user(&viewer, &req)?.clone();
     let id = path.into_inner();
     let input = read_input(&form);

@@ -1,7 +1,7 @@
 //! `/tilbud/{id}`: one decision with its history, and annulling it.
 
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use dccc_matching::Region;
@@ -15,7 +15,7 @@ use crate::domain::offers::{AgeBand, MdtLevel, NotOfferedReason, OfferOutcome};
 use crate::services::offers::{self, OfferError};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
-use crate::web::forms::checked;
+use crate::web::extract::Form;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -171,18 +171,24 @@ pub async fn show_offer(
     render_with(StatusCode::OK, &view)
 }
 
+/// The annul form: why the entry is annulled.
+#[derive(Debug, Deserialize)]
+pub struct AnnulInput {
+    #[serde(default)]
+    reason: String,
+}
+
 pub async fn annul_offer(
     req: HttpRequest,
     lang: Lang,
     viewer: Viewer,
     path: web::Path<i32>,
-    body: Bytes,
+    Form(form): Form<AnnulInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let form = checked(&body, &viewer)?;
     let user = require_register_user(&viewer, &req)?.clone();
     let id = path.into_inner();
-    let reason = form.get("reason").to_owned();
+    let reason = form.reason.trim().to_owned();
     let reason2 = reason.clone();
     let result = with_conn(&state, move |conn| {
         Ok(offers::annul(conn, id, &reason2, &user))
