@@ -5,6 +5,7 @@
 
 use cpu_time::ThreadTime;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
+use dccc_matching::Eligibility;
 use dccc_matching::{
     Biomarker, BiomarkerStatus, Home, IcdPatternList, MatchSite, PatientProfile, ProtocolCriteria,
     Region, Setting, Sex, SexEligibility, SiteStatus, Snapshot, Stage,
@@ -144,25 +145,27 @@ fn protocols(n: usize, site_count: usize) -> Vec<ProtocolCriteria> {
                 sites.push((site, status));
             }
             ProtocolCriteria {
-                age_min,
-                age_max,
-                sex,
-                diagnoses,
-                exclude_diagnoses: if rng.chance(5) {
-                    format!("C{main:02}{}", rng.below(10))
-                        .parse()
-                        .unwrap_or_default()
-                } else {
-                    IcdPatternList::default()
-                },
-                settings,
-                stages,
-                prior_lines_min: rng.chance(10).then_some(1),
-                prior_lines_max: rng.chance(20).then(|| rng.below(4) as u8),
-                ecog_max: rng.chance(60).then(|| 1 + rng.below(2) as u8),
-                biomarkers_required: biomarkers(&mut rng, 40, 2),
-                biomarkers_excluded: biomarkers(&mut rng, 10, 1),
                 sites,
+                eligibility: Eligibility {
+                    age_min,
+                    age_max,
+                    sex,
+                    diagnoses,
+                    exclude_diagnoses: if rng.chance(5) {
+                        format!("C{main:02}{}", rng.below(10))
+                            .parse()
+                            .unwrap_or_default()
+                    } else {
+                        IcdPatternList::default()
+                    },
+                    settings,
+                    stages,
+                    prior_lines_min: rng.chance(10).then_some(1),
+                    prior_lines_max: rng.chance(20).then(|| rng.below(4) as u8),
+                    ecog_max: rng.chance(60).then(|| 1 + rng.below(2) as u8),
+                    biomarkers_required: biomarkers(&mut rng, 40, 2),
+                    biomarkers_excluded: biomarkers(&mut rng, 10, 1),
+                },
                 ..ProtocolCriteria::open(key, format!("PROT-{key:06}"))
             }
         })

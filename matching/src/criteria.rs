@@ -6,14 +6,11 @@ use crate::icd::IcdPatternList;
 use crate::vocab::{Biomarker, RecruitmentStatus, Setting, SexEligibility, SiteStatus, Stage};
 use serde::Serialize;
 
-/// The eligibility criteria of one protocol, as the interchange format's `eligibility` object
-/// holds them, with its recruitment status and its sites.
+/// The eligibility rules of one protocol: the interchange format's `eligibility` object less
+/// its free texts. The one shape of these rules in the whole service: the registry's domain
+/// records, its database rows, its catalogue and this engine all hold this type.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ProtocolCriteria {
-    /// The caller's id for the protocol (e.g. its database id), handed back in results.
-    pub key: usize,
-    pub acronym: String,
-    pub recruitment_status: RecruitmentStatus,
+pub struct Eligibility {
     /// Inclusive bounds in whole years; `None` is no bound.
     pub age_min: Option<u8>,
     pub age_max: Option<u8>,
@@ -33,18 +30,12 @@ pub struct ProtocolCriteria {
     pub biomarkers_required: Vec<Biomarker>,
     /// A patient with one of these markers with this status is excluded.
     pub biomarkers_excluded: Vec<Biomarker>,
-    /// Each site as an index into the snapshot's sites, with the protocol's status there. An
-    /// index with no site behind it is ignored.
-    pub sites: Vec<(usize, SiteStatus)>,
 }
 
-impl ProtocolCriteria {
-    /// A protocol open to everyone: `open`, any age, sex and diagnosis, no sites yet.
-    pub fn open(key: usize, acronym: impl Into<String>) -> Self {
+impl Default for Eligibility {
+    /// No restriction at all: any age, sex and diagnosis.
+    fn default() -> Self {
         Self {
-            key,
-            acronym: acronym.into(),
-            recruitment_status: RecruitmentStatus::Open,
             age_min: None,
             age_max: None,
             sex: SexEligibility::All,
@@ -57,6 +48,47 @@ impl ProtocolCriteria {
             ecog_max: None,
             biomarkers_required: Vec::new(),
             biomarkers_excluded: Vec::new(),
+        }
+    }
+}
+
+impl Eligibility {
+    /// Open to patients under 18 (no lower bound counts as open to children).
+    pub fn admits_children(&self) -> bool {
+        self.age_min.is_none_or(|min| min < 18)
+    }
+    /// Open to patients of 18 or more.
+    pub fn admits_adults(&self) -> bool {
+        self.age_max.is_none_or(|max| max >= 18)
+    }
+    /// Admits a patient of this age.
+    pub fn admits_age(&self, age: u8) -> bool {
+        self.age_min.is_none_or(|min| age >= min) && self.age_max.is_none_or(|max| age <= max)
+    }
+}
+
+/// One protocol as the engine is given it: its eligibility rules, its recruitment status and
+/// its sites.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProtocolCriteria {
+    /// The caller's id for the protocol (e.g. its database id), handed back in results.
+    pub key: usize,
+    pub acronym: String,
+    pub recruitment_status: RecruitmentStatus,
+    pub eligibility: Eligibility,
+    /// Each site as an index into the snapshot's sites, with the protocol's status there. An
+    /// index with no site behind it is ignored.
+    pub sites: Vec<(usize, SiteStatus)>,
+}
+
+impl ProtocolCriteria {
+    /// A protocol open to everyone: `open`, any age, sex and diagnosis, no sites yet.
+    pub fn open(key: usize, acronym: impl Into<String>) -> Self {
+        Self {
+            key,
+            acronym: acronym.into(),
+            recruitment_status: RecruitmentStatus::Open,
+            eligibility: Eligibility::default(),
             sites: Vec::new(),
         }
     }

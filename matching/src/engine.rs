@@ -98,9 +98,11 @@ impl Snapshot {
             protocols[index].name_rank = u32::try_from(rank).unwrap_or(u32::MAX);
         }
         // Stable, so the order stays the input order within a category.
-        protocols
-            .sort_by_cached_key(|candidate| index::locality_key(&candidate.criteria.diagnoses));
-        let index = CategoryIndex::build(protocols.iter().map(|p| &p.criteria.diagnoses));
+        protocols.sort_by_cached_key(|candidate| {
+            index::locality_key(&candidate.criteria.eligibility.diagnoses)
+        });
+        let index =
+            CategoryIndex::build(protocols.iter().map(|p| &p.criteria.eligibility.diagnoses));
         let gates = Gates::build(protocols.iter().map(|p| &*p.criteria));
         Self {
             protocols,
@@ -213,7 +215,9 @@ impl Snapshot {
         let diagnosis = self
             .gates
             .diagnosis_match(hit.protocol, criteria, profile, prepared);
-        let most = 7 + criteria.biomarkers_required.len() + criteria.biomarkers_excluded.len();
+        let most = 7
+            + criteria.eligibility.biomarkers_required.len()
+            + criteria.eligibility.biomarkers_excluded.len();
         let mut reported = Vec::with_capacity(most);
         let _ = judge::judge(criteria, profile, diagnosis, |check, outcome| {
             reported.push(detail::criterion_result(check, outcome, criteria, profile));

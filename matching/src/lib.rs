@@ -20,9 +20,9 @@
 //!
 //! ```
 //! use dccc_matching::{
-//!     Biomarker, BiomarkerStatus, Home, IcdPatternList, MatchSite, Pathway, PatientProfile,
-//!     ProtocolCriteria, Region, Setting, Sex, SexEligibility, SiteStatus, Snapshot, Stage,
-//!     Verdict,
+//!     Biomarker, BiomarkerStatus, Eligibility, Home, IcdPatternList, MatchSite, Pathway,
+//!     PatientProfile, ProtocolCriteria, Region, Setting, Sex, SexEligibility, SiteStatus,
+//!     Snapshot, Stage, Verdict,
 //! };
 //!
 //! let sites = vec![
@@ -30,13 +30,16 @@
 //!     MatchSite { code: "RH-NMBK".into(), region: Region::Hovedstaden, lat: 55.6963, lon: 12.5663 },
 //! ];
 //! let breast = ProtocolCriteria {
-//!     age_min: Some(18),
-//!     sex: SexEligibility::Female,
-//!     diagnoses: "C50".parse()?,
-//!     settings: vec![Setting::Adjuvant],
-//!     stages: vec![Stage::I, Stage::II],
-//!     ecog_max: Some(2),
-//!     biomarkers_required: vec![Biomarker::new("HER2", BiomarkerStatus::Negative)?],
+//!     eligibility: Eligibility {
+//!         age_min: Some(18),
+//!         sex: SexEligibility::Female,
+//!         diagnoses: "C50".parse()?,
+//!         settings: vec![Setting::Adjuvant],
+//!         stages: vec![Stage::I, Stage::II],
+//!         ecog_max: Some(2),
+//!         biomarkers_required: vec![Biomarker::new("HER2", BiomarkerStatus::Negative)?],
+//!         ..Eligibility::default()
+//!     },
 //!     sites: vec![(0, SiteStatus::Open)],
 //!     ..ProtocolCriteria::open(42, "DBCG RT-EXAMPLE")
 //! };
@@ -103,7 +106,7 @@ pub mod vocab;
 #[cfg(test)]
 mod serde_capture;
 
-pub use criteria::{MatchSite, Pathway, ProtocolCriteria};
+pub use criteria::{Eligibility, MatchSite, Pathway, ProtocolCriteria};
 pub use engine::Snapshot;
 pub use geo::{haversine_km, Region};
 pub use icd::{IcdCode, IcdError, IcdPattern, IcdPatternList};

@@ -55,23 +55,11 @@ pub fn build(
             extras.push(CardExtras::default());
             continue;
         };
-        let e = &p.eligibility;
         criteria.push(ProtocolCriteria {
             key,
             acronym: p.acronym.clone(),
             recruitment_status: p.recruitment_status,
-            age_min: e.age_min,
-            age_max: e.age_max,
-            sex: e.sex,
-            diagnoses: e.diagnoses.clone(),
-            exclude_diagnoses: e.exclude_diagnoses.clone(),
-            settings: e.settings.clone(),
-            stages: e.stages.clone(),
-            prior_lines_min: e.prior_lines_min,
-            prior_lines_max: e.prior_lines_max,
-            ecog_max: e.ecog_max,
-            biomarkers_required: e.biomarkers_required.clone(),
-            biomarkers_excluded: e.biomarkers_excluded.clone(),
+            eligibility: p.eligibility.clone(),
             sites: entry.sites.clone(),
         });
         extras.push(CardExtras {

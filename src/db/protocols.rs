@@ -234,8 +234,8 @@ fn insert_children(conn: &mut DbConnection, id: i32, protocol: &Protocol) -> Que
             prior_lines_min: e.prior_lines_min.map(i32::from),
             prior_lines_max: e.prior_lines_max.map(i32::from),
             ecog_max: e.ecog_max.map(i32::from),
-            criteria_text_da: e.criteria_text_da.clone(),
-            criteria_text_en: e.criteria_text_en.clone(),
+            criteria_text_da: protocol.criteria_text_da.clone(),
+            criteria_text_en: protocol.criteria_text_en.clone(),
         })
         .execute(conn)?;
     for other in &protocol.other_dmcgs {
@@ -498,9 +498,9 @@ fn assemble(
             ecog_max: to_u8("ecog_max", e.ecog_max)?,
             biomarkers_required: required,
             biomarkers_excluded: excluded,
-            criteria_text_da: e.criteria_text_da,
-            criteria_text_en: e.criteria_text_en,
         },
+        criteria_text_da: e.criteria_text_da,
+        criteria_text_en: e.criteria_text_en,
         sites,
         demo: row.is_demo == 1,
     };

@@ -223,8 +223,8 @@ impl ProtocolDoc {
                 ecog_max: e.ecog_max.map(i64::from),
                 biomarkers_required: biomarker_docs(&e.biomarkers_required),
                 biomarkers_excluded: biomarker_docs(&e.biomarkers_excluded),
-                criteria_text_da: e.criteria_text_da.clone(),
-                criteria_text_en: e.criteria_text_en.clone(),
+                criteria_text_da: p.criteria_text_da.clone(),
+                criteria_text_en: p.criteria_text_en.clone(),
             },
             sites: p
                 .sites

@@ -1,10 +1,8 @@
 //! The validated protocol record: what the registry stores and the rest of the app reads.
 
 use chrono::NaiveDate;
-use dccc_matching::{
-    Biomarker, IcdPatternList, Initiator, Phase, RecruitmentStatus, Setting, SexEligibility,
-    SiteStatus, Stage,
-};
+pub use dccc_matching::Eligibility;
+use dccc_matching::{Initiator, Phase, RecruitmentStatus, SiteStatus};
 
 use super::identifiers::{Email, EuCtNumber, EudractNumber, NctId};
 
@@ -27,39 +25,6 @@ pub struct Identifiers {
     pub nct: Option<NctId>,
     pub eudract: Option<EudractNumber>,
     pub eu_ct: Option<EuCtNumber>,
-}
-
-/// Who may take part, as structured criteria (for matching) and as text (for people).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Eligibility {
-    pub age_min: Option<u8>,
-    pub age_max: Option<u8>,
-    pub sex: SexEligibility,
-    pub diagnoses: IcdPatternList,
-    pub exclude_diagnoses: IcdPatternList,
-    pub settings: Vec<Setting>,
-    pub stages: Vec<Stage>,
-    pub prior_lines_min: Option<u8>,
-    pub prior_lines_max: Option<u8>,
-    pub ecog_max: Option<u8>,
-    pub biomarkers_required: Vec<Biomarker>,
-    pub biomarkers_excluded: Vec<Biomarker>,
-    pub criteria_text_da: Option<String>,
-    pub criteria_text_en: Option<String>,
-}
-
-impl Eligibility {
-    /// Open to patients under 18 (no lower bound counts as open to children).
-    pub fn admits_children(&self) -> bool {
-        self.age_min.is_none_or(|min| min < 18)
-    }
-    /// Open to patients of 18 or more.
-    pub fn admits_adults(&self) -> bool {
-        self.age_max.is_none_or(|max| max >= 18)
-    }
-    pub fn admits_age(&self, age: u8) -> bool {
-        self.age_min.is_none_or(|min| age >= min) && self.age_max.is_none_or(|max| age <= max)
-    }
 }
 
 /// One department where the trial runs, with its own status and contact.
@@ -92,7 +57,11 @@ pub struct Protocol {
     pub target_enrolment: Option<u32>,
     pub interventions: Vec<String>,
     pub keywords: Vec<String>,
+    /// Who may take part, as structured criteria (for matching).
     pub eligibility: Eligibility,
+    /// Who may take part, as text (for people), in Danish and English.
+    pub criteria_text_da: Option<String>,
+    pub criteria_text_en: Option<String>,
     pub sites: Vec<ProtocolSite>,
     /// Fictional record loaded as demo data; every page showing one says so.
     pub demo: bool,

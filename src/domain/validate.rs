@@ -178,16 +178,6 @@ impl Checker<'_> {
                 .biomarkers("eligibility.biomarkers_required", &doc.biomarkers_required),
             biomarkers_excluded: self
                 .biomarkers("eligibility.biomarkers_excluded", &doc.biomarkers_excluded),
-            criteria_text_da: self.max_len(
-                "eligibility.criteria_text_da",
-                text(&doc.criteria_text_da),
-                10_000,
-            ),
-            criteria_text_en: self.max_len(
-                "eligibility.criteria_text_en",
-                text(&doc.criteria_text_en),
-                10_000,
-            ),
         }
     }
 
@@ -325,6 +315,16 @@ impl ProtocolDoc {
                 .collect()
         };
         let eligibility = c.eligibility(&self.eligibility);
+        let criteria_text_da = c.max_len(
+            "eligibility.criteria_text_da",
+            text(&self.eligibility.criteria_text_da),
+            10_000,
+        );
+        let criteria_text_en = c.max_len(
+            "eligibility.criteria_text_en",
+            text(&self.eligibility.criteria_text_en),
+            10_000,
+        );
         let sites = c.sites(&self.sites);
         let protocol = Protocol {
             acronym,
@@ -347,6 +347,8 @@ impl ProtocolDoc {
             interventions: clean_list(&self.interventions),
             keywords: clean_list(&self.keywords),
             eligibility,
+            criteria_text_da,
+            criteria_text_en,
             sites,
             demo: self.demo,
         };

@@ -165,8 +165,8 @@ impl<'a> DocumentBuilder<'a> {
 
         let summary_da = p.summary_da.as_deref().unwrap_or_default();
         let summary_en = p.summary_en.as_deref().unwrap_or_default();
-        let criteria_da = e.criteria_text_da.as_deref().unwrap_or_default();
-        let criteria_en = e.criteria_text_en.as_deref().unwrap_or_default();
+        let criteria_da = p.criteria_text_da.as_deref().unwrap_or_default();
+        let criteria_en = p.criteria_text_en.as_deref().unwrap_or_default();
         doc.add_text(f.summary_da, summary_da);
         doc.add_text(f.summary_en, summary_en);
         doc.add_text(f.criteria_da, criteria_da);

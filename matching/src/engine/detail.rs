@@ -95,10 +95,10 @@ pub(super) fn criterion_result(
                 code: ShortCode::new(&profile.diagnosis),
                 best: diagnosis
                     .best
-                    .and_then(|(_, found)| position(&protocol.diagnoses.0, found)),
+                    .and_then(|(_, found)| position(&protocol.eligibility.diagnoses.0, found)),
                 excluded_by: diagnosis
                     .excluded_by
-                    .and_then(|found| position(&protocol.exclude_diagnoses.0, found)),
+                    .and_then(|found| position(&protocol.eligibility.exclude_diagnoses.0, found)),
             },
         ),
         Check::Setting => ("setting".to_owned(), Judged::Setting(profile.setting)),
@@ -111,14 +111,16 @@ pub(super) fn criterion_result(
         Check::Required(biomarker, status) => (
             fill!("biomarker:{}", biomarker.marker),
             Judged::Required(
-                position(&protocol.biomarkers_required, biomarker).unwrap_or(usize::MAX),
+                position(&protocol.eligibility.biomarkers_required, biomarker)
+                    .unwrap_or(usize::MAX),
                 status,
             ),
         ),
         Check::Excluded(biomarker, status) => (
             fill!("excluded_biomarker:{}", biomarker.marker),
             Judged::Excluded(
-                position(&protocol.biomarkers_excluded, biomarker).unwrap_or(usize::MAX),
+                position(&protocol.eligibility.biomarkers_excluded, biomarker)
+                    .unwrap_or(usize::MAX),
                 status,
             ),
         ),
@@ -151,9 +153,9 @@ impl Detail {
                 best,
                 excluded_by,
             } => {
-                let best = best.and_then(|index| protocol.diagnoses.0.get(index));
-                let excluded_by =
-                    excluded_by.and_then(|index| protocol.exclude_diagnoses.0.get(index));
+                let best = best.and_then(|index| protocol.eligibility.diagnoses.0.get(index));
+                let excluded_by = excluded_by
+                    .and_then(|index| protocol.eligibility.exclude_diagnoses.0.get(index));
                 diagnosis(protocol, code.as_str(), best, excluded_by, lang)
             }
             Judged::Setting(setting) => treatment::setting(protocol, setting, outcome, lang),
@@ -161,11 +163,13 @@ impl Detail {
             Judged::PriorLines(lines) => treatment::prior_lines(protocol, lines, outcome, lang),
             Judged::Ecog(ecog) => treatment::ecog(protocol, ecog, outcome, lang),
             Judged::Required(index, status) => protocol
+                .eligibility
                 .biomarkers_required
                 .get(index)
                 .map(|biomarker| markers::required(biomarker, status, lang))
                 .unwrap_or_default(),
             Judged::Excluded(index, status) => protocol
+                .eligibility
                 .biomarkers_excluded
                 .get(index)
                 .map(|biomarker| markers::excluded(biomarker, status, lang))
@@ -187,7 +191,7 @@ macro_rules! in_lang {
 pub(super) use in_lang;
 
 fn age(protocol: &ProtocolCriteria, age: u8, outcome: Outcome, lang: Lang) -> String {
-    let (min, max) = (protocol.age_min, protocol.age_max);
+    let (min, max) = (protocol.eligibility.age_min, protocol.eligibility.age_max);
     match (outcome, min, max) {
         (Outcome::NotMet, Some(min), _) if age < min => in_lang!(
             lang,
@@ -232,7 +236,7 @@ fn age(protocol: &ProtocolCriteria, age: u8, outcome: Outcome, lang: Lang) -> St
 }
 
 fn sex(protocol: &ProtocolCriteria, sex: Option<Sex>, lang: Lang) -> String {
-    let only = match protocol.sex {
+    let only = match protocol.eligibility.sex {
         SexEligibility::Female => lang.pick("kun for kvinder", "for women only"),
         SexEligibility::Male => lang.pick("kun for mænd", "for men only"),
         SexEligibility::All => lang.pick("for alle køn", "for all sexes"),
@@ -258,7 +262,7 @@ fn diagnosis(
     lang: Lang,
 ) -> String {
     let code = Dotted(code);
-    let included = &protocol.diagnoses;
+    let included = &protocol.eligibility.diagnoses;
     if !included.is_empty() && best.is_none() {
         let list = Patterns(&included.0);
         return in_lang!(

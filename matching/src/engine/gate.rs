@@ -109,13 +109,15 @@ impl Gates {
                 len: position(patterns.len()) - start,
             }
         };
-        let diagnoses = span_of(&protocol.diagnoses, &mut self.patterns);
-        let excluded_diagnoses = span_of(&protocol.exclude_diagnoses, &mut self.patterns);
+        let diagnoses = span_of(&protocol.eligibility.diagnoses, &mut self.patterns);
+        let excluded_diagnoses =
+            span_of(&protocol.eligibility.exclude_diagnoses, &mut self.patterns);
         let start = position(self.markers.len());
         for biomarker in protocol
+            .eligibility
             .biomarkers_required
             .iter()
-            .chain(&protocol.biomarkers_excluded)
+            .chain(&protocol.eligibility.biomarkers_excluded)
         {
             let number = match self.marker_numbers.get(&biomarker.marker) {
                 Some(&number) => number,
@@ -128,14 +130,14 @@ impl Gates {
             self.markers.push((number, biomarker.status));
         }
         Gate {
-            age_min: protocol.age_min,
-            age_max: protocol.age_max,
-            prior_lines_min: protocol.prior_lines_min,
-            prior_lines_max: protocol.prior_lines_max,
-            ecog_max: protocol.ecog_max,
-            sex: protocol.sex,
-            settings: bit_set(&protocol.settings, &Setting::ALL),
-            stages: bit_set(&protocol.stages, &Stage::ALL),
+            age_min: protocol.eligibility.age_min,
+            age_max: protocol.eligibility.age_max,
+            prior_lines_min: protocol.eligibility.prior_lines_min,
+            prior_lines_max: protocol.eligibility.prior_lines_max,
+            ecog_max: protocol.eligibility.ecog_max,
+            sex: protocol.eligibility.sex,
+            settings: bit_set(&protocol.eligibility.settings, &Setting::ALL),
+            stages: bit_set(&protocol.eligibility.stages, &Stage::ALL),
             packed_diagnoses,
             diagnoses,
             excluded_diagnoses,
@@ -143,7 +145,7 @@ impl Gates {
                 start,
                 len: position(self.markers.len()) - start,
             },
-            required_markers: position(protocol.biomarkers_required.len()),
+            required_markers: position(protocol.eligibility.biomarkers_required.len()),
         }
     }
 
@@ -240,7 +242,7 @@ impl Gates {
         let mut best: Option<(usize, &IcdPattern)> = None;
         for (packed, pattern) in self.patterns[gate.diagnoses.range()]
             .iter()
-            .zip(&protocol.diagnoses.0)
+            .zip(&protocol.eligibility.diagnoses.0)
         {
             if let Some(len) = covers(packed) {
                 // Strictly longer, so the first of equally long patterns is the one named.
@@ -251,7 +253,7 @@ impl Gates {
         }
         let excluded_by = self.patterns[gate.excluded_diagnoses.range()]
             .iter()
-            .zip(&protocol.exclude_diagnoses.0)
+            .zip(&protocol.eligibility.exclude_diagnoses.0)
             .find(|(packed, _)| covers(packed).is_some())
             .map(|(_, pattern)| pattern);
         DiagnosisMatch { best, excluded_by }
@@ -273,9 +275,9 @@ impl Gates {
 
 /// The diagnosis outcome and match length from the protocol's own patterns.
 fn reference_diagnosis(protocol: &ProtocolCriteria, code: &IcdCode) -> (Outcome, usize) {
-    let best = protocol.diagnoses.best_match_len(code);
-    let included = protocol.diagnoses.is_empty() || best.is_some();
-    let outcome = met_if(included && !protocol.exclude_diagnoses.matches(code));
+    let best = protocol.eligibility.diagnoses.best_match_len(code);
+    let included = protocol.eligibility.diagnoses.is_empty() || best.is_some();
+    let outcome = met_if(included && !protocol.eligibility.exclude_diagnoses.matches(code));
     (outcome, best.unwrap_or(0))
 }
 

@@ -55,7 +55,7 @@ pub(super) fn diagnosis_match<'a>(
     code: &IcdCode,
 ) -> DiagnosisMatch<'a> {
     let mut best: Option<(usize, &IcdPattern)> = None;
-    for pattern in &protocol.diagnoses.0 {
+    for pattern in &protocol.eligibility.diagnoses.0 {
         if let Some(len) = pattern.match_len(code) {
             // Strictly longer, so the first of equally long patterns is the one named.
             if best.is_none_or(|(best_len, _)| len > best_len) {
@@ -64,6 +64,7 @@ pub(super) fn diagnosis_match<'a>(
         }
     }
     let excluded_by = protocol
+        .eligibility
         .exclude_diagnoses
         .0
         .iter()
@@ -93,44 +94,56 @@ pub(super) fn judge<'a>(
     diagnosis: DiagnosisMatch<'a>,
     mut each: impl FnMut(Check<'a>, Outcome) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
-    let age_met = within(profile.age, protocol.age_min, protocol.age_max);
+    let age_met = within(
+        profile.age,
+        protocol.eligibility.age_min,
+        protocol.eligibility.age_max,
+    );
     each(Check::Age, met_if(age_met))?;
-    if protocol.sex != SexEligibility::All {
-        let outcome = known_and(profile.sex, |sex| protocol.sex.admits(sex));
+    if protocol.eligibility.sex != SexEligibility::All {
+        let outcome = known_and(profile.sex, |sex| protocol.eligibility.sex.admits(sex));
         each(Check::Sex, outcome)?;
     }
     each(
         Check::Diagnosis(diagnosis),
-        diagnosis.outcome(&protocol.diagnoses),
+        diagnosis.outcome(&protocol.eligibility.diagnoses),
     )?;
-    if !protocol.settings.is_empty() {
+    if !protocol.eligibility.settings.is_empty() {
         let outcome = known_and(profile.setting, |setting| {
-            protocol.settings.contains(&setting)
+            protocol.eligibility.settings.contains(&setting)
         });
         each(Check::Setting, outcome)?;
     }
-    if !protocol.stages.is_empty() {
-        let outcome = known_and(profile.stage, |stage| protocol.stages.contains(&stage));
+    if !protocol.eligibility.stages.is_empty() {
+        let outcome = known_and(profile.stage, |stage| {
+            protocol.eligibility.stages.contains(&stage)
+        });
         each(Check::Stage, outcome)?;
     }
-    if protocol.prior_lines_min.is_some() || protocol.prior_lines_max.is_some() {
+    if protocol.eligibility.prior_lines_min.is_some()
+        || protocol.eligibility.prior_lines_max.is_some()
+    {
         let outcome = known_and(profile.prior_lines, |lines| {
-            within(lines, protocol.prior_lines_min, protocol.prior_lines_max)
+            within(
+                lines,
+                protocol.eligibility.prior_lines_min,
+                protocol.eligibility.prior_lines_max,
+            )
         });
         each(Check::PriorLines, outcome)?;
     }
-    if let Some(ecog_max) = protocol.ecog_max {
+    if let Some(ecog_max) = protocol.eligibility.ecog_max {
         each(
             Check::Ecog,
             known_and(profile.ecog, |ecog| ecog <= ecog_max),
         )?;
     }
-    for required in &protocol.biomarkers_required {
+    for required in &protocol.eligibility.biomarkers_required {
         let status = profile.biomarker_status(&required.marker);
         let outcome = known_and(status, |status| status == required.status);
         each(Check::Required(required, status), outcome)?;
     }
-    for excluded in &protocol.biomarkers_excluded {
+    for excluded in &protocol.eligibility.biomarkers_excluded {
         let status = profile.biomarker_status(&excluded.marker);
         let outcome = known_and(status, |status| status != excluded.status);
         each(Check::Excluded(excluded, status), outcome)?;

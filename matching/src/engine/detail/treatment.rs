@@ -22,7 +22,7 @@ pub(super) fn setting(
     lang: Lang,
 ) -> String {
     let required = List {
-        items: &protocol.settings,
+        items: &protocol.eligibility.settings,
         last_word: lang.pick(" eller ", " or "),
         show: match lang {
             Lang::Da => |setting: &Setting, out: &mut String| {
@@ -69,7 +69,7 @@ pub(super) fn stage(
     lang: Lang,
 ) -> String {
     let required = List {
-        items: &protocol.stages,
+        items: &protocol.eligibility.stages,
         last_word: lang.pick(" eller ", " or "),
         show: |stage: &Stage, out: &mut String| out.push_str(stage.as_str()),
     };
@@ -105,7 +105,10 @@ pub(super) fn prior_lines(
     outcome: Outcome,
     lang: Lang,
 ) -> String {
-    let (min, max) = (protocol.prior_lines_min, protocol.prior_lines_max);
+    let (min, max) = (
+        protocol.eligibility.prior_lines_min,
+        protocol.eligibility.prior_lines_max,
+    );
     let bounds = Bounds { min, max, lang };
     let Some(lines) = lines else {
         return in_lang!(
@@ -154,7 +157,7 @@ pub(super) fn ecog(
     outcome: Outcome,
     lang: Lang,
 ) -> String {
-    let max = protocol.ecog_max.unwrap_or_default();
+    let max = protocol.eligibility.ecog_max.unwrap_or_default();
     let Some(ecog) = ecog else {
         return in_lang!(
             lang,

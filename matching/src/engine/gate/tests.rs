@@ -2,6 +2,7 @@
 
 use super::super::judge;
 use super::*;
+use crate::criteria::Eligibility;
 use crate::icd::IcdPattern;
 use crate::vocab::SiteStatus;
 
@@ -30,9 +31,12 @@ fn hand_built_patterns_give_the_reference_answer() {
     let codes = ["C509", "C50", "D05", "C5099", "C501"];
     for (case, included, excluded) in cases {
         let protocol = ProtocolCriteria {
-            diagnoses: IcdPatternList(included),
-            exclude_diagnoses: IcdPatternList(excluded),
             sites: vec![(0, SiteStatus::Open)],
+            eligibility: Eligibility {
+                diagnoses: IcdPatternList(included),
+                exclude_diagnoses: IcdPatternList(excluded),
+                ..Eligibility::default()
+            },
             ..ProtocolCriteria::open(1, "HAND-BUILT")
         };
         let gates = Gates::build([&protocol]);

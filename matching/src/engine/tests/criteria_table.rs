@@ -42,55 +42,55 @@ fn every_criterion_is_reported_and_judged_as_the_contract_table_says() {
     use Outcome::{Met, NotMet, Unknown};
     #[rustfmt::skip]
     let cases: &[OutcomeCase] = &[
-        ("age within 18–75", |p| { p.age_min = Some(18); p.age_max = Some(75) }, |_| {}, "age", Some(Met)),
-        ("age at the minimum", |p| { p.age_min = Some(18); p.age_max = Some(75) }, |f| f.age = 18, "age", Some(Met)),
-        ("age at the maximum", |p| { p.age_min = Some(18); p.age_max = Some(75) }, |f| f.age = 75, "age", Some(Met)),
-        ("age below the minimum", |p| { p.age_min = Some(18); p.age_max = Some(75) }, |f| f.age = 17, "age", Some(NotMet)),
-        ("age above the maximum", |p| { p.age_min = Some(18); p.age_max = Some(75) }, |f| f.age = 76, "age", Some(NotMet)),
+        ("age within 18–75", |p| { p.eligibility.age_min = Some(18); p.eligibility.age_max = Some(75) }, |_| {}, "age", Some(Met)),
+        ("age at the minimum", |p| { p.eligibility.age_min = Some(18); p.eligibility.age_max = Some(75) }, |f| f.age = 18, "age", Some(Met)),
+        ("age at the maximum", |p| { p.eligibility.age_min = Some(18); p.eligibility.age_max = Some(75) }, |f| f.age = 75, "age", Some(Met)),
+        ("age below the minimum", |p| { p.eligibility.age_min = Some(18); p.eligibility.age_max = Some(75) }, |f| f.age = 17, "age", Some(NotMet)),
+        ("age above the maximum", |p| { p.eligibility.age_min = Some(18); p.eligibility.age_max = Some(75) }, |f| f.age = 76, "age", Some(NotMet)),
         ("age without bounds is still reported", |_| {}, |_| {}, "age", Some(Met)),
-        ("age max 17 for a child", |p| p.age_max = Some(17), |f| f.age = 4, "age", Some(Met)),
+        ("age max 17 for a child", |p| p.eligibility.age_max = Some(17), |f| f.age = 4, "age", Some(Met)),
         ("sex all is not reported", |_| {}, |f| f.sex = Some(Sex::Male), "sex", None),
-        ("women only, a woman", |p| p.sex = SexEligibility::Female, |f| f.sex = Some(Sex::Female), "sex", Some(Met)),
-        ("women only, a man", |p| p.sex = SexEligibility::Female, |f| f.sex = Some(Sex::Male), "sex", Some(NotMet)),
-        ("women only, sex unknown", |p| p.sex = SexEligibility::Female, |_| {}, "sex", Some(Unknown)),
-        ("men only, a man", |p| p.sex = SexEligibility::Male, |f| f.sex = Some(Sex::Male), "sex", Some(Met)),
-        ("men only, a woman", |p| p.sex = SexEligibility::Male, |f| f.sex = Some(Sex::Female), "sex", Some(NotMet)),
-        ("diagnosis under a category prefix", |p| p.diagnoses = patterns("C50"), |_| {}, "diagnosis", Some(Met)),
-        ("diagnosis equal to a subcode prefix", |p| p.diagnoses = patterns("C509"), |_| {}, "diagnosis", Some(Met)),
-        ("diagnosis inside a range", |p| p.diagnoses = patterns("C48-C52"), |_| {}, "diagnosis", Some(Met)),
-        ("diagnosis under another subcode", |p| p.diagnoses = patterns("C501"), |_| {}, "diagnosis", Some(NotMet)),
-        ("diagnosis shorter than the prefix", |p| p.diagnoses = patterns("C509"), |f| f.diagnosis = code("C50"), "diagnosis", Some(NotMet)),
+        ("women only, a woman", |p| p.eligibility.sex = SexEligibility::Female, |f| f.sex = Some(Sex::Female), "sex", Some(Met)),
+        ("women only, a man", |p| p.eligibility.sex = SexEligibility::Female, |f| f.sex = Some(Sex::Male), "sex", Some(NotMet)),
+        ("women only, sex unknown", |p| p.eligibility.sex = SexEligibility::Female, |_| {}, "sex", Some(Unknown)),
+        ("men only, a man", |p| p.eligibility.sex = SexEligibility::Male, |f| f.sex = Some(Sex::Male), "sex", Some(Met)),
+        ("men only, a woman", |p| p.eligibility.sex = SexEligibility::Male, |f| f.sex = Some(Sex::Female), "sex", Some(NotMet)),
+        ("diagnosis under a category prefix", |p| p.eligibility.diagnoses = patterns("C50"), |_| {}, "diagnosis", Some(Met)),
+        ("diagnosis equal to a subcode prefix", |p| p.eligibility.diagnoses = patterns("C509"), |_| {}, "diagnosis", Some(Met)),
+        ("diagnosis inside a range", |p| p.eligibility.diagnoses = patterns("C48-C52"), |_| {}, "diagnosis", Some(Met)),
+        ("diagnosis under another subcode", |p| p.eligibility.diagnoses = patterns("C501"), |_| {}, "diagnosis", Some(NotMet)),
+        ("diagnosis shorter than the prefix", |p| p.eligibility.diagnoses = patterns("C509"), |f| f.diagnosis = code("C50"), "diagnosis", Some(NotMet)),
         ("no diagnoses listed is any diagnosis", |_| {}, |_| {}, "diagnosis", Some(Met)),
-        ("diagnosis excluded", |p| p.exclude_diagnoses = patterns("C509"), |_| {}, "diagnosis", Some(NotMet)),
-        ("diagnosis included and excluded", |p| { p.diagnoses = patterns("C50"); p.exclude_diagnoses = patterns("C50.9") }, |_| {}, "diagnosis", Some(NotMet)),
-        ("another subcode excluded", |p| { p.diagnoses = patterns("C50"); p.exclude_diagnoses = patterns("C501") }, |_| {}, "diagnosis", Some(Met)),
+        ("diagnosis excluded", |p| p.eligibility.exclude_diagnoses = patterns("C509"), |_| {}, "diagnosis", Some(NotMet)),
+        ("diagnosis included and excluded", |p| { p.eligibility.diagnoses = patterns("C50"); p.eligibility.exclude_diagnoses = patterns("C50.9") }, |_| {}, "diagnosis", Some(NotMet)),
+        ("another subcode excluded", |p| { p.eligibility.diagnoses = patterns("C50"); p.eligibility.exclude_diagnoses = patterns("C501") }, |_| {}, "diagnosis", Some(Met)),
         ("no settings listed is not reported", |_| {}, |f| f.setting = Some(Setting::Metastatic), "setting", None),
-        ("setting listed", |p| p.settings = vec![Setting::Adjuvant, Setting::Metastatic], |f| f.setting = Some(Setting::Metastatic), "setting", Some(Met)),
-        ("setting not listed", |p| p.settings = vec![Setting::Adjuvant], |f| f.setting = Some(Setting::Metastatic), "setting", Some(NotMet)),
-        ("setting unknown", |p| p.settings = vec![Setting::Adjuvant], |_| {}, "setting", Some(Unknown)),
+        ("setting listed", |p| p.eligibility.settings = vec![Setting::Adjuvant, Setting::Metastatic], |f| f.setting = Some(Setting::Metastatic), "setting", Some(Met)),
+        ("setting not listed", |p| p.eligibility.settings = vec![Setting::Adjuvant], |f| f.setting = Some(Setting::Metastatic), "setting", Some(NotMet)),
+        ("setting unknown", |p| p.eligibility.settings = vec![Setting::Adjuvant], |_| {}, "setting", Some(Unknown)),
         ("no stages listed is not reported", |_| {}, |f| f.stage = Some(Stage::IV), "stage", None),
-        ("stage listed", |p| p.stages = vec![Stage::III, Stage::IV], |f| f.stage = Some(Stage::IV), "stage", Some(Met)),
-        ("stage not listed", |p| p.stages = vec![Stage::I, Stage::II], |f| f.stage = Some(Stage::IV), "stage", Some(NotMet)),
-        ("stage unknown", |p| p.stages = vec![Stage::I], |_| {}, "stage", Some(Unknown)),
+        ("stage listed", |p| p.eligibility.stages = vec![Stage::III, Stage::IV], |f| f.stage = Some(Stage::IV), "stage", Some(Met)),
+        ("stage not listed", |p| p.eligibility.stages = vec![Stage::I, Stage::II], |f| f.stage = Some(Stage::IV), "stage", Some(NotMet)),
+        ("stage unknown", |p| p.eligibility.stages = vec![Stage::I], |_| {}, "stage", Some(Unknown)),
         ("no prior-line bounds is not reported", |_| {}, |f| f.prior_lines = Some(3), "prior_lines", None),
-        ("prior lines under the maximum", |p| p.prior_lines_max = Some(2), |f| f.prior_lines = Some(1), "prior_lines", Some(Met)),
-        ("prior lines at the maximum", |p| p.prior_lines_max = Some(2), |f| f.prior_lines = Some(2), "prior_lines", Some(Met)),
-        ("prior lines over the maximum", |p| p.prior_lines_max = Some(2), |f| f.prior_lines = Some(3), "prior_lines", Some(NotMet)),
-        ("prior lines at the minimum", |p| p.prior_lines_min = Some(1), |f| f.prior_lines = Some(1), "prior_lines", Some(Met)),
-        ("prior lines under the minimum", |p| p.prior_lines_min = Some(1), |f| f.prior_lines = Some(0), "prior_lines", Some(NotMet)),
-        ("prior lines unknown", |p| { p.prior_lines_min = Some(1); p.prior_lines_max = Some(3) }, |_| {}, "prior_lines", Some(Unknown)),
+        ("prior lines under the maximum", |p| p.eligibility.prior_lines_max = Some(2), |f| f.prior_lines = Some(1), "prior_lines", Some(Met)),
+        ("prior lines at the maximum", |p| p.eligibility.prior_lines_max = Some(2), |f| f.prior_lines = Some(2), "prior_lines", Some(Met)),
+        ("prior lines over the maximum", |p| p.eligibility.prior_lines_max = Some(2), |f| f.prior_lines = Some(3), "prior_lines", Some(NotMet)),
+        ("prior lines at the minimum", |p| p.eligibility.prior_lines_min = Some(1), |f| f.prior_lines = Some(1), "prior_lines", Some(Met)),
+        ("prior lines under the minimum", |p| p.eligibility.prior_lines_min = Some(1), |f| f.prior_lines = Some(0), "prior_lines", Some(NotMet)),
+        ("prior lines unknown", |p| { p.eligibility.prior_lines_min = Some(1); p.eligibility.prior_lines_max = Some(3) }, |_| {}, "prior_lines", Some(Unknown)),
         ("no ecog maximum is not reported", |_| {}, |f| f.ecog = Some(3), "ecog", None),
-        ("ecog at the maximum", |p| p.ecog_max = Some(1), |f| f.ecog = Some(1), "ecog", Some(Met)),
-        ("ecog over the maximum", |p| p.ecog_max = Some(1), |f| f.ecog = Some(2), "ecog", Some(NotMet)),
-        ("ecog unknown", |p| p.ecog_max = Some(1), |_| {}, "ecog", Some(Unknown)),
+        ("ecog at the maximum", |p| p.eligibility.ecog_max = Some(1), |f| f.ecog = Some(1), "ecog", Some(Met)),
+        ("ecog over the maximum", |p| p.eligibility.ecog_max = Some(1), |f| f.ecog = Some(2), "ecog", Some(NotMet)),
+        ("ecog unknown", |p| p.eligibility.ecog_max = Some(1), |_| {}, "ecog", Some(Unknown)),
         ("marker not required is not reported", |_| {}, |f| f.biomarkers = vec![marker("HER2", Negative)], "biomarker:HER2", None),
-        ("required marker with the same status", |p| p.biomarkers_required = vec![marker("HER2", Negative)], |f| f.biomarkers = vec![marker("HER2", Negative)], "biomarker:HER2", Some(Met)),
-        ("required marker with the other status", |p| p.biomarkers_required = vec![marker("HER2", Negative)], |f| f.biomarkers = vec![marker("HER2", Positive)], "biomarker:HER2", Some(NotMet)),
-        ("required marker absent", |p| p.biomarkers_required = vec![marker("HER2", Negative)], |f| f.biomarkers = vec![marker("ER", Positive)], "biomarker:HER2", Some(Unknown)),
+        ("required marker with the same status", |p| p.eligibility.biomarkers_required = vec![marker("HER2", Negative)], |f| f.biomarkers = vec![marker("HER2", Negative)], "biomarker:HER2", Some(Met)),
+        ("required marker with the other status", |p| p.eligibility.biomarkers_required = vec![marker("HER2", Negative)], |f| f.biomarkers = vec![marker("HER2", Positive)], "biomarker:HER2", Some(NotMet)),
+        ("required marker absent", |p| p.eligibility.biomarkers_required = vec![marker("HER2", Negative)], |f| f.biomarkers = vec![marker("ER", Positive)], "biomarker:HER2", Some(Unknown)),
         ("marker not excluded is not reported", |_| {}, |f| f.biomarkers = vec![marker("EGFR", Positive)], "excluded_biomarker:EGFR", None),
-        ("excluded marker with the other status", |p| p.biomarkers_excluded = vec![marker("EGFR", Positive)], |f| f.biomarkers = vec![marker("EGFR", Negative)], "excluded_biomarker:EGFR", Some(Met)),
-        ("excluded marker with the same status", |p| p.biomarkers_excluded = vec![marker("EGFR", Positive)], |f| f.biomarkers = vec![marker("EGFR", Positive)], "excluded_biomarker:EGFR", Some(NotMet)),
-        ("excluded marker absent", |p| p.biomarkers_excluded = vec![marker("EGFR", Positive)], |_| {}, "excluded_biomarker:EGFR", Some(Unknown)),
+        ("excluded marker with the other status", |p| p.eligibility.biomarkers_excluded = vec![marker("EGFR", Positive)], |f| f.biomarkers = vec![marker("EGFR", Negative)], "excluded_biomarker:EGFR", Some(Met)),
+        ("excluded marker with the same status", |p| p.eligibility.biomarkers_excluded = vec![marker("EGFR", Positive)], |f| f.biomarkers = vec![marker("EGFR", Positive)], "excluded_biomarker:EGFR", Some(NotMet)),
+        ("excluded marker absent", |p| p.eligibility.biomarkers_excluded = vec![marker("EGFR", Positive)], |_| {}, "excluded_biomarker:EGFR", Some(Unknown)),
     ];
     for &(case, edit_protocol, edit_profile, criterion, expected) in cases {
         let mut criteria = protocol(1, "TEST");
@@ -129,13 +129,14 @@ fn every_criterion_is_reported_and_judged_as_the_contract_table_says() {
 #[test]
 fn criteria_come_in_the_contract_tables_order() {
     let mut criteria = protocol(1, "ALL-CRITERIA");
-    criteria.sex = SexEligibility::Female;
-    criteria.settings = vec![Setting::Metastatic];
-    criteria.stages = vec![Stage::IV];
-    criteria.prior_lines_max = Some(2);
-    criteria.ecog_max = Some(2);
-    criteria.biomarkers_required = vec![marker("HER2", Negative), marker("ER", Positive)];
-    criteria.biomarkers_excluded = vec![marker("BRCA1", Positive)];
+    criteria.eligibility.sex = SexEligibility::Female;
+    criteria.eligibility.settings = vec![Setting::Metastatic];
+    criteria.eligibility.stages = vec![Stage::IV];
+    criteria.eligibility.prior_lines_max = Some(2);
+    criteria.eligibility.ecog_max = Some(2);
+    criteria.eligibility.biomarkers_required =
+        vec![marker("HER2", Negative), marker("ER", Positive)];
+    criteria.eligibility.biomarkers_excluded = vec![marker("BRCA1", Positive)];
     let result = judged(criteria, &profile()).expect("judged");
     let names: Vec<&str> = result
         .criteria
@@ -163,39 +164,39 @@ fn criteria_come_in_the_contract_tables_order() {
 fn details_explain_the_outcome_in_plain_danish_and_english() {
     #[rustfmt::skip]
     let cases: &[DetailCase] = &[
-        ("age in range", |p| { p.age_min = Some(18); p.age_max = Some(75) }, |_| {}, "age",
+        ("age in range", |p| { p.eligibility.age_min = Some(18); p.eligibility.age_max = Some(75) }, |_| {}, "age",
          "Alder 67 er inden for 18–75 år", "Age 67 is within 18–75 years"),
-        ("age too low", |p| p.age_min = Some(70), |_| {}, "age",
+        ("age too low", |p| p.eligibility.age_min = Some(70), |_| {}, "age",
          "Alder 67 er under protokollens nedre aldersgrænse på 70 år",
          "Age 67 is below the protocol's minimum age of 70 years"),
-        ("age too high", |p| p.age_max = Some(17), |_| {}, "age",
+        ("age too high", |p| p.eligibility.age_max = Some(17), |_| {}, "age",
          "Alder 67 er over protokollens øvre aldersgrænse på 17 år",
          "Age 67 is above the protocol's maximum age of 17 years"),
-        ("sex unknown", |p| p.sex = SexEligibility::Female, |_| {}, "sex",
+        ("sex unknown", |p| p.eligibility.sex = SexEligibility::Female, |_| {}, "sex",
          "Køn ukendt – protokollen er kun for kvinder", "Sex unknown – the protocol is for women only"),
-        ("diagnosis covered", |p| p.diagnoses = patterns("C18-C20 C50"), |_| {}, "diagnosis",
+        ("diagnosis covered", |p| p.eligibility.diagnoses = patterns("C18-C20 C50"), |_| {}, "diagnosis",
          "Diagnosen C50.9 er omfattet af protokollens diagnoser (C50)",
          "Diagnosis C50.9 is covered by the protocol's diagnoses (C50)"),
-        ("diagnosis not listed", |p| p.diagnoses = patterns("C501 C18-C20"), |_| {}, "diagnosis",
+        ("diagnosis not listed", |p| p.eligibility.diagnoses = patterns("C501 C18-C20"), |_| {}, "diagnosis",
          "Diagnosen C50.9 er ikke blandt protokollens diagnoser (C50.1, C18–C20)",
          "Diagnosis C50.9 is not among the protocol's diagnoses (C50.1, C18–C20)"),
-        ("diagnosis excluded", |p| p.exclude_diagnoses = patterns("C509"), |_| {}, "diagnosis",
+        ("diagnosis excluded", |p| p.eligibility.exclude_diagnoses = patterns("C509"), |_| {}, "diagnosis",
          "Diagnosen C50.9 er udelukket af protokollen (C50.9)",
          "Diagnosis C50.9 is excluded by the protocol (C50.9)"),
-        ("setting not listed", |p| p.settings = vec![Setting::Adjuvant, Setting::Neoadjuvant], |f| f.setting = Some(Setting::Metastatic), "setting",
+        ("setting not listed", |p| p.eligibility.settings = vec![Setting::Adjuvant, Setting::Neoadjuvant], |f| f.setting = Some(Setting::Metastatic), "setting",
          "Sygdomssituationen metastatisk (spredning) er ikke omfattet; protokollen kræver adjuverende (efter operation) eller neoadjuverende (før operation)",
          "The setting metastatic (spread) is not included; the protocol requires adjuvant (after surgery) or neoadjuvant (before surgery)"),
-        ("stage unknown", |p| p.stages = vec![Stage::III, Stage::IV], |_| {}, "stage",
+        ("stage unknown", |p| p.eligibility.stages = vec![Stage::III, Stage::IV], |_| {}, "stage",
          "Stadie ukendt; protokollen kræver stadie III eller IV", "Stage unknown; the protocol requires stage III or IV"),
-        ("one prior line", |p| p.prior_lines_max = Some(2), |f| f.prior_lines = Some(1), "prior_lines",
+        ("one prior line", |p| p.eligibility.prior_lines_max = Some(2), |f| f.prior_lines = Some(1), "prior_lines",
          "1 tidligere behandlingslinje: inden for protokollens krav på højst 2",
          "1 prior line of treatment: within the protocol's requirement of at most 2"),
-        ("ecog too high", |p| p.ecog_max = Some(1), |f| f.ecog = Some(3), "ecog",
+        ("ecog too high", |p| p.eligibility.ecog_max = Some(1), |f| f.ecog = Some(3), "ecog",
          "ECOG-funktionsniveau 3 er over protokollens grænse på højst 1",
          "ECOG performance status 3 is above the protocol's limit of at most 1"),
-        ("marker with the other status", |p| p.biomarkers_required = vec![marker("HER2", Negative)], |f| f.biomarkers = vec![marker("HER2", Positive)], "biomarker:HER2",
+        ("marker with the other status", |p| p.eligibility.biomarkers_required = vec![marker("HER2", Negative)], |f| f.biomarkers = vec![marker("HER2", Positive)], "biomarker:HER2",
          "HER2 negativ kræves; patienten er HER2 positiv", "HER2 negative required; the patient is HER2 positive"),
-        ("excluded marker unknown", |p| p.biomarkers_excluded = vec![marker("EGFR", Positive)], |_| {}, "excluded_biomarker:EGFR",
+        ("excluded marker unknown", |p| p.eligibility.biomarkers_excluded = vec![marker("EGFR", Positive)], |_| {}, "excluded_biomarker:EGFR",
          "Patienter med EGFR positiv kan ikke deltage; patientens EGFR-status er ukendt",
          "Patients who are EGFR positive cannot take part; the patient's EGFR status is unknown"),
     ];

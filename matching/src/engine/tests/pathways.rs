@@ -9,12 +9,12 @@ use crate::{Pathway, PatientProfile, ProtocolCriteria, Setting, Snapshot};
 /// A child's relapse protocol the patient fits when relapsed, and a breast protocol.
 fn protocols() -> Vec<ProtocolCriteria> {
     let mut relapse = protocol(1, "NOPHO RELAPSE");
-    relapse.age_max = Some(17);
-    relapse.settings = vec![Setting::Relapsed];
-    relapse.diagnoses = patterns("C91");
+    relapse.eligibility.age_max = Some(17);
+    relapse.eligibility.settings = vec![Setting::Relapsed];
+    relapse.eligibility.diagnoses = patterns("C91");
     let mut breast = protocol(2, "DBCG TEST");
-    breast.age_min = Some(18);
-    breast.diagnoses = patterns("C50");
+    breast.eligibility.age_min = Some(18);
+    breast.eligibility.diagnoses = patterns("C50");
     vec![relapse, breast]
 }
 
@@ -64,8 +64,8 @@ fn pathways_apply_as_their_rules_say() {
 #[test]
 fn only_without_eligible_counts_possibly_eligible_results_as_not_eligible() {
     let mut breast = protocol(2, "DBCG TEST");
-    breast.diagnoses = patterns("C50");
-    breast.ecog_max = Some(1);
+    breast.eligibility.diagnoses = patterns("C50");
+    breast.eligibility.ecog_max = Some(1);
     let snapshot = snapshot(vec![breast]);
     let exhausted = PatientProfile {
         standard_options_exhausted: Some(true),

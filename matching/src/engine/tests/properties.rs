@@ -4,6 +4,7 @@
 use super::super::judge;
 use super::fixtures::{sites, snapshot};
 use super::strategies::{home, profile, protocols, MARKERS};
+use crate::criteria::Eligibility;
 use crate::{
     Biomarker, BiomarkerStatus, MatchOutcome, Outcome, PatientProfile, ProtocolCriteria,
     RecruitmentStatus, Setting, Sex, SiteStatus, Stage, Verdict,
@@ -201,11 +202,7 @@ proptest! {
     #[test]
     fn age_bounds_are_inclusive(min in 0..=120u8, span in 0..=40u8, age in 0..=120u8) {
         let max = min.saturating_add(span).min(120);
-        let criteria = ProtocolCriteria {
-            age_min: Some(min),
-            age_max: Some(max),
-            ..super::fixtures::protocol(1, "AGE")
-        };
+        let criteria = { let mut p = ProtocolCriteria { ..super::fixtures::protocol(1, "AGE") }; p.eligibility = Eligibility { age_min: Some(min), age_max: Some(max), ..p.eligibility }; p };
         let patient = PatientProfile { age, ..super::fixtures::profile() };
         let outcome = snapshot(vec![criteria]).match_profile(&patient, true);
         let expected = if (min..=max).contains(&age) { Outcome::Met } else { Outcome::NotMet };
@@ -227,7 +224,7 @@ proptest! {
         let covering: Vec<usize> = protocols
             .iter()
             .filter(|p| proposable(p))
-            .filter(|p| p.diagnoses.is_empty() || p.diagnoses.matches(&profile.diagnosis))
+            .filter(|p| p.eligibility.diagnoses.is_empty() || p.eligibility.diagnoses.matches(&profile.diagnosis))
             .map(|p| p.key)
             .collect();
         for key in covering {

@@ -4,6 +4,7 @@ use super::fixtures::{
     aarhus, copenhagen, hjoerring, marker, patterns, profile, protocol, snapshot, AAUH_ONK,
     AUH_ONK, HJO_ONK, OUH_ONK, RH_ONK,
 };
+use crate::criteria::Eligibility;
 use crate::{
     BiomarkerStatus, MatchOutcome, NoOfferReason, PatientProfile, ProtocolCriteria,
     RecruitmentStatus, Region, Setting, SiteStatus, Verdict,
@@ -59,9 +60,15 @@ fn only_open_protocols_with_an_open_site_are_proposed() {
 
 #[test]
 fn not_eligible_results_come_only_when_asked_for() {
-    let too_young = ProtocolCriteria {
-        age_max: Some(40),
-        ..protocol(1, "YOUNG")
+    let too_young = {
+        let mut p = ProtocolCriteria {
+            ..protocol(1, "YOUNG")
+        };
+        p.eligibility = Eligibility {
+            age_max: Some(40),
+            ..p.eligibility
+        };
+        p
     };
     let snapshot = snapshot(vec![too_young, protocol(2, "ANY")]);
     let without = snapshot.match_profile(&profile(), false);
@@ -82,17 +89,29 @@ fn no_offer_reason_is_set_when_nothing_is_even_possibly_eligible() {
         ),
         (
             "only an ineligible protocol",
-            vec![ProtocolCriteria {
-                age_max: Some(17),
-                ..protocol(1, "CHILD")
+            vec![{
+                let mut p = ProtocolCriteria {
+                    ..protocol(1, "CHILD")
+                };
+                p.eligibility = Eligibility {
+                    age_max: Some(17),
+                    ..p.eligibility
+                };
+                p
             }],
             Some(NoOfferReason::NoRelevantProtocol),
         ),
         (
             "a possibly eligible protocol",
-            vec![ProtocolCriteria {
-                ecog_max: Some(1),
-                ..protocol(1, "ECOG")
+            vec![{
+                let mut p = ProtocolCriteria {
+                    ..protocol(1, "ECOG")
+                };
+                p.eligibility = Eligibility {
+                    ecog_max: Some(1),
+                    ..p.eligibility
+                };
+                p
             }],
             None,
         ),
@@ -191,41 +210,83 @@ fn results_are_ordered_by_verdict_unknowns_specificity_distance_and_acronym() {
         sites: vec![(site, SiteStatus::Open)],
         ..protocol(key, acronym)
     };
-    let with_unknowns = |key, acronym, count: usize| ProtocolCriteria {
-        biomarkers_required: ["ER", "PR", "HER2"][..count]
-            .iter()
-            .map(|name| marker(name, BiomarkerStatus::Positive))
-            .collect(),
-        ..at(key, acronym, AUH_ONK)
+    let with_unknowns = |key, acronym, count: usize| {
+        let mut p = ProtocolCriteria {
+            ..at(key, acronym, AUH_ONK)
+        };
+        p.eligibility = Eligibility {
+            biomarkers_required: ["ER", "PR", "HER2"][..count]
+                .iter()
+                .map(|name| marker(name, BiomarkerStatus::Positive))
+                .collect(),
+            ..p.eligibility
+        };
+        p
     };
     let protocols = vec![
-        ProtocolCriteria {
-            age_max: Some(17),
-            ..at(1, "A NOT ELIGIBLE", AUH_ONK)
+        {
+            let mut p = ProtocolCriteria {
+                ..at(1, "A NOT ELIGIBLE", AUH_ONK)
+            };
+            p.eligibility = Eligibility {
+                age_max: Some(17),
+                ..p.eligibility
+            };
+            p
         },
         with_unknowns(2, "B TWO UNKNOWNS", 2),
         with_unknowns(3, "C ONE UNKNOWN", 1),
-        ProtocolCriteria {
-            diagnoses: patterns("C50"),
-            ..at(4, "D CATEGORY", RH_ONK)
+        {
+            let mut p = ProtocolCriteria {
+                ..at(4, "D CATEGORY", RH_ONK)
+            };
+            p.eligibility = Eligibility {
+                diagnoses: patterns("C50"),
+                ..p.eligibility
+            };
+            p
         },
-        ProtocolCriteria {
-            diagnoses: patterns("C509"),
-            ..at(5, "E SUBCODE FAR", RH_ONK)
+        {
+            let mut p = ProtocolCriteria {
+                ..at(5, "E SUBCODE FAR", RH_ONK)
+            };
+            p.eligibility = Eligibility {
+                diagnoses: patterns("C509"),
+                ..p.eligibility
+            };
+            p
         },
-        ProtocolCriteria {
-            diagnoses: patterns("C509"),
-            ..at(6, "F SUBCODE NEAR", AUH_ONK)
+        {
+            let mut p = ProtocolCriteria {
+                ..at(6, "F SUBCODE NEAR", AUH_ONK)
+            };
+            p.eligibility = Eligibility {
+                diagnoses: patterns("C509"),
+                ..p.eligibility
+            };
+            p
         },
         at(7, "H ANY", RH_ONK),
         at(8, "G ANY", RH_ONK),
-        ProtocolCriteria {
-            diagnoses: patterns("C00-C97"),
-            ..at(9, "I RANGE", AUH_ONK)
+        {
+            let mut p = ProtocolCriteria {
+                ..at(9, "I RANGE", AUH_ONK)
+            };
+            p.eligibility = Eligibility {
+                diagnoses: patterns("C00-C97"),
+                ..p.eligibility
+            };
+            p
         },
-        ProtocolCriteria {
-            settings: vec![Setting::Adjuvant],
-            ..at(10, "J WRONG SETTING", AUH_ONK)
+        {
+            let mut p = ProtocolCriteria {
+                ..at(10, "J WRONG SETTING", AUH_ONK)
+            };
+            p.eligibility = Eligibility {
+                settings: vec![Setting::Adjuvant],
+                ..p.eligibility
+            };
+            p
         },
     ];
     let patient = PatientProfile {
@@ -254,10 +315,16 @@ fn results_are_ordered_by_verdict_unknowns_specificity_distance_and_acronym() {
 
 #[test]
 fn the_outcome_serializes_in_the_contract_shape() {
-    let criteria = ProtocolCriteria {
-        diagnoses: patterns("C50"),
-        ecog_max: Some(2),
-        ..protocol(7, "DBCG TEST")
+    let criteria = {
+        let mut p = ProtocolCriteria {
+            ..protocol(7, "DBCG TEST")
+        };
+        p.eligibility = Eligibility {
+            diagnoses: patterns("C50"),
+            ecog_max: Some(2),
+            ..p.eligibility
+        };
+        p
     };
     let patient = PatientProfile {
         home: Some(hjoerring()),

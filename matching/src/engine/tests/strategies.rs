@@ -2,6 +2,7 @@
 //! markers, so that matches, ties and unknowns are common.
 
 use super::fixtures::sites;
+use crate::criteria::Eligibility;
 use crate::{
     Biomarker, BiomarkerStatus, Home, IcdCode, IcdPatternList, PatientProfile, ProtocolCriteria,
     RecruitmentStatus, Region, Setting, Sex, SexEligibility, SiteStatus, Stage,
@@ -113,23 +114,24 @@ fn protocol() -> impl Strategy<Value = ProtocolCriteria> {
             ),
             (prior_lines_min, prior_lines_max, ecog_max, required, excluded, sites, acronym),
         )| ProtocolCriteria {
-            key: 0,
-            // Few acronyms, so ties on every other key are common.
+            key: 0, // Few acronyms, so ties on every other key are common.
             acronym: format!("P{acronym}"),
             recruitment_status,
-            age_min,
-            age_max,
-            sex,
-            diagnoses,
-            exclude_diagnoses,
-            settings,
-            stages,
-            prior_lines_min,
-            prior_lines_max,
-            ecog_max,
-            biomarkers_required: required,
-            biomarkers_excluded: excluded,
             sites,
+            eligibility: Eligibility {
+                age_min,
+                age_max,
+                sex,
+                diagnoses,
+                exclude_diagnoses,
+                settings,
+                stages,
+                prior_lines_min,
+                prior_lines_max,
+                ecog_max,
+                biomarkers_required: required,
+                biomarkers_excluded: excluded,
+            },
         },
     )
 }

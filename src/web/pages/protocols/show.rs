@@ -313,15 +313,9 @@ pub async fn show_protocol(
         regions: region_groups(&stored, &catalogue, lang),
         eligibility: eligibility_lines(&stored, lang),
         criteria_text: if en {
-            p.eligibility
-                .criteria_text_en
-                .clone()
-                .or(p.eligibility.criteria_text_da.clone())
+            p.criteria_text_en.clone().or(p.criteria_text_da.clone())
         } else {
-            p.eligibility
-                .criteria_text_da
-                .clone()
-                .or(p.eligibility.criteria_text_en.clone())
+            p.criteria_text_da.clone().or(p.criteria_text_en.clone())
         },
         interventions: p.interventions.clone(),
         opened_on: p.opened_on.map(|d| d.format("%d-%m-%Y").to_string()),
