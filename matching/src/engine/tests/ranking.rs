@@ -61,13 +61,8 @@ fn only_open_protocols_with_an_open_site_are_proposed() {
 #[test]
 fn not_eligible_results_come_only_when_asked_for() {
     let too_young = {
-        let mut p = ProtocolCriteria {
-            ..protocol(1, "YOUNG")
-        };
-        p.eligibility = Eligibility {
-            age_max: Some(40),
-            ..p.eligibility
-        };
+        let mut p = protocol(1, "YOUNG");
+        p.eligibility.age_max = Some(40);
         p
     };
     let snapshot = snapshot(vec![too_young, protocol(2, "ANY")]);
@@ -90,13 +85,8 @@ fn no_offer_reason_is_set_when_nothing_is_even_possibly_eligible() {
         (
             "only an ineligible protocol",
             vec![{
-                let mut p = ProtocolCriteria {
-                    ..protocol(1, "CHILD")
-                };
-                p.eligibility = Eligibility {
-                    age_max: Some(17),
-                    ..p.eligibility
-                };
+                let mut p = protocol(1, "CHILD");
+                p.eligibility.age_max = Some(17);
                 p
             }],
             Some(NoOfferReason::NoRelevantProtocol),
@@ -104,13 +94,8 @@ fn no_offer_reason_is_set_when_nothing_is_even_possibly_eligible() {
         (
             "a possibly eligible protocol",
             vec![{
-                let mut p = ProtocolCriteria {
-                    ..protocol(1, "ECOG")
-                };
-                p.eligibility = Eligibility {
-                    ecog_max: Some(1),
-                    ..p.eligibility
-                };
+                let mut p = protocol(1, "ECOG");
+                p.eligibility.ecog_max = Some(1);
                 p
             }],
             None,
@@ -211,81 +196,46 @@ fn results_are_ordered_by_verdict_unknowns_specificity_distance_and_acronym() {
         ..protocol(key, acronym)
     };
     let with_unknowns = |key, acronym, count: usize| {
-        let mut p = ProtocolCriteria {
-            ..at(key, acronym, AUH_ONK)
-        };
-        p.eligibility = Eligibility {
-            biomarkers_required: ["ER", "PR", "HER2"][..count]
-                .iter()
-                .map(|name| marker(name, BiomarkerStatus::Positive))
-                .collect(),
-            ..p.eligibility
-        };
+        let mut p = at(key, acronym, AUH_ONK);
+        p.eligibility.biomarkers_required = ["ER", "PR", "HER2"][..count]
+            .iter()
+            .map(|name| marker(name, BiomarkerStatus::Positive))
+            .collect();
         p
     };
     let protocols = vec![
         {
-            let mut p = ProtocolCriteria {
-                ..at(1, "A NOT ELIGIBLE", AUH_ONK)
-            };
-            p.eligibility = Eligibility {
-                age_max: Some(17),
-                ..p.eligibility
-            };
+            let mut p = at(1, "A NOT ELIGIBLE", AUH_ONK);
+            p.eligibility.age_max = Some(17);
             p
         },
         with_unknowns(2, "B TWO UNKNOWNS", 2),
         with_unknowns(3, "C ONE UNKNOWN", 1),
         {
-            let mut p = ProtocolCriteria {
-                ..at(4, "D CATEGORY", RH_ONK)
-            };
-            p.eligibility = Eligibility {
-                diagnoses: patterns("C50"),
-                ..p.eligibility
-            };
+            let mut p = at(4, "D CATEGORY", RH_ONK);
+            p.eligibility.diagnoses = patterns("C50");
             p
         },
         {
-            let mut p = ProtocolCriteria {
-                ..at(5, "E SUBCODE FAR", RH_ONK)
-            };
-            p.eligibility = Eligibility {
-                diagnoses: patterns("C509"),
-                ..p.eligibility
-            };
+            let mut p = at(5, "E SUBCODE FAR", RH_ONK);
+            p.eligibility.diagnoses = patterns("C509");
             p
         },
         {
-            let mut p = ProtocolCriteria {
-                ..at(6, "F SUBCODE NEAR", AUH_ONK)
-            };
-            p.eligibility = Eligibility {
-                diagnoses: patterns("C509"),
-                ..p.eligibility
-            };
+            let mut p = at(6, "F SUBCODE NEAR", AUH_ONK);
+            p.eligibility.diagnoses = patterns("C509");
             p
         },
         at(7, "H ANY", RH_ONK),
         at(8, "G ANY", RH_ONK),
         {
-            let mut p = ProtocolCriteria {
-                ..at(9, "I RANGE", AUH_ONK)
-            };
-            p.eligibility = Eligibility {
-                diagnoses: patterns("C00-C97"),
-                ..p.eligibility
-            };
+            let mut p = at(9, "I RANGE", AUH_ONK);
+            p.eligibility.diagnoses = patterns("C00-C97");
             p
         },
         {
-            let mut p = ProtocolCriteria {
-                ..at(10, "J WRONG SETTING", AUH_ONK)
-            };
-            p.eligibility = Eligibility {
-                settings: vec![Setting::Adjuvant],
-                ..p.eligibility
-            };
+            let mut p = at(10, "J WRONG SETTING", AUH_ONK);
+            p.eligibility.settings = vec![Setting::Adjuvant];
             p
         },
     ];
@@ -316,9 +266,7 @@ fn results_are_ordered_by_verdict_unknowns_specificity_distance_and_acronym() {
 #[test]
 fn the_outcome_serializes_in_the_contract_shape() {
     let criteria = {
-        let mut p = ProtocolCriteria {
-            ..protocol(7, "DBCG TEST")
-        };
+        let mut p = protocol(7, "DBCG TEST");
         p.eligibility = Eligibility {
             diagnoses: patterns("C50"),
             ecog_max: Some(2),
