@@ -4,7 +4,6 @@
 use super::super::judge;
 use super::fixtures::{sites, snapshot};
 use super::strategies::{home, profile, protocols, MARKERS};
-use crate::criteria::Eligibility;
 use crate::{
     Biomarker, BiomarkerStatus, MatchOutcome, Outcome, PatientProfile, ProtocolCriteria,
     RecruitmentStatus, Setting, Sex, SiteStatus, Stage, Verdict,
@@ -202,7 +201,7 @@ proptest! {
     #[test]
     fn age_bounds_are_inclusive(min in 0..=120u8, span in 0..=40u8, age in 0..=120u8) {
         let max = min.saturating_add(span).min(120);
-        let criteria = { let mut p = super::fixtures::protocol(1, "AGE"); p.eligibility.age_min = Some(min), age_max: Some(max); p };
+        let criteria = { let mut p = super::fixtures::protocol(1, "AGE"); p.eligibility.age_min = Some(min); p.eligibility.age_max = Some(max); p };
         let patient = PatientProfile { age, ..super::fixtures::profile() };
         let outcome = snapshot(vec![criteria]).match_profile(&patient, true);
         let expected = if (min..=max).contains(&age) { Outcome::Met } else { Outcome::NotMet };
