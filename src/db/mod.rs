@@ -8,6 +8,7 @@ pub mod protocols;
 pub mod reference;
 pub mod schema;
 pub mod seed;
+pub mod sessions;
 pub mod users;
 
 use diesel::connection::SimpleConnection;

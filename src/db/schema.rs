@@ -209,8 +209,6 @@ diesel::table! {
         password_hash -> Text,
         role -> Text,
         active -> SmallInt,
-        failed_logins -> Integer,
-        locked_until -> Nullable<Timestamp>,
         session_epoch -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -333,3 +331,26 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    /// Server-side sessions; the cookie holds the token whose SHA-256 is the key.
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Integer,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Recent failed logins by hashed account or client address.
+    login_throttle (key) {
+        key -> Text,
+        failures -> Integer,
+        last_failure_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(sessions, users);

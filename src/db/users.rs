@@ -18,8 +18,6 @@ struct UserRow {
     password_hash: String,
     role: String,
     active: i16,
-    failed_logins: i32,
-    locked_until: Option<NaiveDateTime>,
     session_epoch: i32,
     #[expect(dead_code, reason = "loaded with the row; shown nowhere yet")]
     created_at: NaiveDateTime,
@@ -98,7 +96,6 @@ pub fn create_user(
             users::password_hash.eq(password_hash),
             users::role.eq(input.role.as_str()),
             users::active.eq(1i16),
-            users::failed_logins.eq(0),
             users::session_epoch.eq(0),
             users::created_at.eq(now),
             users::updated_at.eq(now),
@@ -158,8 +155,6 @@ pub fn set_password(
         .set((
             users::password_hash.eq(password_hash),
             users::session_epoch.eq(users::session_epoch + 1),
-            users::failed_logins.eq(0),
-            users::locked_until.eq(None::<NaiveDateTime>),
             users::updated_at.eq(now),
         ))
         .execute(conn)?;
@@ -199,61 +194,27 @@ pub fn count_admins(conn: &mut DbConnection) -> QueryResult<i64> {
 }
 
 /// Failures before an account is locked, and for how long.
-pub const MAX_FAILED_LOGINS: i32 = 5;
-pub const LOCK_MINUTES: i64 = 15;
-
-/// Why a login did not succeed. The page says the same for every case but `Locked`, so an
-/// attacker cannot tell which e-mail addresses have accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoginFailure {
-    Invalid,
-    Locked,
-}
-
-/// Checks a password, counting failures and locking the account after too many.
+/// Checks a password. An unknown address costs the same work as a known one, so timing does
+/// not tell which addresses have accounts; throttling is in `services::accounts`.
 pub fn authenticate(
     conn: &mut DbConnection,
     email: &str,
     password: &str,
-    now: NaiveDateTime,
-) -> QueryResult<Result<User, LoginFailure>> {
+) -> QueryResult<Option<User>> {
     let Some(row) = users::table
         .filter(users::email.eq(normalise_email(email)))
         .first::<UserRow>(conn)
         .optional()?
     else {
-        // Spend the same effort as a real check, so timing does not reveal unknown addresses.
         static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let dummy = DUMMY.get_or_init(|| hash_password("not a real password").unwrap_or_default());
         let _ = verify_password(dummy, password);
-        return Ok(Err(LoginFailure::Invalid));
+        return Ok(None);
     };
-    if row.locked_until.is_some_and(|until| until > now) {
-        return Ok(Err(LoginFailure::Locked));
+    if !verify_password(&row.password_hash, password) || row.active != 1 {
+        return Ok(None);
     }
-    if row.active != 1 || !verify_password(&row.password_hash, password) {
-        let failures = row.failed_logins + 1;
-        let locked_until =
-            (failures >= MAX_FAILED_LOGINS).then(|| now + chrono::Duration::minutes(LOCK_MINUTES));
-        diesel::update(users::table.find(row.id))
-            .set((
-                users::failed_logins.eq(if locked_until.is_some() { 0 } else { failures }),
-                users::locked_until.eq(locked_until),
-            ))
-            .execute(conn)?;
-        return Ok(Err(if locked_until.is_some() {
-            LoginFailure::Locked
-        } else {
-            LoginFailure::Invalid
-        }));
-    }
-    diesel::update(users::table.find(row.id))
-        .set((
-            users::failed_logins.eq(0),
-            users::locked_until.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)?;
-    Ok(Ok(to_user(conn, row)?))
+    Ok(Some(to_user(conn, row)?))
 }
 
 /// Checks the current password of a logged-in user (for changing it).

@@ -17,8 +17,11 @@ use super::error::{internal, PageError};
 use super::AppState;
 use crate::config::Settings;
 use crate::db::users::User;
+use crate::services::accounts;
+use chrono::Utc;
 
-const USER_ID: &str = "uid";
+/// The cookie holds the token of a server-side session (see `services::accounts`).
+const TOKEN: &str = "sid";
 const EPOCH: &str = "epoch";
 const CSRF: &str = "csrf";
 pub const CSRF_FIELD: &str = "csrf_token";
@@ -127,17 +130,24 @@ impl Viewer {
         }
     }
 
-    /// Starts a session for a user who just logged in (a fresh session against fixation).
-    pub fn log_in(&self, user: &User) -> Result<(), PageError> {
+    /// Starts a session for a user who just logged in: a fresh cookie (against fixation)
+    /// holding the token of the server-side session.
+    pub fn log_in(&self, user: &User, token: &str) -> Result<(), PageError> {
         self.session.renew();
-        self.session.insert(USER_ID, user.id).map_err(internal)?;
+        self.session.insert(TOKEN, token).map_err(internal)?;
         self.session
             .insert(EPOCH, user.session_epoch)
             .map_err(internal)?;
         Ok(())
     }
 
-    pub fn log_out(&self) {
+    /// The token of this request's server-side session, if it has one.
+    pub fn token(&self) -> Option<String> {
+        self.session.get::<String>(TOKEN).ok().flatten()
+    }
+
+    /// Forgets the cookie; the server-side session is revoked by the logout handler.
+    pub fn forget(&self) {
         self.session.purge();
     }
 
@@ -155,9 +165,9 @@ impl FromRequest for Viewer {
         let session = req.get_session();
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
-            let uid = session.get::<i32>(USER_ID).ok().flatten();
+            let token = session.get::<String>(TOKEN).ok().flatten();
             let epoch = session.get::<i32>(EPOCH).ok().flatten();
-            let (Some(uid), Some(epoch), Some(state)) = (uid, epoch, state) else {
+            let (Some(token), Some(epoch), Some(state)) = (token, epoch, state) else {
                 return Ok(Self {
                     session,
                     user: None,
@@ -166,12 +176,12 @@ impl FromRequest for Viewer {
             let pool = state.pool.clone();
             let user = web::block(move || -> anyhow::Result<Option<User>> {
                 let mut conn = pool.get()?;
-                Ok(crate::db::users::find_user(&mut conn, uid)?)
+                accounts::session_user(&mut conn, &token, Utc::now().naive_utc())
             })
             .await
             .map_err(internal)?
             .map_err(internal)?
-            .filter(|u| u.active && u.session_epoch == epoch);
+            .filter(|u| u.session_epoch == epoch);
             if user.is_none() {
                 session.purge();
             }

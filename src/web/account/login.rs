@@ -9,13 +9,15 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::safe_next;
-use crate::db::users::{self, LoginFailure, User};
+use crate::domain::accounts::throttle_keys;
+use crate::services::accounts;
 use crate::web::auth::Viewer;
-use crate::web::error::{internal, PageError};
+use crate::web::error::PageError;
 use crate::web::extract::Form;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
+use crate::web::with_conn;
 use crate::web::AppState;
 
 #[derive(Template)]
@@ -108,40 +110,46 @@ pub async fn log_in(
     // often carries a trailing space).
     let (email, password) = (email.trim().to_owned(), password.trim().to_owned());
     let next = safe_next(next.trim());
-    let pool = state.pool.clone();
+    let keys = throttle_keys(&email, client_address(&req).as_deref());
+    // Wait first, then check: the same for known and unknown addresses, so neither the answer
+    // nor its timing tells whether an account exists.
+    let wait = {
+        let keys = keys.clone();
+        with_conn(&state, move |conn| {
+            accounts::login_wait(conn, &keys, Utc::now().naive_utc())
+        })
+        .await?
+    };
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
+    }
     let login_email = email.clone();
-    let outcome = web::block(move || -> anyhow::Result<Result<User, LoginFailure>> {
-        let mut conn = pool.get()?;
-        Ok(users::authenticate(
-            &mut conn,
-            &login_email,
-            &password,
-            Utc::now().naive_utc(),
-        )?)
+    let outcome = with_conn(&state, move |conn| {
+        accounts::log_in(conn, &login_email, &password, &keys, Utc::now().naive_utc())
     })
-    .await
-    .map_err(internal)?
-    .map_err(internal)?;
+    .await?;
     match outcome {
-        Ok(user) => {
-            viewer.log_in(&user)?;
+        Some((user, token)) => {
+            viewer.log_in(&user, &token)?;
             tracing::info!(user = user.id, "login");
             Ok(see_other(&next))
         }
-        Err(failure) => {
-            let message = match failure {
-                LoginFailure::Invalid => lang.t("login.invalid"),
-                LoginFailure::Locked => lang.t("login.locked"),
-            };
-            let status = if failure == LoginFailure::Locked {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::UNAUTHORIZED
-            };
-            render_with(
-                status,
-                &page(&req, lang, &viewer, &state, email, next, message),
-            )
-        }
+        None => render_with(
+            StatusCode::UNAUTHORIZED,
+            &page(
+                &req,
+                lang,
+                &viewer,
+                &state,
+                email,
+                next,
+                lang.t("login.invalid"),
+            ),
+        ),
     }
+}
+
+/// The client's own address (not a forwarded header, which anyone can write).
+pub fn client_address(req: &HttpRequest) -> Option<String> {
+    req.peer_addr().map(|a| a.ip().to_string())
 }

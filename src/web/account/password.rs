@@ -8,12 +8,16 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use crate::db::users;
+use crate::domain::accounts::throttle_keys;
+use crate::services::accounts;
+use crate::web::account::login::client_address;
 use crate::web::auth::Viewer;
 use crate::web::error::{internal, PageError};
 use crate::web::extract::Form;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
+use crate::web::with_conn;
 use crate::web::AppState;
 
 #[derive(Template)]
@@ -99,10 +103,24 @@ pub async fn change_password(
         view.error = "De to nye adgangskoder er ikke ens.".into();
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &view);
     }
+    // Wrong current passwords are throttled like failed logins, by account and address.
+    let email = viewer.require(&req)?.email.clone();
+    let keys = throttle_keys(&email, client_address(&req).as_deref());
+    let wait = {
+        let keys = keys.clone();
+        with_conn(&state, move |conn| {
+            accounts::login_wait(conn, &keys, Utc::now().naive_utc())
+        })
+        .await?
+    };
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
+    }
     let pool = state.pool.clone();
     let epoch = web::block(move || -> anyhow::Result<Option<i32>> {
         let mut conn = pool.get()?;
         if !users::password_matches(&mut conn, user_id, &current)? {
+            accounts::record_failed_check(&mut conn, &keys, Utc::now().naive_utc())?;
             return Ok(None);
         }
         let hash = users::hash_password(&new)?;
