@@ -473,3 +473,86 @@ async fn the_list_finds_the_offers_awaiting_an_outcome_and_a_patient_reference()
     let (_, one) = app.page(&client, "/tilbud?reference=P-2").await;
     assert_eq!(refs(&one), ["P-2"]);
 }
+
+#[tokio::test]
+async fn uploads_check_login_and_token_before_the_file_and_say_when_it_is_too_large() {
+    let app = spawn_app(Data::Fixture).await;
+    let good = format!(
+        "{HEADER}\n2025-03-01,AUH-ONK,DBCG,P-1,67,female,8000,local,no,,no_relevant_protocol,,\n"
+    );
+    // Anonymous: sent to the login page, nothing stored.
+    let anonymous = crate::helpers::browser()
+        .post(format!("{}/tilbud/import", app.address))
+        .multipart(multipart("whatever", &good))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(anonymous.status().as_u16(), 303);
+    assert_eq!(count_offers(&app), 0);
+
+    let client = clinician(&app).await;
+    let token = app.csrf(&client, "/tilbud/import").await;
+    let (_, page) = app.page(&client, "/tilbud/import").await;
+    assert_eq!(
+        attrs(&page, "#import-form", "action"),
+        [format!("/tilbud/import?csrf_token={token}")],
+        "the form carries its token in the URL, read before the body"
+    );
+    let file_only = || {
+        reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(good.as_bytes().to_vec())
+                .file_name("mdt.csv")
+                .mime_str("text/csv")
+                .expect("mime"),
+        )
+    };
+    let by_url = client
+        .post(format!("{}/tilbud/import?csrf_token={token}", app.address))
+        .multipart(file_only())
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(by_url.status().as_u16(), 200, "token in the URL");
+    let by_header = client
+        .post(format!("{}/tilbud/import", app.address))
+        .header("x-csrf-token", &token)
+        .multipart(file_only())
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(by_header.status().as_u16(), 200, "token in a header");
+    assert_eq!(count_offers(&app), 2);
+    let without = client
+        .post(format!("{}/tilbud/import", app.address))
+        .multipart(file_only())
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(without.status().as_u16(), 403, "no token anywhere");
+
+    // Over 10 MB: the size message in the page's language, not "the form has expired".
+    let big = format!("{HEADER}\n{}", "x".repeat(11 * 1024 * 1024));
+    let too_large = client
+        .post(format!("{}/tilbud/import?csrf_token={token}", app.address))
+        .multipart(
+            reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(big.into_bytes())
+                    .file_name("big.csv")
+                    .mime_str("text/csv")
+                    .expect("mime"),
+            ),
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(too_large.status().as_u16(), 413);
+    let html = scraper::Html::parse_document(&too_large.text().await.expect("body"));
+    let message = texts(&html, "#import-message").join(" ");
+    assert!(
+        message.contains("10 MB") && message.contains("Filen"),
+        "{message}"
+    );
+    assert_eq!(count_offers(&app), 2);
+}

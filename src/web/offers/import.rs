@@ -7,6 +7,8 @@ use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use futures_util::StreamExt;
+use serde::Deserialize;
+use std::io::{Read, Seek, SeekFrom, Write};
 
 use super::require_register_user;
 use crate::db::history::Actor;
@@ -62,54 +64,133 @@ pub async fn import_form(
     render_with(StatusCode::OK, &page(&req, lang, &viewer))
 }
 
-/// The upload's CSRF token and file.
-async fn read_upload(mut payload: Multipart) -> Result<(String, Vec<u8>), String> {
-    let mut token = String::new();
-    let mut file = Vec::new();
+/// `?csrf_token=…` in the form's action URL: checked before the body is read.
+#[derive(Debug, Default, Deserialize)]
+pub struct UploadQuery {
+    csrf_token: Option<String>,
+}
+
+/// A scripted upload may send the token in this header instead.
+const CSRF_HEADER: &str = "x-csrf-token";
+/// The CSRF field of a form posted without the token in its URL must come first and be short.
+const MAX_TOKEN_FIELD: usize = 256;
+
+/// Why an upload could not be read.
+enum UploadError {
+    TooLarge,
+    Unreadable,
+    Forged,
+}
+
+/// Reads the upload: the CSRF token (from the URL, a header, or else the form's first field,
+/// read no further than a token can be long), then the file, streamed into a temporary file
+/// that stops at [`MAX_UPLOAD`] bytes.
+async fn read_upload(
+    mut payload: Multipart,
+    viewer: &Viewer,
+    token: Option<String>,
+) -> Result<Vec<u8>, UploadError> {
+    let mut checked = match token {
+        Some(t) => viewer
+            .check_csrf(Some(&t))
+            .map_err(|_| UploadError::Forged)
+            .map(|()| true)?,
+        None => false,
+    };
+    let mut file: Option<std::fs::File> = None;
     let mut total = 0usize;
     while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|e| format!("upload failed: {e}"))?;
+        let mut field = field.map_err(|_| UploadError::Unreadable)?;
         let name = field.name().unwrap_or("").to_owned();
-        let mut data = Vec::new();
+        if !checked {
+            if name != CSRF_FIELD {
+                return Err(UploadError::Forged);
+            }
+            let mut value = Vec::new();
+            while let Some(chunk) = field.next().await {
+                value.extend_from_slice(&chunk.map_err(|_| UploadError::Unreadable)?);
+                if value.len() > MAX_TOKEN_FIELD {
+                    return Err(UploadError::Forged);
+                }
+            }
+            viewer
+                .check_csrf(Some(&String::from_utf8_lossy(&value)))
+                .map_err(|_| UploadError::Forged)?;
+            checked = true;
+            continue;
+        }
+        if name != "file" {
+            // Nothing else is read; drain it within the same cap.
+            while let Some(chunk) = field.next().await {
+                total += chunk.map_err(|_| UploadError::Unreadable)?.len();
+                if total > MAX_UPLOAD {
+                    return Err(UploadError::TooLarge);
+                }
+            }
+            continue;
+        }
+        let out = file.insert(tempfile::tempfile().map_err(|_| UploadError::Unreadable)?);
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| format!("upload failed: {e}"))?;
+            let chunk = chunk.map_err(|_| UploadError::Unreadable)?;
             total += chunk.len();
             if total > MAX_UPLOAD {
-                return Err(format!(
-                    "the file is larger than {} MB",
-                    MAX_UPLOAD / 1024 / 1024
-                ));
+                return Err(UploadError::TooLarge);
             }
-            data.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            CSRF_FIELD => token = String::from_utf8_lossy(&data).into_owned(),
-            "file" => file = data,
-            _ => {}
+            out.write_all(&chunk).map_err(|_| UploadError::Unreadable)?;
         }
     }
-    Ok((token, file))
+    if !checked {
+        return Err(UploadError::Forged);
+    }
+    let mut bytes = Vec::new();
+    if let Some(mut f) = file {
+        f.seek(SeekFrom::Start(0))
+            .and_then(|_| f.read_to_end(&mut bytes))
+            .map_err(|_| UploadError::Unreadable)?;
+    }
+    Ok(bytes)
 }
 
 pub async fn import_offers(
     req: HttpRequest,
     lang: Lang,
     viewer: Viewer,
+    query: web::Query<UploadQuery>,
     payload: Multipart,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let upload = read_upload(payload).await;
-    if let Ok((token, _)) = &upload {
-        viewer.check_csrf(Some(token))?;
-    } else {
-        viewer.check_csrf(None)?;
-    }
+    // Who may upload is settled before a byte of the body is read.
     let user = require_register_user(&viewer, &req)?.clone();
+    let token = query.into_inner().csrf_token.or_else(|| {
+        req.headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    });
     let mut view = page(&req, lang, &viewer);
-    let file = match upload {
-        Ok((_, file)) => file,
-        Err(message) => {
-            view.message = message;
+    let file = match read_upload(payload, &viewer, token).await {
+        Ok(file) => file,
+        Err(UploadError::Forged) => return Err(PageError::bad_csrf()),
+        Err(UploadError::TooLarge) => {
+            view.message = match lang {
+                Lang::Da => format!(
+                    "Filen er større end {} MB. Del den op i flere filer.",
+                    MAX_UPLOAD / 1024 / 1024
+                ),
+                Lang::En => format!(
+                    "The file is larger than {} MB. Split it into several files.",
+                    MAX_UPLOAD / 1024 / 1024
+                ),
+            };
+            return render_with(StatusCode::PAYLOAD_TOO_LARGE, &view);
+        }
+        Err(UploadError::Unreadable) => {
+            view.message = lang
+                .pick(
+                    "Filen kunne ikke læses. Prøv at sende den igen.",
+                    "The file could not be read. Try sending it again.",
+                )
+                .into();
             return render_with(StatusCode::UNPROCESSABLE_ENTITY, &view);
         }
     };
