@@ -9,7 +9,7 @@ use chrono::Utc;
 
 use crate::db::history::{self, Actor, Change};
 use crate::db::users::{self, Role, User, UserInput};
-use crate::domain::{Email, FieldError};
+use crate::domain::{Email, FieldError, Message};
 use crate::services::accounts::{self, AccountError};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
@@ -45,7 +45,11 @@ pub struct UserFormPage {
 
 impl UserFormPage {
     pub fn err(&self, field: &str) -> String {
-        crate::web::forms::messages_for(&self.errors, field)
+        crate::web::forms::messages_for(&self.errors, field, self.layout.lang)
+    }
+    /// The errors at the top of the form, by field name.
+    pub fn summary(&self) -> Vec<crate::web::forms::ErrorLine> {
+        crate::web::forms::error_lines(&self.errors, self.layout.lang, str::to_owned)
     }
 }
 
@@ -132,10 +136,16 @@ fn read_form(form: &FormData, state: &AppState) -> (UserInput, Vec<FieldError>) 
     }
     let display_name = form.get("display_name").to_owned();
     if display_name.is_empty() {
-        errors.push(FieldError::new("display_name", "Skriv brugerens navn."));
+        errors.push(FieldError::new(
+            "display_name",
+            Message::untranslated("Skriv brugerens navn."),
+        ));
     }
     let role = Role::parse(form.get("role")).unwrap_or_else(|| {
-        errors.push(FieldError::new("role", "Vælg en rolle."));
+        errors.push(FieldError::new(
+            "role",
+            Message::untranslated("Vælg en rolle."),
+        ));
         Role::Clinician
     });
     let dmcgs: Vec<String> = form
@@ -153,13 +163,13 @@ fn read_form(form: &FormData, state: &AppState) -> (UserInput, Vec<FieldError>) 
     if role == Role::DmcgEditor && dmcgs.is_empty() {
         errors.push(FieldError::new(
             "dmcgs",
-            "En DMCG-redaktør skal have mindst én DMCG.",
+            Message::untranslated("En DMCG-redaktør skal have mindst én DMCG."),
         ));
     }
     if role == Role::Clinician && sites.is_empty() {
         errors.push(FieldError::new(
             "sites",
-            "En kliniker skal have mindst én afdeling.",
+            Message::untranslated("En kliniker skal have mindst én afdeling."),
         ));
     }
     (
@@ -199,7 +209,7 @@ pub async fn create_user(
     let (input, mut errors) = read_form(&form, &state);
     let password = form.get("password").to_owned();
     if let Err(m) = users::check_password_rules(&password) {
-        errors.push(FieldError::new("password", m));
+        errors.push(FieldError::new("password", Message::untranslated(m)));
     }
     if errors.is_empty() {
         let input2 = input.clone();
@@ -216,7 +226,7 @@ pub async fn create_user(
             Some(_) => return Ok(see_other("/admin/brugere")),
             None => errors.push(FieldError::new(
                 "email",
-                "Der findes allerede en bruger med den e-mail.",
+                Message::untranslated("Der findes allerede en bruger med den e-mail."),
             )),
         }
     }
@@ -266,13 +276,13 @@ pub async fn update_user(
     let new_password = form.get("password").to_owned();
     if !new_password.is_empty() {
         if let Err(m) = users::check_password_rules(&new_password) {
-            errors.push(FieldError::new("password", m));
+            errors.push(FieldError::new("password", Message::untranslated(m)));
         }
     }
     if id == admin.id && input.role != Role::Admin {
         errors.push(FieldError::new(
             "role",
-            "Du kan ikke fjerne din egen administratorrolle.",
+            Message::untranslated("Du kan ikke fjerne din egen administratorrolle."),
         ));
     }
     if errors.is_empty() {
@@ -335,7 +345,7 @@ pub async fn update_user(
             Some(false) => return Err(PageError::not_found()),
             None => errors.push(FieldError::new(
                 "email",
-                "Der findes allerede en bruger med den e-mail.",
+                Message::untranslated("Der findes allerede en bruger med den e-mail."),
             )),
         }
     }

@@ -10,6 +10,7 @@ use futures_util::StreamExt;
 
 use super::require_register_user;
 use crate::db::history::Actor;
+use crate::domain::{msg, Message};
 use crate::services::offers;
 use crate::services::offers::import::{import_csv, ImportError, LineError, COLUMNS};
 use crate::web::auth::{Viewer, CSRF_FIELD};
@@ -28,10 +29,29 @@ pub struct ImportPage {
     pub layout: Layout,
     pub csrf: String,
     pub columns: String,
-    pub errors: Vec<LineError>,
-    pub warnings: Vec<LineError>,
+    pub errors: Vec<LineView>,
+    pub warnings: Vec<LineView>,
     pub message: String,
     pub imported: Option<usize>,
+}
+
+/// One error or warning of a file, in the page's language.
+#[derive(Debug, Clone)]
+pub struct LineView {
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+fn line_views(lines: &[LineError], lang: Lang) -> Vec<LineView> {
+    lines
+        .iter()
+        .map(|e| LineView {
+            line: e.line,
+            field: e.field.clone(),
+            message: lang.message(&e.message),
+        })
+        .collect()
 }
 
 fn page(req: &HttpRequest, lang: Lang, viewer: &Viewer) -> ImportPage {
@@ -63,22 +83,23 @@ pub async fn import_form(
 }
 
 /// The upload's CSRF token and file.
-async fn read_upload(mut payload: Multipart) -> Result<(String, Vec<u8>), String> {
+async fn read_upload(mut payload: Multipart) -> Result<(String, Vec<u8>), Message> {
     let mut token = String::new();
     let mut file = Vec::new();
     let mut total = 0usize;
     while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|e| format!("upload failed: {e}"))?;
+        let mut field =
+            field.map_err(|e| Message::new(msg::IMPORT_UPLOAD_FAILED).with("detail", e))?;
         let name = field.name().unwrap_or("").to_owned();
         let mut data = Vec::new();
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| format!("upload failed: {e}"))?;
+            let chunk =
+                chunk.map_err(|e| Message::new(msg::IMPORT_UPLOAD_FAILED).with("detail", e))?;
             total += chunk.len();
             if total > MAX_UPLOAD {
-                return Err(format!(
-                    "the file is larger than {} MB",
-                    MAX_UPLOAD / 1024 / 1024
-                ));
+                return Err(
+                    Message::new(msg::IMPORT_TOO_LARGE).with("mb", MAX_UPLOAD / 1024 / 1024)
+                );
             }
             data.extend_from_slice(&chunk);
         }
@@ -109,7 +130,7 @@ pub async fn import_offers(
     let file = match upload {
         Ok((_, file)) => file,
         Err(message) => {
-            view.message = message;
+            view.message = lang.message(&message);
             return render_with(StatusCode::UNPROCESSABLE_ENTITY, &view);
         }
     };
@@ -138,11 +159,11 @@ pub async fn import_offers(
     match result {
         Ok(report) => {
             view.imported = Some(report.stored);
-            view.warnings = report.warnings;
+            view.warnings = line_views(&report.warnings, lang);
             render_with(StatusCode::OK, &view)
         }
         Err(ImportError::Invalid(errors)) => {
-            view.errors = errors;
+            view.errors = line_views(&errors, lang);
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
         Err(ImportError::Database(e)) => Err(crate::web::error::internal(e)),
