@@ -8,6 +8,7 @@ mod architecture;
 mod cli;
 mod helpers;
 mod indicator;
+mod languages;
 mod logs;
 mod mail;
 mod matching;
