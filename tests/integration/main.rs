@@ -6,6 +6,7 @@ mod api_protocols;
 mod api_reference;
 mod architecture;
 mod cli;
+mod cpr;
 mod helpers;
 mod indicator;
 mod languages;
