@@ -112,7 +112,11 @@ fn assert_one_language(page: &str, lang: &str, html: &scraper::Html) {
 fn assert_messages(page: &str, lang: &str, html: &scraper::Html, expected: &[(&str, String)]) {
     for (field, text) in expected {
         let shown = texts(html, &format!(".field-error[data-for='{field}']"));
-        assert_eq!(shown, [text.clone()], "{page} ({lang}): message of {field}");
+        assert_eq!(
+            shown,
+            std::slice::from_ref(text),
+            "{page} ({lang}): message of {field}"
+        );
     }
 }
 
