@@ -4,25 +4,29 @@ use std::fmt;
 
 use validator::ValidateEmail;
 
+use super::messages::{quoted, Key, Message};
+use super::msg;
+
 fn all_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 macro_rules! identifier {
-    ($(#[$doc:meta])* $name:ident, $check:expr, $expected:literal) => {
+    ($(#[$doc:meta])* $name:ident, $check:expr, $message:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub struct $name(String);
 
         impl $name {
             /// Parses after trimming; the error says which form was expected.
-            pub fn parse(raw: &str) -> Result<Self, String> {
+            pub fn parse(raw: &str) -> Result<Self, Message> {
                 let value = raw.trim().to_ascii_uppercase();
                 let check: fn(&str) -> bool = $check;
                 if check(&value) {
                     Ok(Self(value))
                 } else {
-                    Err(format!("{raw:?} is not a valid number (expected {})", $expected))
+                    let key: Key = $message;
+                    Err(Message::new(key).with("input", quoted(raw)))
                 }
             }
             pub fn as_str(&self) -> &str {
@@ -42,7 +46,7 @@ identifier!(
     /// ClinicalTrials.gov identifier: `NCT` and 8 digits.
     NctId,
     |v| v.len() == 11 && v.starts_with("NCT") && all_digits(&v[3..]),
-    "NCT followed by 8 digits, e.g. NCT03646955"
+    msg::NCT
 );
 
 identifier!(
@@ -56,7 +60,7 @@ identifier!(
             && parts[2].len() == 2
             && parts.iter().all(|p| all_digits(p))
     },
-    "YYYY-NNNNNN-NN, e.g. 2018-001234-56"
+    msg::EUDRACT
 );
 
 identifier!(
@@ -72,7 +76,7 @@ identifier!(
             && parts[3].len() == 2
             && parts.iter().all(|p| all_digits(p))
     },
-    "YYYY-5NNNNN-NN-NN, e.g. 2023-501234-12-00"
+    msg::EU_CT
 );
 
 impl NctId {
@@ -105,14 +109,12 @@ impl EuCtNumber {
 pub struct Postcode(String);
 
 impl Postcode {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Message> {
         let value = raw.trim();
         if value.len() == 4 && all_digits(value) {
             Ok(Self(value.to_owned()))
         } else {
-            Err(format!(
-                "{raw:?} is not a Danish postcode (expected four digits, e.g. 8000)"
-            ))
+            Err(Message::new(msg::POSTCODE_FORM).with("input", quoted(raw)))
         }
     }
     pub fn as_str(&self) -> &str {
@@ -125,12 +127,12 @@ impl Postcode {
 pub struct Email(String);
 
 impl Email {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Message> {
         let value = raw.trim();
         if value.validate_email() {
             Ok(Self(value.to_owned()))
         } else {
-            Err(format!("{raw:?} is not a valid e-mail address"))
+            Err(Message::new(msg::EMAIL).with("input", quoted(raw)))
         }
     }
     pub fn as_str(&self) -> &str {

@@ -6,21 +6,49 @@ use std::collections::HashSet;
 use dccc_matching::Biomarker;
 use serde::{Deserialize, Serialize};
 
+use super::messages::{Key, Message};
+use super::msg;
 use super::protocol::{Contact, Protocol};
 
-/// One problem with one field; `field` is a JSON path such as `eligibility.age_min`.
+/// One problem with one field; `field` is a JSON path such as `eligibility.age_min`. The
+/// message is a key of the locale files with its arguments: `Display` gives the English of the
+/// JSON API and the command line (`field: message`), [`FieldError::page_text`] a page's words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: String,
-    pub message: String,
+    pub message: Message,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, message: impl Into<Message>) -> Self {
         Self {
             field: field.into(),
             message: message.into(),
         }
+    }
+
+    /// Adds an argument to the message, shown as given.
+    #[must_use]
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.message = self.message.with(name, value);
+        self
+    }
+
+    /// Adds an argument naming another field by its path (its label on pages).
+    #[must_use]
+    pub fn with_field(mut self, name: &'static str, path: impl Into<String>) -> Self {
+        self.message = self.message.with_field(name, path);
+        self
+    }
+
+    /// Whether the message is the one of this key.
+    pub fn is(&self, key: Key) -> bool {
+        self.message.key() == key
+    }
+
+    /// The message for a page in `locale` (`da` or `en`).
+    pub fn page_text(&self, locale: &str) -> String {
+        self.message.page_text(locale)
     }
 }
 
@@ -250,13 +278,7 @@ pub fn warnings(p: &Protocol) -> Vec<FieldError> {
     if mentions {
         Vec::new()
     } else {
-        vec![FieldError::new(
-            "title_da",
-            format!(
-                "the title should contain the DMCG acronym {} so the protocol can be found",
-                p.dmcg
-            ),
-        )]
+        vec![FieldError::new("title_da", msg::TITLE_WITHOUT_DMCG).with("dmcg", &p.dmcg)]
     }
 }
 
@@ -276,7 +298,7 @@ pub fn parse_documents(json: &str) -> Result<Vec<Result<ProtocolDoc, FieldError>
             serde_path_to_error::deserialize::<_, ProtocolDoc>(item).map_err(|e| {
                 let path = e.path().to_string();
                 let field = if path == "." { String::new() } else { path };
-                FieldError::new(field, e.into_inner().to_string())
+                FieldError::new(field, msg::JSON_SHAPE).with("detail", e.into_inner())
             })
         })
         .collect())

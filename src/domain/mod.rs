@@ -7,10 +7,13 @@ pub mod drafts;
 pub mod identifiers;
 pub mod indicator;
 pub mod interchange;
+pub mod messages;
+pub mod msg;
 pub mod offers;
 pub mod protocol;
 pub mod validate;
 
 pub use identifiers::{slugify, Email, EuCtNumber, EudractNumber, NctId, Postcode};
 pub use interchange::{FieldError, ProtocolDoc, ReferenceCodes};
+pub use messages::Message;
 pub use protocol::{Contact, Eligibility, Identifiers, Protocol, ProtocolSite};

@@ -9,8 +9,10 @@ use chrono::NaiveDate;
 use dccc_matching::{Region, Sex};
 use serde::Serialize;
 
-use super::cpr::{looks_like_cpr, CPR_REFUSED_DA};
-use super::FieldError;
+use super::cpr::looks_like_cpr;
+use super::messages::{quoted, Message};
+use super::validate::unknown_dmcg;
+use super::{msg, FieldError};
 
 /// Declares a small vocabulary: its stored strings and Danish and English labels.
 macro_rules! offer_vocabulary {
@@ -272,24 +274,20 @@ fn date(field: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDat
     match parsed {
         Ok(d) => Some(d),
         Err(_) => {
-            errors.push(FieldError::new(
-                field,
-                format!("{raw:?} er ikke en dato (skriv fx 2026-03-15)"),
-            ));
+            errors.push(FieldError::new(field, msg::DATE).with("input", quoted(raw)));
             None
         }
     }
 }
 
+/// A free text of at most [`TEXT_MAX`] characters (CPR numbers are refused before this).
 fn free_text(field: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<String> {
     let text = raw.trim();
     if text.is_empty() {
         return None;
     }
-    if looks_like_cpr(text) {
-        errors.push(FieldError::new(field, CPR_REFUSED_DA));
-    } else if text.chars().count() > TEXT_MAX {
-        errors.push(FieldError::new(field, format!("Højst {TEXT_MAX} tegn.")));
+    if text.chars().count() > TEXT_MAX {
+        errors.push(FieldError::new(field, msg::TOO_LONG).with("max", TEXT_MAX));
     }
     Some(text.to_owned())
 }
@@ -325,77 +323,137 @@ impl OfferInput {
         }
     }
 
+    /// Every field with its column name.
+    pub fn fields(&self) -> [(&'static str, &str); 15] {
+        [
+            ("decision_date", &self.decision_date),
+            ("site", &self.site),
+            ("dmcg", &self.dmcg),
+            ("patient_ref", &self.patient_ref),
+            ("age", &self.age),
+            ("sex", &self.sex),
+            ("residence_postcode", &self.residence_postcode),
+            ("residence_region", &self.residence_region),
+            ("mdt_level", &self.mdt_level),
+            ("offered", &self.offered),
+            ("protocol", &self.protocol),
+            ("not_offered_reason", &self.not_offered_reason),
+            ("reason_text", &self.reason_text),
+            ("outcome", &self.outcome),
+            ("outcome_date", &self.outcome_date),
+        ]
+    }
+
+    /// The names of the fields that look like a CPR number.
+    pub fn cpr_fields(&self) -> Vec<&'static str> {
+        self.fields()
+            .into_iter()
+            .filter(|(_, value)| looks_like_cpr(value))
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// Empties a field by its column name (a refused value is never shown again).
+    pub fn clear(&mut self, name: &str) {
+        let field = match name {
+            "decision_date" => &mut self.decision_date,
+            "site" => &mut self.site,
+            "dmcg" => &mut self.dmcg,
+            "patient_ref" => &mut self.patient_ref,
+            "age" => &mut self.age,
+            "sex" => &mut self.sex,
+            "residence_postcode" => &mut self.residence_postcode,
+            "residence_region" => &mut self.residence_region,
+            "mdt_level" => &mut self.mdt_level,
+            "offered" => &mut self.offered,
+            "protocol" => &mut self.protocol,
+            "not_offered_reason" => &mut self.not_offered_reason,
+            "reason_text" => &mut self.reason_text,
+            "outcome" => &mut self.outcome,
+            "outcome_date" => &mut self.outcome_date,
+            _ => return,
+        };
+        field.clear();
+    }
+
     /// Checks every field and returns the record, or every problem found (field names as in
-    /// the CSV header, messages in Danish).
+    /// the CSV header). A field that looks like a CPR number is refused first, and nothing
+    /// else is said about it, so no message quotes it.
     pub fn validate(
         &self,
         reference: &impl OfferReference,
     ) -> Result<OfferRecord, Vec<FieldError>> {
+        let refused = self.cpr_fields();
+        if refused.is_empty() {
+            return self.check(reference);
+        }
+        let mut rest = self.clone();
+        for name in &refused {
+            rest.clear(name);
+        }
+        let mut errors: Vec<FieldError> = refused
+            .iter()
+            .map(|name| FieldError::new(*name, msg::CPR_REFUSED))
+            .collect();
+        if let Err(others) = rest.check(reference) {
+            errors.extend(
+                others
+                    .into_iter()
+                    .filter(|e| !refused.contains(&e.field.as_str())),
+            );
+        }
+        Err(errors)
+    }
+
+    fn check(&self, reference: &impl OfferReference) -> Result<OfferRecord, Vec<FieldError>> {
         let mut errors = Vec::new();
         let decision_date = date("decision_date", &self.decision_date, &mut errors);
         if let Some(d) = decision_date {
             if d > reference.today() {
-                errors.push(FieldError::new(
-                    "decision_date",
-                    "Datoen for MDT-beslutningen ligger i fremtiden.",
-                ));
+                errors.push(FieldError::new("decision_date", msg::OFFER_DATE_IN_FUTURE));
             } else if d < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(d) {
                 errors.push(FieldError::new(
                     "decision_date",
-                    "Datoen ligger før år 2000.",
+                    msg::OFFER_DATE_BEFORE_2000,
                 ));
             }
         }
         let site = self.site.trim().to_uppercase();
         if !reference.has_site(&site) {
-            errors.push(FieldError::new(
-                "site",
-                format!("{:?} er ikke en kendt afdelingskode.", self.site.trim()),
-            ));
+            errors.push(
+                FieldError::new("site", msg::UNKNOWN_SITE).with("input", quoted(self.site.trim())),
+            );
         }
         let dmcg = reference.dmcg(self.dmcg.trim());
         if dmcg.is_none() {
-            errors.push(FieldError::new(
-                "dmcg",
-                format!("{:?} er ikke en kendt DMCG.", self.dmcg.trim()),
-            ));
+            errors.push(FieldError::new("dmcg", unknown_dmcg(self.dmcg.trim())));
         }
         let patient_ref = self.patient_ref.trim().to_owned();
         if patient_ref.is_empty() {
             errors.push(FieldError::new(
                 "patient_ref",
-                "Skriv afdelingens lokale, pseudonyme patientreference (ikke CPR-nummer).",
+                msg::OFFER_PATIENT_REF_REQUIRED,
             ));
-        } else if looks_like_cpr(&patient_ref) {
-            errors.push(FieldError::new("patient_ref", CPR_REFUSED_DA));
         } else if patient_ref.chars().count() > PATIENT_REF_MAX {
-            errors.push(FieldError::new(
-                "patient_ref",
-                format!("Højst {PATIENT_REF_MAX} tegn."),
-            ));
+            errors.push(FieldError::new("patient_ref", msg::TOO_LONG).with("max", PATIENT_REF_MAX));
         }
         let age_band = match self.age.trim() {
             "" => {
-                errors.push(FieldError::new("age", "Angiv alder eller aldersgruppe."));
+                errors.push(FieldError::new("age", msg::OFFER_AGE_REQUIRED));
                 None
             }
             raw => match raw.parse::<u16>() {
                 Ok(age) if age <= 125 => Some(AgeBand::from_age(age)),
                 Ok(_) => {
-                    errors.push(FieldError::new(
-                        "age",
-                        format!("Alder {raw} er ikke mulig (0–125)."),
-                    ));
+                    errors.push(FieldError::new("age", msg::OFFER_AGE_IMPOSSIBLE).with("age", raw));
                     None
                 }
                 Err(_) => AgeBand::parse(&raw.replace('–', "-")).or_else(|| {
-                    errors.push(FieldError::new(
-                        "age",
-                        format!(
-                            "{raw:?} er hverken en alder eller en aldersgruppe ({}).",
-                            AgeBand::allowed()
-                        ),
-                    ));
+                    errors.push(
+                        FieldError::new("age", msg::OFFER_AGE_UNREADABLE)
+                            .with("input", quoted(raw))
+                            .with("allowed", AgeBand::allowed()),
+                    );
                     None
                 }),
             },
@@ -404,23 +462,17 @@ impl OfferInput {
             "female" | "kvinde" | "f" | "k" => Some(Sex::Female),
             "male" | "mand" | "m" => Some(Sex::Male),
             other => {
-                errors.push(FieldError::new(
-                    "sex",
-                    format!("{other:?} er ikke et køn (female eller male)."),
-                ));
+                errors.push(FieldError::new("sex", msg::OFFER_SEX).with("input", quoted(other)));
                 None
             }
         };
         let residence_region = self.residence(reference, &mut errors);
         let mdt_level = MdtLevel::parse(&self.mdt_level).or_else(|| {
-            errors.push(FieldError::new(
-                "mdt_level",
-                format!(
-                    "{:?} er ikke et MDT-niveau ({}).",
-                    self.mdt_level.trim(),
-                    MdtLevel::allowed()
-                ),
-            ));
+            errors.push(
+                FieldError::new("mdt_level", msg::OFFER_MDT_LEVEL)
+                    .with("input", quoted(self.mdt_level.trim()))
+                    .with("allowed", MdtLevel::allowed()),
+            );
             None
         });
         let decision = self.decision(reference, decision_date, &mut errors);
@@ -463,15 +515,11 @@ impl OfferInput {
     ) -> Option<Region> {
         let postcode = self.residence_postcode.trim();
         if !postcode.is_empty() {
-            if looks_like_cpr(postcode) {
-                errors.push(FieldError::new("residence_postcode", CPR_REFUSED_DA));
-                return None;
-            }
             return reference.postcode_region(postcode).or_else(|| {
-                errors.push(FieldError::new(
-                    "residence_postcode",
-                    format!("{postcode:?} er ikke et dansk postnummer."),
-                ));
+                errors.push(
+                    FieldError::new("residence_postcode", msg::UNKNOWN_POSTCODE)
+                        .with("input", quoted(postcode)),
+                );
                 None
             });
         }
@@ -479,7 +527,7 @@ impl OfferInput {
         if region.is_empty() {
             errors.push(FieldError::new(
                 "residence_postcode",
-                "Angiv patientens postnummer (kun regionen gemmes).",
+                msg::OFFER_POSTCODE_REQUIRED,
             ));
             return None;
         }
@@ -488,10 +536,10 @@ impl OfferInput {
             .ok()
             .and_then(Region::from_code)
             .or_else(|| {
-                errors.push(FieldError::new(
-                    "residence_region",
-                    format!("{region:?} er ikke en regionskode (1081–1085)."),
-                ));
+                errors.push(
+                    FieldError::new("residence_region", msg::OFFER_REGION)
+                        .with("input", quoted(region)),
+                );
                 None
             })
     }
@@ -504,10 +552,10 @@ impl OfferInput {
     ) -> Option<Decision> {
         let before = errors.len();
         let Some(offered) = yes_no(&self.offered) else {
-            errors.push(FieldError::new(
-                "offered",
-                format!("{:?}: svar yes eller no.", self.offered.trim()),
-            ));
+            errors.push(
+                FieldError::new("offered", msg::OFFER_YES_NO)
+                    .with("input", quoted(self.offered.trim())),
+            );
             return None;
         };
         let protocol = self.protocol.trim();
@@ -518,21 +566,18 @@ impl OfferInput {
             if !reason.is_empty() {
                 errors.push(FieldError::new(
                     "not_offered_reason",
-                    "Der er tilbudt forsøg; fjern årsagen til ikke at tilbyde.",
+                    msg::OFFER_REASON_WITH_OFFER,
                 ));
             }
             let found = if protocol.is_empty() {
-                errors.push(FieldError::new(
-                    "protocol",
-                    "Angiv hvilken protokol der blev tilbudt (akronym).",
-                ));
+                errors.push(FieldError::new("protocol", msg::OFFER_PROTOCOL_REQUIRED));
                 None
             } else {
                 reference.protocol(protocol).or_else(|| {
-                    errors.push(FieldError::new(
-                        "protocol",
-                        format!("{protocol:?} er ikke en protokol i registret."),
-                    ));
+                    errors.push(
+                        FieldError::new("protocol", msg::OFFER_UNKNOWN_PROTOCOL)
+                            .with("input", quoted(protocol)),
+                    );
                     None
                 })
             };
@@ -540,13 +585,11 @@ impl OfferInput {
                 Some(OfferOutcome::Pending)
             } else {
                 OfferOutcome::parse(outcome).or_else(|| {
-                    errors.push(FieldError::new(
-                        "outcome",
-                        format!(
-                            "{outcome:?} er ikke et udfald ({}).",
-                            OfferOutcome::allowed()
-                        ),
-                    ));
+                    errors.push(
+                        FieldError::new("outcome", msg::OFFER_OUTCOME)
+                            .with("input", quoted(outcome))
+                            .with("allowed", OfferOutcome::allowed()),
+                    );
                     None
                 })
             };
@@ -559,19 +602,19 @@ impl OfferInput {
                 if d < decided {
                     errors.push(FieldError::new(
                         "outcome_date",
-                        "Udfaldets dato ligger før MDT-beslutningen.",
+                        msg::OFFER_OUTCOME_BEFORE_DECISION,
                     ));
                 } else if d > reference.today() {
                     errors.push(FieldError::new(
                         "outcome_date",
-                        "Udfaldets dato ligger i fremtiden.",
+                        msg::OFFER_OUTCOME_IN_FUTURE,
                     ));
                 }
             }
             if outcome_date.is_some() && outcome == Some(OfferOutcome::Pending) {
                 errors.push(FieldError::new(
                     "outcome_date",
-                    "Et udfald der afventer har ingen dato.",
+                    msg::OFFER_PENDING_WITHOUT_DATE,
                 ));
             }
             match (found, outcome) {
@@ -587,25 +630,21 @@ impl OfferInput {
             if !protocol.is_empty() {
                 errors.push(FieldError::new(
                     "protocol",
-                    "Der er ikke tilbudt forsøg; fjern protokollen.",
+                    msg::OFFER_PROTOCOL_WITHOUT_OFFER,
                 ));
             }
             if !outcome.is_empty() || !outcome_date.is_empty() {
-                errors.push(FieldError::new(
-                    "outcome",
-                    "Et udfald hører kun til et tilbud.",
-                ));
+                errors.push(FieldError::new("outcome", msg::OFFER_OUTCOME_WITHOUT_OFFER));
             }
             let reason = NotOfferedReason::parse(reason).or_else(|| {
                 errors.push(FieldError::new(
                     "not_offered_reason",
                     if reason.is_empty() {
-                        "Angiv hvorfor der ikke blev tilbudt forsøg.".to_owned()
+                        Message::new(msg::OFFER_REASON_REQUIRED)
                     } else {
-                        format!(
-                            "{reason:?} er ikke en årsag ({}).",
-                            NotOfferedReason::allowed()
-                        )
+                        Message::new(msg::OFFER_REASON)
+                            .with("input", quoted(reason))
+                            .with("allowed", NotOfferedReason::allowed())
                     },
                 ));
                 None
@@ -622,10 +661,13 @@ impl OfferInput {
 }
 
 /// Reads an annulment reason: required, free of CPR numbers.
-pub fn annul_reason(raw: &str) -> Result<String, String> {
+pub fn annul_reason(raw: &str) -> Result<String, Message> {
+    if looks_like_cpr(raw) {
+        return Err(Message::new(msg::CPR_REFUSED));
+    }
     let mut errors = Vec::new();
     match free_text("reason", raw, &mut errors) {
-        None => Err("Skriv hvorfor registreringen annulleres.".into()),
+        None => Err(Message::new(msg::OFFER_ANNUL_REASON_REQUIRED)),
         Some(_) if !errors.is_empty() => Err(errors.remove(0).message),
         Some(text) => Ok(text),
     }

@@ -305,7 +305,7 @@ fn cpr_refusal_says_why() {
     }
     .validate(&reference())
     .expect_err("invalid");
-    assert_eq!(errors[0].message, CPR_REFUSED_DA);
+    assert!(errors[0].is(crate::domain::msg::CPR_REFUSED), "{errors:?}");
 }
 
 #[test]

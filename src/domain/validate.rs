@@ -11,6 +11,8 @@ use super::identifiers::{Email, EuCtNumber, EudractNumber, NctId};
 use super::interchange::{
     BiomarkerDoc, ContactDoc, EligibilityDoc, FieldError, ProtocolDoc, ReferenceCodes, SiteDoc,
 };
+use super::messages::{quoted, Message};
+use super::msg;
 use super::protocol::{Contact, Eligibility, Identifiers, Protocol, ProtocolSite};
 
 /// Collects the errors of one record while turning its fields into domain values.
@@ -28,18 +30,18 @@ fn text(value: &Option<String>) -> Option<String> {
 }
 
 impl Checker<'_> {
-    fn fail(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    fn fail(&mut self, field: impl Into<String>, message: impl Into<Message>) {
         self.errors.push(FieldError::new(field, message));
     }
 
-    fn parse<T, E: std::fmt::Display>(&mut self, field: &str, r: Result<T, E>) -> Option<T> {
-        r.map_err(|e| self.fail(field, e.to_string())).ok()
+    fn parse<T, E: Into<Message>>(&mut self, field: &str, r: Result<T, E>) -> Option<T> {
+        r.map_err(|e| self.fail(field, e)).ok()
     }
 
     fn max_len(&mut self, field: &str, value: Option<String>, max: usize) -> Option<String> {
         if let Some(v) = &value {
             if v.chars().count() > max {
-                self.fail(field, format!("must be at most {max} characters"));
+                self.fail(field, Message::new(msg::TOO_LONG).with("max", max));
             }
         }
         value
@@ -50,10 +52,7 @@ impl Checker<'_> {
         if (min..=max).contains(&v) {
             u8::try_from(v).ok()
         } else {
-            self.fail(
-                field,
-                format!("must be a whole number from {min} to {max} (got {v})"),
-            );
+            self.fail(field, whole_number_range(min, max, v));
             None
         }
     }
@@ -63,7 +62,7 @@ impl Checker<'_> {
         self.parse(
             field,
             NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
-                .map_err(|_| format!("{raw:?} is not a date in the form YYYY-MM-DD")),
+                .map_err(|_| Message::new(msg::DATE_ISO).with("input", quoted(&raw))),
         )
     }
 
@@ -77,7 +76,7 @@ impl Checker<'_> {
         }
     }
 
-    fn list<T, E: std::fmt::Display>(
+    fn list<T, E: Into<Message>>(
         &mut self,
         field: &str,
         values: &[String],
@@ -109,7 +108,7 @@ impl Checker<'_> {
                 if out.iter().any(|o| o.marker == b.marker) {
                     self.fail(
                         format!("{field}[{i}].marker"),
-                        format!("{} is listed twice", b.marker),
+                        Message::new(msg::LISTED_TWICE).with("value", &b.marker),
                     );
                 } else {
                     out.push(b);
@@ -134,10 +133,7 @@ impl Checker<'_> {
         let age_max = self.bounded("eligibility.age_max", doc.age_max, 0, 120);
         if let (Some(min), Some(max)) = (age_min, age_max) {
             if min > max {
-                self.fail(
-                    "eligibility.age_max",
-                    format!("must not be below age_min ({min})"),
-                );
+                self.fail("eligibility.age_max", below_min("eligibility.age_min", min));
             }
         }
         let sex = match text(&doc.sex) {
@@ -154,7 +150,7 @@ impl Checker<'_> {
             if min > max {
                 self.fail(
                     "eligibility.prior_lines_max",
-                    format!("must not be below prior_lines_min ({min})"),
+                    below_min("eligibility.prior_lines_min", min),
                 );
             }
         }
@@ -188,14 +184,14 @@ impl Checker<'_> {
             if !self.codes.sites.contains(&code) {
                 self.fail(
                     format!("sites[{i}].site"),
-                    format!("{code:?} is not a known department code"),
+                    Message::new(msg::UNKNOWN_SITE).with("input", quoted(&code)),
                 );
                 continue;
             }
             if out.iter().any(|s| s.site == code) {
                 self.fail(
                     format!("sites[{i}].site"),
-                    format!("{code} is listed twice"),
+                    Message::new(msg::LISTED_TWICE).with("value", &code),
                 );
                 continue;
             }
@@ -220,6 +216,25 @@ impl Checker<'_> {
     }
 }
 
+/// "must be a whole number from 0 to 4 (got 7)".
+pub(crate) fn whole_number_range(min: i64, max: i64, got: impl ToString) -> Message {
+    Message::new(msg::WHOLE_NUMBER_RANGE)
+        .with("min", min)
+        .with("max", max)
+        .with("got", got)
+}
+
+/// An upper bound below the lower bound of the field at `min_path`.
+fn below_min(min_path: &str, min: u8) -> Message {
+    Message::new(msg::BELOW_MIN)
+        .with_field("min_field", min_path)
+        .with("min", min)
+}
+
+pub(crate) fn unknown_dmcg(input: &str) -> Message {
+    Message::new(msg::UNKNOWN_DMCG).with("input", quoted(input))
+}
+
 impl ProtocolDoc {
     /// Validates every field (contract.md §1) and returns the record or all its errors.
     pub fn validate(&self, codes: &ReferenceCodes) -> Result<Protocol, Vec<FieldError>> {
@@ -230,44 +245,52 @@ impl ProtocolDoc {
         let acronym = text(&self.acronym).unwrap_or_default();
         let len = acronym.chars().count();
         if len == 0 {
-            c.fail("acronym", "is required");
+            c.fail("acronym", msg::REQUIRED);
         } else if !(2..=60).contains(&len) {
-            c.fail("acronym", format!("must be 2 to 60 characters (got {len})"));
+            c.fail(
+                "acronym",
+                Message::new(msg::LENGTH_RANGE)
+                    .with("min", 2)
+                    .with("max", 60)
+                    .with("got", len),
+            );
         } else if super::slugify(&acronym).is_empty() {
-            c.fail("acronym", "must contain at least one letter or digit");
+            c.fail("acronym", msg::LETTER_OR_DIGIT);
         }
         let title_da = c.max_len("title_da", text(&self.title_da), 300);
         let title_en = c.max_len("title_en", text(&self.title_en), 300);
         if title_da.is_none() && title_en.is_none() {
-            c.fail("title_da", "title_da or title_en is required");
+            c.fail(
+                "title_da",
+                Message::new(msg::ONE_OF_REQUIRED)
+                    .with_field("first_field", "title_da")
+                    .with_field("second_field", "title_en"),
+            );
         }
         let dmcg = text(&self.dmcg).unwrap_or_default();
         if dmcg.is_empty() {
-            c.fail("dmcg", "is required");
+            c.fail("dmcg", msg::REQUIRED);
         } else if !codes.dmcgs.contains(&dmcg) {
-            c.fail("dmcg", format!("{dmcg:?} is not a known DMCG acronym"));
+            c.fail("dmcg", unknown_dmcg(&dmcg));
         }
         let mut other_dmcgs = Vec::new();
         for (i, other) in self.other_dmcgs.iter().map(|d| d.trim()).enumerate() {
             if !codes.dmcgs.contains(other) {
-                c.fail(
-                    format!("other_dmcgs[{i}]"),
-                    format!("{other:?} is not a known DMCG acronym"),
-                );
+                c.fail(format!("other_dmcgs[{i}]"), unknown_dmcg(other));
             } else if other != dmcg && !other_dmcgs.iter().any(|o| o == other) {
                 other_dmcgs.push(other.to_owned());
             }
         }
         let phase = match text(&self.phase) {
             None => {
-                c.fail("phase", "is required");
+                c.fail("phase", msg::REQUIRED);
                 None
             }
             Some(p) => c.parse("phase", p.parse::<Phase>()),
         };
         let recruitment_status = match text(&self.recruitment_status) {
             None => {
-                c.fail("recruitment_status", "is required");
+                c.fail("recruitment_status", msg::REQUIRED);
                 None
             }
             Some(s) => c.parse("recruitment_status", s.parse::<RecruitmentStatus>()),
@@ -284,7 +307,7 @@ impl ProtocolDoc {
         };
         let contact = c.contact("contact", &self.contact);
         if contact.email.is_none() && text(&self.contact.email).is_none() {
-            c.fail("contact.email", "is required for a published protocol");
+            c.fail("contact.email", msg::REQUIRED_TO_PUBLISH);
         }
         let opened_on = c.date("opened_on", &self.opened_on);
         let closes_on = c.date("closes_on", &self.closes_on);
@@ -292,7 +315,9 @@ impl ProtocolDoc {
             if close < open {
                 c.fail(
                     "closes_on",
-                    format!("must not be before opened_on ({open})"),
+                    Message::new(msg::NOT_BEFORE)
+                        .with_field("other_field", "opened_on")
+                        .with("date", open),
                 );
             }
         }
@@ -300,10 +325,7 @@ impl ProtocolDoc {
             None => None,
             Some(n) if (0..=1_000_000).contains(&n) => u32::try_from(n).ok(),
             Some(n) => {
-                c.fail(
-                    "target_enrolment",
-                    format!("must be a whole number from 0 to 1000000 (got {n})"),
-                );
+                c.fail("target_enrolment", whole_number_range(0, 1_000_000, n));
                 None
             }
         };

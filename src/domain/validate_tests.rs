@@ -172,5 +172,5 @@ fn a_title_without_the_dmcg_acronym_is_a_warning_not_an_error() {
     let protocol = validate(doc).expect("still valid");
     let warnings = super::super::interchange::warnings(&protocol);
     assert_eq!(warnings.len(), 1);
-    assert!(warnings[0].message.contains("DBCG"));
+    assert!(warnings[0].message.to_string().contains("DBCG"));
 }

@@ -1,7 +1,13 @@
 //! Forms whose field names are built at run time (indexed rows, reference data columns) as
-//! ordered name/value pairs, read through the [`Form`](super::extract::Form) extractor.
+//! ordered name/value pairs, read through the [`Form`](super::extract::Form) extractor; the
+//! refusal of CPR numbers in any posted field; a form's messages in the page's language.
 
 use serde::Deserialize;
+
+use super::auth::CSRF_FIELD;
+use super::i18n::Lang;
+use crate::domain::cpr::looks_like_cpr;
+use crate::domain::{msg, FieldError};
 
 /// The fields of a posted form, in order, with repeated and indexed names kept.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -28,12 +34,51 @@ impl FormData {
     }
 }
 
-/// The messages for one field, for the error shown next to it ("" when it has none).
-pub fn messages_for(errors: &[crate::domain::FieldError], field: &str) -> String {
+/// The messages for one field in the page's language, for the error shown next to it ("" when
+/// it has none).
+pub fn messages_for(errors: &[FieldError], field: &str, lang: Lang) -> String {
     errors
         .iter()
         .filter(|e| e.field == field)
-        .map(|e| e.message.as_str())
+        .map(|e| lang.message(&e.message))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// One error of a form's summary at the top: the field, its label on the page, the message.
+#[derive(Debug, Clone)]
+pub struct ErrorLine {
+    pub field: String,
+    pub label: String,
+    pub text: String,
+}
+
+/// The summary of a form's errors in the page's language, each field named by `label`.
+pub fn error_lines(
+    errors: &[FieldError],
+    lang: Lang,
+    label: impl Fn(&str) -> String,
+) -> Vec<ErrorLine> {
+    errors
+        .iter()
+        .map(|e| ErrorLine {
+            field: e.field.clone(),
+            label: label(&e.field),
+            text: lang.message(&e.message),
+        })
+        .collect()
+}
+
+/// Every posted field (but the CSRF token) that looks like a CPR number, refused by name. A
+/// field whose very name looks like one is named `form`, so that nothing echoes it.
+pub fn cpr_errors(form: &FormData) -> Vec<FieldError> {
+    form.0
+        .iter()
+        .filter(|(k, _)| k != CSRF_FIELD)
+        .filter(|(k, v)| looks_like_cpr(k) || looks_like_cpr(v))
+        .map(|(k, _)| {
+            let field = if looks_like_cpr(k) { "form" } else { k };
+            FieldError::new(field, msg::CPR_REFUSED)
+        })
+        .collect()
 }

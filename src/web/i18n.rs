@@ -40,6 +40,10 @@ impl Lang {
     pub fn t(self, key: &str) -> String {
         rust_i18n::t!(key, locale = self.code()).into_owned()
     }
+    /// A validation message in this language.
+    pub fn message(self, message: &crate::domain::Message) -> String {
+        message.page_text(self.code())
+    }
     /// Picks the Danish or English one of two texts.
     pub fn pick<'a>(self, da: &'a str, en: &'a str) -> &'a str {
         if self.is_en() {

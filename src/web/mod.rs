@@ -12,7 +12,6 @@ pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod match_;
-pub mod messages;
 pub mod offers;
 pub mod pages;
 pub mod reports;

@@ -17,12 +17,16 @@ fn location(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
-fn count_offers(app: &TestApp) -> i64 {
+pub fn count_offers(app: &TestApp) -> i64 {
     let mut conn = app.pool.get().expect("connection");
     dccc_registry::db::offers::count_offers(&mut conn).expect("count")
 }
 
-fn offer_form<'a>(token: &'a str, patient_ref: &'a str, site: &'a str) -> Vec<(&'a str, &'a str)> {
+pub fn offer_form<'a>(
+    token: &'a str,
+    patient_ref: &'a str,
+    site: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("csrf_token", token),
         ("decision_date", "2025-05-14"),
@@ -39,7 +43,7 @@ fn offer_form<'a>(token: &'a str, patient_ref: &'a str, site: &'a str) -> Vec<(&
     ]
 }
 
-async fn clinician(app: &TestApp) -> reqwest::Client {
+pub async fn clinician(app: &TestApp) -> reqwest::Client {
     app.create_user("klinik@auh.test", "clinician", &[], &["AUH-ONK"]);
     app.login("klinik@auh.test").await
 }
@@ -236,7 +240,7 @@ async fn edits_are_kept_in_the_history_and_an_annulled_entry_leaves_the_indicato
     assert_eq!(count_offers(&app), 1, "annulled, not deleted");
 }
 
-fn multipart(token: &str, csv: &str) -> reqwest::multipart::Form {
+pub fn multipart(token: &str, csv: &str) -> reqwest::multipart::Form {
     reqwest::multipart::Form::new()
         .text("csrf_token", token.to_owned())
         .part(
@@ -312,7 +316,7 @@ async fn the_upload_page_imports_all_rows_or_none_and_names_the_lines() {
 }
 
 /// A CSV file with the header and these rows.
-fn csv_file(rows: &str) -> tempfile::NamedTempFile {
+pub fn csv_file(rows: &str) -> tempfile::NamedTempFile {
     let mut file = tempfile::Builder::new()
         .suffix(".csv")
         .tempfile()
@@ -321,7 +325,7 @@ fn csv_file(rows: &str) -> tempfile::NamedTempFile {
     file
 }
 
-fn run(db: &crate::helpers::TestDatabase, args: &[&str]) -> std::process::Output {
+pub fn run(db: &crate::helpers::TestDatabase, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_dccc-registry"))
         .args(args)
         .env("DATABASE_URL", &db.url)

@@ -11,7 +11,9 @@ use crate::db::history::Actor;
 use crate::db::offers as store;
 use crate::db::schema::offers;
 use crate::db::DbConnection;
+use crate::domain::cpr::looks_like_cpr;
 use crate::domain::offers::{OfferInput, OfferRecord, OfferReference};
+use crate::domain::{msg, Message};
 
 /// The columns a file must have, in the contract's order.
 pub const COLUMNS: [&str; 13] = [
@@ -33,12 +35,13 @@ pub const COLUMNS: [&str; 13] = [
 /// Optional columns also read.
 const OPTIONAL: [&str; 1] = ["reason_text"];
 
-/// One problem on one line of the file.
+/// One problem on one line of the file; `Display` gives the command line's English
+/// `line N: field: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineError {
     pub line: u64,
     pub field: String,
-    pub message: String,
+    pub message: Message,
 }
 
 impl std::fmt::Display for LineError {
@@ -56,8 +59,23 @@ pub enum ImportError {
     Database(#[from] diesel::result::Error),
 }
 
-/// Reads the file into rows with their line numbers.
-pub fn parse_csv(text: &str) -> Result<Vec<(u64, OfferInput)>, ImportError> {
+/// The rows of a file with their line numbers.
+type Rows = Vec<(u64, OfferInput)>;
+
+/// Reads the file into rows with their line numbers; any problem of a row is an error.
+pub fn parse_csv(text: &str) -> Result<Rows, ImportError> {
+    let (rows, errors) = read_rows(text)?;
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(ImportError::Invalid(errors))
+    }
+}
+
+/// Reads the file into rows with their line numbers, and the problems of rows that could not
+/// be read (or hold a CPR number in a column the register does not read). An error of the
+/// whole file (its header) is the `Err`.
+fn read_rows(text: &str) -> Result<(Rows, Vec<LineError>), ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let header_line = text.lines().next().unwrap_or("");
     let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() {
@@ -65,7 +83,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<(u64, OfferInput)>, ImportError> {
     } else {
         b','
     };
-    let fail = |line: u64, field: &str, message: String| {
+    let fail = |line: u64, field: &str, message: Message| {
         ImportError::Invalid(vec![LineError {
             line,
             field: field.to_owned(),
@@ -79,12 +97,21 @@ pub fn parse_csv(text: &str) -> Result<Vec<(u64, OfferInput)>, ImportError> {
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| fail(1, "header", format!("the header cannot be read: {e}")))?
+        .map_err(|e| {
+            fail(
+                1,
+                "header",
+                Message::new(msg::IMPORT_HEADER_UNREADABLE).with("detail", e),
+            )
+        })?
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
     if headers.iter().all(String::is_empty) {
-        return Err(fail(1, "header", "the file is empty".into()));
+        return Err(fail(1, "header", msg::IMPORT_EMPTY.into()));
+    }
+    if headers.iter().any(|h| looks_like_cpr(h)) {
+        return Err(fail(1, "header", msg::CPR_REFUSED.into()));
     }
     let position: HashMap<&str, usize> = COLUMNS
         .iter()
@@ -100,9 +127,14 @@ pub fn parse_csv(text: &str) -> Result<Vec<(u64, OfferInput)>, ImportError> {
         return Err(fail(
             1,
             "header",
-            format!("missing column(s): {}", missing.join(", ")),
+            Message::new(msg::IMPORT_MISSING_COLUMNS).with("columns", missing.join(", ")),
         ));
     }
+    let read: Vec<bool> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, _)| position.values().any(|&p| p == i))
+        .collect();
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     for record in reader.records() {
@@ -113,7 +145,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<(u64, OfferInput)>, ImportError> {
                 errors.push(LineError {
                     line,
                     field: "row".into(),
-                    message: format!("unreadable: {e}"),
+                    message: Message::new(msg::IMPORT_ROW_UNREADABLE).with("detail", e),
                 });
                 continue;
             }
@@ -126,13 +158,25 @@ pub fn parse_csv(text: &str) -> Result<Vec<(u64, OfferInput)>, ImportError> {
             errors.push(LineError {
                 line,
                 field: "row".into(),
-                message: format!(
-                    "{} fields where the header has {}",
-                    record.len(),
-                    headers.len()
-                ),
+                message: Message::new(msg::IMPORT_FIELD_COUNT)
+                    .with("fields", record.len())
+                    .with("header", headers.len()),
             });
             continue;
+        }
+        // The columns the register reads are checked with the row; a CPR number in any other
+        // column is refused here, naming the column and not the value.
+        for (i, cell) in record.iter().enumerate() {
+            if !read[i] && looks_like_cpr(cell) {
+                errors.push(LineError {
+                    line,
+                    field: match headers[i].as_str() {
+                        "" => format!("column {}", i + 1),
+                        name => name.to_owned(),
+                    },
+                    message: msg::CPR_REFUSED.into(),
+                });
+            }
         }
         let get = |c: &str| {
             position
@@ -143,13 +187,10 @@ pub fn parse_csv(text: &str) -> Result<Vec<(u64, OfferInput)>, ImportError> {
         };
         rows.push((line, OfferInput::from_fields(get)));
     }
-    if !errors.is_empty() {
-        return Err(ImportError::Invalid(errors));
+    if rows.is_empty() && errors.is_empty() {
+        return Err(fail(2, "row", msg::IMPORT_NO_ROWS.into()));
     }
-    if rows.is_empty() {
-        return Err(fail(2, "row", "the file has a header but no rows".into()));
-    }
-    Ok(rows)
+    Ok((rows, errors))
 }
 
 /// The line number (from 1) on which the record at a byte offset starts. The csv crate's
@@ -182,8 +223,7 @@ pub fn import_csv(
     actor: &Actor,
     allowed_sites: Option<&[String]>,
 ) -> Result<ImportReport, ImportError> {
-    let rows = parse_csv(text)?;
-    let mut errors = Vec::new();
+    let (rows, mut errors) = read_rows(text)?;
     let mut records: Vec<(u64, OfferRecord)> = Vec::new();
     for (line, input) in rows {
         match input.validate(reference) {
@@ -192,7 +232,8 @@ pub fn import_csv(
                     errors.push(LineError {
                         line,
                         field: "site".into(),
-                        message: format!("{} is not one of your departments", record.site_code),
+                        message: Message::new(msg::OFFER_NOT_YOUR_SITE)
+                            .with("site", &record.site_code),
                     });
                 } else {
                     records.push((line, record));
@@ -206,6 +247,7 @@ pub fn import_csv(
         }
     }
     if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
         return Err(ImportError::Invalid(errors));
     }
     conn.transaction(|conn| {
@@ -218,13 +260,13 @@ pub fn import_csv(
                 warnings.push(LineError {
                     line: *line,
                     field: "patient_ref".into(),
-                    message: "the register already holds a decision for this patient reference, department, DMCG and date".into(),
+                    message: msg::IMPORT_DUPLICATE_OF_REGISTER.into(),
                 });
             } else if let Some(first) = seen.insert(key, *line) {
                 warnings.push(LineError {
                     line: *line,
                     field: "patient_ref".into(),
-                    message: format!("same patient reference, department, DMCG and date as line {first}"),
+                    message: Message::new(msg::IMPORT_DUPLICATE_OF_LINE).with("line", first),
                 });
             }
         }
@@ -304,7 +346,11 @@ mod tests {
             panic!("expected an error");
         };
         assert_eq!(errors[0].line, 1);
-        assert!(errors[0].message.contains("patient_ref"), "{}", errors[0]);
+        assert!(
+            errors[0].message.to_string().contains("patient_ref"),
+            "{}",
+            errors[0]
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::db::offers::{self, OfferRow};
 use crate::db::users::{Role, User};
 use crate::db::DbConnection;
 use crate::domain::offers::{OfferInput, OfferReference, OfferableProtocol};
-use crate::domain::FieldError;
+use crate::domain::{msg, FieldError};
 
 /// Why a change to the register was refused.
 #[derive(Debug, thiserror::Error)]
@@ -97,10 +97,7 @@ fn now() -> NaiveDateTime {
 }
 
 fn own_site_error() -> FieldError {
-    FieldError::new(
-        "site",
-        "Du kan kun registrere beslutninger for dine egne afdelinger.",
-    )
+    FieldError::new("site", msg::OFFER_OWN_SITES_ONLY)
 }
 
 /// Validates and stores one decision; returns its id.

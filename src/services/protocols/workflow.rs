@@ -11,7 +11,7 @@ use crate::db::history::{self, diff_json, Actor, Change};
 use crate::db::protocols::{self, StoredProtocol};
 use crate::db::users::{self, User};
 use crate::db::DbConnection;
-use crate::domain::{FieldError, Protocol, ProtocolDoc};
+use crate::domain::{msg, FieldError, Protocol, ProtocolDoc};
 use crate::mail;
 
 /// Why a workflow step was refused.
@@ -65,10 +65,7 @@ pub fn check_record(
     if own_slug.as_deref() != Some(protocol.slug().as_str()) {
         if let Some(holder) = protocols::slug_holder(conn, &protocol.slug())? {
             if own_acronym.as_deref() != Some(holder.as_str()) {
-                errors.push(FieldError::new(
-                    "acronym",
-                    format!("er allerede brugt af protokollen {holder}"),
-                ));
+                errors.push(FieldError::new("acronym", msg::ACRONYM_TAKEN).with("holder", holder));
             }
         }
     }
@@ -84,10 +81,11 @@ pub fn check_record(
         let Some(value) = value else { continue };
         if let Some(holder) = protocols::identifier_holder(conn, scheme, &value)? {
             if own_acronym.as_deref() != Some(holder.as_str()) {
-                errors.push(FieldError::new(
-                    format!("identifiers.{scheme}"),
-                    format!("{value} tilhører allerede {holder}"),
-                ));
+                errors.push(
+                    FieldError::new(format!("identifiers.{scheme}"), msg::IDENTIFIER_TAKEN)
+                        .with("value", &value)
+                        .with("holder", holder),
+                );
             }
         }
     }
@@ -121,7 +119,7 @@ pub fn save_draft(
     if !user.may_edit_dmcg(&dmcg) {
         return Err(WorkflowError::Invalid(vec![FieldError::new(
             "dmcg",
-            "Vælg en af dine egne DMCG'er.",
+            msg::OWN_DMCG,
         )]));
     }
     conn.transaction(|conn| {
@@ -328,7 +326,7 @@ pub fn return_draft(
     if comment.is_empty() {
         return Err(WorkflowError::Invalid(vec![FieldError::new(
             "comment",
-            "Skriv, hvad der skal rettes.",
+            msg::REVIEW_COMMENT_REQUIRED,
         )]));
     }
     conn.transaction(|conn| {
@@ -442,8 +440,9 @@ pub fn change_statuses(
             let Some(current) = stored.protocol.sites.iter().find(|s| &s.site == code) else {
                 return Err(WorkflowError::Invalid(vec![FieldError::new(
                     "sites",
-                    format!("{code} er ikke en afdeling i protokollen"),
-                )]));
+                    msg::SITE_NOT_IN_PROTOCOL,
+                )
+                .with("site", code)]));
             };
             if current.status != *new {
                 changes.push(Change {

@@ -12,11 +12,11 @@ use diesel::Connection;
 use super::reference_fields::{self as fields, Field, Table, Values};
 use crate::db::history::{self, Actor, Change};
 use crate::db::{reference, DbConnection};
-use crate::domain::FieldError;
+use crate::domain::{FieldError, Message};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::extract::Form;
-use crate::web::forms::FormData;
+use crate::web::forms::{error_lines, ErrorLine, FormData};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -55,9 +55,13 @@ impl ReferenceFormPage {
         self.errors
             .iter()
             .filter(|e| e.field == field.name)
-            .map(|e| e.message.clone())
+            .map(|e| self.layout.lang.message(&e.message))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+    /// The errors at the top of the form, by field name.
+    pub fn summary(&self) -> Vec<ErrorLine> {
+        error_lines(&self.errors, self.layout.lang, str::to_owned)
     }
     pub fn locked(&self, field: &Field) -> bool {
         self.key.is_some() && field.name == self.table.key
@@ -197,7 +201,10 @@ fn store(
     let mut parsed = fields::Parsed::new(values, &sites);
     let now = Utc::now().naive_utc();
     if key.is_none() && before.is_some() {
-        return Ok(vec![FieldError::new(table.key, "findes allerede")]);
+        return Ok(vec![FieldError::new(
+            table.key,
+            Message::untranslated("findes allerede"),
+        )]);
     }
     let exists = key.is_some();
     let result: diesel::QueryResult<()> = match table.slug {

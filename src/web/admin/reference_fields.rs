@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use dccc_matching::{IcdPatternList, Region, Setting};
 
 use crate::db::reference::{DmcgRow, PathwayRow, SiteRow};
-use crate::domain::{FieldError, Postcode};
+use crate::domain::{msg, FieldError, Message, Postcode};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
@@ -226,15 +226,15 @@ impl<'a> Parsed<'a> {
     fn raw(&self, name: &str) -> &str {
         self.values.get(name).map_or("", |v| v.trim())
     }
-    fn fail(&mut self, name: &str, message: impl Into<String>) {
+    fn fail(&mut self, name: &str, message: impl Into<Message>) {
         self.errors.push(FieldError::new(name, message));
     }
     pub fn text(&mut self, name: &str) -> String {
         let v = self.raw(name).to_owned();
         if v.is_empty() {
-            self.fail(name, "skal udfyldes");
+            self.fail(name, msg::REQUIRED);
         } else if v.chars().count() > 300 {
-            self.fail(name, "højst 300 tegn");
+            self.fail(name, Message::new(msg::TOO_LONG).with("max", 300));
         }
         v
     }
@@ -245,7 +245,7 @@ impl<'a> Parsed<'a> {
         match IcdPatternList::parse_list(self.raw(name)) {
             Ok(list) => list.to_string(),
             Err(e) => {
-                self.fail(name, e.to_string());
+                self.fail(name, e);
                 String::new()
             }
         }
@@ -259,7 +259,10 @@ impl<'a> Parsed<'a> {
         {
             Some(r) => r.code(),
             None => {
-                self.fail(name, "skal være en regionskode: 1081–1085");
+                self.fail(
+                    name,
+                    Message::untranslated("skal være en regionskode: 1081–1085"),
+                );
                 0
             }
         }
@@ -361,7 +364,10 @@ impl<'a> Parsed<'a> {
         };
         if let (Some(min), Some(max)) = (row.age_min, row.age_max) {
             if min > max {
-                self.fail("age_max", "må ikke være under alder fra");
+                self.fail(
+                    "age_max",
+                    Message::untranslated("må ikke være under alder fra"),
+                );
             }
         }
         row

@@ -14,8 +14,10 @@ use crate::db::history::{diff_json, Change};
 use crate::domain::{FieldError, ProtocolDoc};
 use crate::services::protocols::workflow::{self, WorkflowError};
 use crate::web::auth::Viewer;
+use crate::web::editor::form::field_label;
 use crate::web::error::PageError;
 use crate::web::extract::{CsrfChecked, Form};
+use crate::web::forms::{error_lines, ErrorLine};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -37,6 +39,14 @@ pub struct ReviewPage {
     pub problems: Vec<FieldError>,
     pub comment: String,
     pub comment_error: String,
+}
+
+impl ReviewPage {
+    /// The submission's problems, each field named by its label in the form.
+    pub fn problem_lines(&self) -> Vec<ErrorLine> {
+        let lang = self.layout.lang;
+        error_lines(&self.problems, lang, |field| field_label(field, lang))
+    }
 }
 
 async fn page(
@@ -185,8 +195,8 @@ pub async fn return_draft(
             let mut view = page(&req, lang, &viewer, &state, id).await?;
             view.comment = comment;
             view.comment_error = errors
-                .into_iter()
-                .map(|e| e.message)
+                .iter()
+                .map(|e| lang.message(&e.message))
                 .collect::<Vec<_>>()
                 .join("; ");
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::db::history::{self, Actor, Change};
 use crate::db::users::{self, Role, User, UserInput};
-use crate::domain::{Email, FieldError};
+use crate::domain::{Email, FieldError, Message};
 use crate::services::accounts::{self, AccountError};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
@@ -46,7 +46,11 @@ pub struct UserFormPage {
 
 impl UserFormPage {
     pub fn err(&self, field: &str) -> String {
-        crate::web::forms::messages_for(&self.errors, field)
+        crate::web::forms::messages_for(&self.errors, field, self.layout.lang)
+    }
+    /// The errors at the top of the form, by field name.
+    pub fn summary(&self) -> Vec<crate::web::forms::ErrorLine> {
+        crate::web::forms::error_lines(&self.errors, self.layout.lang, str::to_owned)
     }
 }
 
@@ -151,10 +155,16 @@ fn read_form(form: &UserFormInput, state: &AppState) -> (UserInput, Vec<FieldErr
     }
     let display_name = form.display_name.trim().to_owned();
     if display_name.is_empty() {
-        errors.push(FieldError::new("display_name", "Skriv brugerens navn."));
+        errors.push(FieldError::new(
+            "display_name",
+            Message::untranslated("Skriv brugerens navn."),
+        ));
     }
     let role = Role::parse(&form.role).unwrap_or_else(|| {
-        errors.push(FieldError::new("role", "Vælg en rolle."));
+        errors.push(FieldError::new(
+            "role",
+            Message::untranslated("Vælg en rolle."),
+        ));
         Role::Clinician
     });
     let dmcgs: Vec<String> = form
@@ -174,13 +184,13 @@ fn read_form(form: &UserFormInput, state: &AppState) -> (UserInput, Vec<FieldErr
     if role == Role::DmcgEditor && dmcgs.is_empty() {
         errors.push(FieldError::new(
             "dmcgs",
-            "En DMCG-redaktør skal have mindst én DMCG.",
+            Message::untranslated("En DMCG-redaktør skal have mindst én DMCG."),
         ));
     }
     if role == Role::Clinician && sites.is_empty() {
         errors.push(FieldError::new(
             "sites",
-            "En kliniker skal have mindst én afdeling.",
+            Message::untranslated("En kliniker skal have mindst én afdeling."),
         ));
     }
     (
@@ -219,7 +229,7 @@ pub async fn create_user(
     let (input, mut errors) = read_form(&form, &state);
     let password = form.password.trim().to_owned();
     if let Err(m) = users::check_password_rules(&password) {
-        errors.push(FieldError::new("password", m));
+        errors.push(FieldError::new("password", Message::untranslated(m)));
     }
     if errors.is_empty() {
         let input2 = input.clone();
@@ -236,7 +246,7 @@ pub async fn create_user(
             Some(_) => return Ok(see_other("/admin/brugere")),
             None => errors.push(FieldError::new(
                 "email",
-                "Der findes allerede en bruger med den e-mail.",
+                Message::untranslated("Der findes allerede en bruger med den e-mail."),
             )),
         }
     }
@@ -285,13 +295,13 @@ pub async fn update_user(
     let new_password = form.password.trim().to_owned();
     if !new_password.is_empty() {
         if let Err(m) = users::check_password_rules(&new_password) {
-            errors.push(FieldError::new("password", m));
+            errors.push(FieldError::new("password", Message::untranslated(m)));
         }
     }
     if id == admin.id && input.role != Role::Admin {
         errors.push(FieldError::new(
             "role",
-            "Du kan ikke fjerne din egen administratorrolle.",
+            Message::untranslated("Du kan ikke fjerne din egen administratorrolle."),
         ));
     }
     if errors.is_empty() {
@@ -354,7 +364,7 @@ pub async fn update_user(
             Some(false) => return Err(PageError::not_found()),
             None => errors.push(FieldError::new(
                 "email",
-                "Der findes allerede en bruger med den e-mail.",
+                Message::untranslated("Der findes allerede en bruger med den e-mail."),
             )),
         }
     }

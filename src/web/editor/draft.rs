@@ -73,7 +73,7 @@ pub async fn new_protocol(
         recruitment_status: Some("planned".into()),
         ..ProtocolDoc::default()
     };
-    let form = ProtocolForm::from_doc(&doc, &state.catalogue.get(), &dmcgs);
+    let form = ProtocolForm::from_doc(&doc, &state.catalogue.get(), &dmcgs, lang);
     let page = DraftPage {
         layout: layout(&req, lang, &viewer, &state, lang.t("editor.new")),
         csrf: viewer.csrf(),
@@ -101,7 +101,7 @@ async fn save_and_maybe_submit(
     let user = viewer.require_editor(&req)?.clone();
     let dmcgs = editable_dmcgs(&user, &state);
     let catalogue = state.catalogue.get();
-    let (mut form, doc) = ProtocolForm::from_post(&form_data, &catalogue, &dmcgs);
+    let (mut form, doc) = ProtocolForm::from_post(&form_data, &catalogue, &dmcgs, lang);
     let submit = form_data.get("action") == "submit";
     let mut draft_id = draft_id;
     let mut action = draft_id.map_or_else(
@@ -203,15 +203,9 @@ pub async fn edit_draft(
         return Err(PageError::forbidden());
     }
     let dmcgs = editable_dmcgs(&user, &state);
-    let mut form = ProtocolForm::from_doc(&draft.doc, &state.catalogue.get(), &dmcgs);
+    let mut form = ProtocolForm::from_doc(&draft.doc, &state.catalogue.get(), &dmcgs, lang);
     if let Ok(p) = draft.doc.validate(&reference_codes(&state)) {
-        form.warnings = crate::domain::interchange::warnings(&p)
-            .into_iter()
-            .map(|mut w| {
-                w.message = crate::web::messages::danish(&w.message);
-                w
-            })
-            .collect();
+        form.warnings = crate::domain::interchange::warnings(&p);
     }
     let notice = if req.query_string().contains("indsendt=1") {
         Some(lang.t("editor.submitted"))

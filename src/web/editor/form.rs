@@ -7,8 +7,9 @@ use dccc_matching::{Phase, RecruitmentStatus, Setting, SiteStatus, Stage};
 
 use crate::catalogue::Catalogue;
 use crate::domain::interchange::{BiomarkerDoc, ContactDoc, SiteDoc};
-use crate::domain::{FieldError, ProtocolDoc};
-use crate::web::forms::FormData;
+use crate::domain::{msg, FieldError, ProtocolDoc};
+use crate::web::forms::{error_lines, ErrorLine, FormData};
+use crate::web::i18n::Lang;
 
 /// Blank department rows offered below the filled ones (the form works without JavaScript).
 const EXTRA_SITE_ROWS: usize = 3;
@@ -20,9 +21,10 @@ pub struct Opt {
     pub label: String,
 }
 
-/// The form's state: values as the user typed them, and errors by field.
+/// The form's state: values as the user typed them, and errors by field (shown in `lang`).
 #[derive(Debug, Clone, Default)]
 pub struct ProtocolForm {
+    pub lang: Lang,
     values: HashMap<String, String>,
     multi: HashMap<String, Vec<String>>,
     pub errors: Vec<FieldError>,
@@ -61,7 +63,7 @@ fn put(values: &mut HashMap<String, String>, key: &str, value: Option<impl ToStr
 }
 
 impl ProtocolForm {
-    fn with_options(catalogue: &Catalogue, editable_dmcgs: &[String]) -> Self {
+    fn with_options(catalogue: &Catalogue, editable_dmcgs: &[String], lang: Lang) -> Self {
         let dmcg_opt = |d: &crate::catalogue::DmcgInfo| Opt {
             value: d.acronym.clone(),
             label: format!("{} – {}", d.acronym, d.area_da),
@@ -92,13 +94,19 @@ impl ProtocolForm {
             settings: opts(&Setting::ALL, Setting::as_str, Setting::label_da),
             stages: opts(&Stage::ALL, Stage::as_str, Stage::label_da),
             biomarker_rows: (0..BIOMARKER_ROWS).collect(),
+            lang,
             ..Self::default()
         }
     }
 
     /// The form filled from a stored document.
-    pub fn from_doc(doc: &ProtocolDoc, catalogue: &Catalogue, editable_dmcgs: &[String]) -> Self {
-        let mut f = Self::with_options(catalogue, editable_dmcgs);
+    pub fn from_doc(
+        doc: &ProtocolDoc,
+        catalogue: &Catalogue,
+        editable_dmcgs: &[String],
+        lang: Lang,
+    ) -> Self {
+        let mut f = Self::with_options(catalogue, editable_dmcgs, lang);
         let v = &mut f.values;
         put(v, "acronym", doc.acronym.as_ref());
         put(v, "title_da", doc.title_da.as_ref());
@@ -193,8 +201,9 @@ impl ProtocolForm {
         form: &FormData,
         catalogue: &Catalogue,
         editable_dmcgs: &[String],
+        lang: Lang,
     ) -> (Self, ProtocolDoc) {
-        let mut f = Self::with_options(catalogue, editable_dmcgs);
+        let mut f = Self::with_options(catalogue, editable_dmcgs, lang);
         for (k, v) in &form.0 {
             if matches!(
                 k.as_str(),
@@ -217,7 +226,7 @@ impl ProtocolForm {
             match raw.parse::<i64>() {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    errors.push(FieldError::new(name, "skal være et helt tal"));
+                    errors.push(FieldError::new(name, msg::WHOLE_NUMBER));
                     None
                 }
             }
@@ -371,9 +380,22 @@ impl ProtocolForm {
                     || e.field.starts_with(&format!("{name}["))
                     || e.field.starts_with(&format!("{name}."))
             })
-            .map(|e| e.message.clone())
+            .map(|e| self.lang.message(&e.message))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+    /// The errors at the top of the form, each field named by its label.
+    pub fn summary(&self) -> Vec<ErrorLine> {
+        error_lines(&self.errors, self.lang, |field| {
+            field_label(field, self.lang)
+        })
+    }
+    /// The warnings (advice that does not stop a submission), in the page's language.
+    pub fn warning_texts(&self) -> Vec<String> {
+        self.warnings
+            .iter()
+            .map(|w| self.lang.message(&w.message))
+            .collect()
     }
     pub fn row_err(&self, i: &usize, field: &str) -> String {
         self.err(&format!("sites[{i}].{field}"))
@@ -385,7 +407,6 @@ impl ProtocolForm {
     /// the user typed them in.
     pub fn add_errors(&mut self, errors: Vec<FieldError>) {
         for mut e in errors {
-            e.message = crate::web::messages::danish(&e.message);
             if let Some(rest) = e.field.strip_prefix("sites[") {
                 if let Some((index, tail)) = rest.split_once(']') {
                     if let Some(row) = index
@@ -404,6 +425,74 @@ impl ProtocolForm {
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
     }
+}
+
+/// The label of a field of the form by its JSON path, as the form shows it: list items and
+/// department rows by number (`sites[1].status` is "Afdeling 2 – Status").
+pub fn field_label(path: &str, lang: Lang) -> String {
+    let numbered = |key: &str, index: &str| {
+        let n = index.parse::<usize>().map_or(0, |i| i + 1);
+        format!("{} {n}", lang.t(key))
+    };
+    if let Some(rest) = path.strip_prefix("sites[") {
+        if let Some((index, part)) = rest.split_once(']') {
+            let row = numbered("filter.site", index);
+            let part = match part.trim_start_matches('.') {
+                "" | "site" => return row,
+                "status" => lang.t("col.status"),
+                other => lang.t(&format!("form.{other}")),
+            };
+            return format!("{row} – {part}");
+        }
+    }
+    for list in ["biomarkers_required", "biomarkers_excluded"] {
+        if let Some(rest) = path.strip_prefix(&format!("eligibility.{list}[")) {
+            if let Some((index, _)) = rest.split_once(']') {
+                return numbered(&format!("form.{list}"), index);
+            }
+        }
+    }
+    let base = path.split('[').next().unwrap_or(path);
+    let key = match base {
+        "" => "form.form",
+        "dmcg" => return "DMCG".to_owned(),
+        "phase" => "filter.phase",
+        "recruitment_status" => "filter.status",
+        "initiator" => "detail.initiator",
+        "sponsor" => "detail.sponsor",
+        "target_enrolment" => "detail.target",
+        "interventions" => "detail.interventions",
+        "sites" => "detail.sites",
+        "eligibility.sex" => "filter.sex",
+        "eligibility.ecog_max" => "elig.ecog",
+        "eligibility.settings" => "elig.settings",
+        "eligibility.stages" => "elig.stages",
+        "acronym"
+        | "title_da"
+        | "title_en"
+        | "summary_da"
+        | "summary_en"
+        | "other_dmcgs"
+        | "opened_on"
+        | "closes_on"
+        | "keywords"
+        | "identifiers.nct"
+        | "identifiers.eudract"
+        | "identifiers.eu_ct"
+        | "contact.name"
+        | "contact.email"
+        | "contact.phone"
+        | "eligibility.age_min"
+        | "eligibility.age_max"
+        | "eligibility.prior_lines_min"
+        | "eligibility.prior_lines_max"
+        | "eligibility.diagnoses"
+        | "eligibility.exclude_diagnoses"
+        | "eligibility.criteria_text_da"
+        | "eligibility.criteria_text_en" => return lang.t(&format!("form.{base}")),
+        other => return other.to_owned(),
+    };
+    lang.t(key)
 }
 
 /// Puts `C18 - C20` typed with spaces back together as one range.

@@ -16,7 +16,7 @@ use crate::domain::FieldError;
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::extract::Form;
-use crate::web::forms::FormData;
+use crate::web::forms::{cpr_errors, error_lines, ErrorLine, FormData};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -45,9 +45,43 @@ impl MdtMatchPage {
         self.errors
             .iter()
             .filter(|e| e.field == field || e.field.starts_with(&format!("{field}[")))
-            .map(|e| e.message.clone())
+            .map(|e| self.layout.lang.message(&e.message))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+    /// The errors at the top of the form, each field named by its label.
+    pub fn summary(&self) -> Vec<ErrorLine> {
+        let lang = self.layout.lang;
+        error_lines(&self.errors, lang, |field| label(field, lang))
+    }
+}
+
+/// A field of the form by its label (biomarker rows by number, as the form labels them).
+fn label(field: &str, lang: Lang) -> String {
+    if let Some(rest) = field.strip_prefix("biomarkers[") {
+        if let Some((i, part)) = rest.split_once("].") {
+            let row = i.parse::<usize>().map_or(0, |i| i + 1);
+            let key = if part == "status" {
+                "form.marker_status"
+            } else {
+                "form.marker"
+            };
+            return format!("{} {row}", lang.t(key));
+        }
+    }
+    match field {
+        "age" => lang.t("filter.age"),
+        "sex" => lang.t("filter.sex"),
+        "diagnosis" => lang.t("match.diagnosis"),
+        "setting" => lang.t("elig.settings"),
+        "stage" => lang.t("elig.stages"),
+        "prior_lines" => lang.t("elig.prior_lines"),
+        "ecog" => "ECOG".to_owned(),
+        "standard_options_exhausted" => lang.t("match.exhausted"),
+        "postcode" => lang.t("match.postcode"),
+        "max_km" => lang.t("home.max_km"),
+        "form" => lang.t("form.form"),
+        other => other.to_owned(),
     }
 }
 
@@ -127,9 +161,17 @@ pub async fn match_profile(
     let kept = Kept::from_form(&form);
     let mut view = page(&req, lang, &viewer, &state, kept);
     let catalogue = state.catalogue.get();
-    match ProfileInput::from_form(&form).to_profile(&catalogue, diagnosis_names()) {
+    // Every posted field is checked for CPR numbers, not only the profile's.
+    let refused = cpr_errors(&form);
+    let profile = if refused.is_empty() {
+        ProfileInput::from_form(&form).to_profile(&catalogue, diagnosis_names())
+    } else {
+        Err(refused)
+    };
+    match profile {
         Err(errors) => {
-            view.errors = view.form.refuse(errors, lang);
+            view.form.refuse(&errors);
+            view.errors = errors;
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
         Ok(profile) => {

@@ -31,28 +31,18 @@ impl Kept {
         )
     }
 
-    /// Prepares refused input for showing again: a field holding a CPR number is emptied (it
-    /// is never echoed), and messages are put in Danish unless the reader chose English.
-    pub fn refuse(
-        &mut self,
-        errors: Vec<crate::domain::FieldError>,
-        lang: crate::web::i18n::Lang,
-    ) -> Vec<crate::domain::FieldError> {
+    /// Prepares refused input for showing again: a field refused as a CPR number is emptied,
+    /// so it is never echoed.
+    pub fn refuse(&mut self, errors: &[crate::domain::FieldError]) {
         for e in errors
             .iter()
-            .filter(|e| e.message == crate::domain::cpr::CPR_REFUSED_DA)
+            .filter(|e| e.is(crate::domain::msg::CPR_REFUSED))
         {
             self.0.retain(|(k, _)| *k != e.field);
         }
-        errors
-            .into_iter()
-            .map(|mut e| {
-                if !lang.is_en() {
-                    e.message = crate::web::messages::danish(&e.message);
-                }
-                e
-            })
-            .collect()
+        // A field whose name looked like a CPR number is reported as `form`.
+        self.0
+            .retain(|(k, _)| !crate::domain::cpr::looks_like_cpr(k));
     }
 
     pub fn v(&self, name: &str) -> &str {

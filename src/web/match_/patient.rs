@@ -15,7 +15,7 @@ use crate::domain::FieldError;
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::extract::Form;
-use crate::web::forms::FormData;
+use crate::web::forms::{cpr_errors, error_lines, messages_for, ErrorLine, FormData};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -36,7 +36,20 @@ pub struct PatientMatchPage {
 
 impl PatientMatchPage {
     pub fn err(&self, field: &str) -> String {
-        crate::web::forms::messages_for(&self.errors, field)
+        messages_for(&self.errors, field, self.layout.lang)
+    }
+    /// The errors at the top of the form, each field named by its label.
+    pub fn summary(&self) -> Vec<ErrorLine> {
+        let lang = self.layout.lang;
+        error_lines(&self.errors, lang, |field| match field {
+            "diagnosis" => lang.t("patient.diagnosis"),
+            "age" => lang.t("patient.age"),
+            "sex" => lang.t("filter.sex"),
+            "postcode" => lang.t("home.postcode"),
+            "max_km" => lang.t("home.max_km"),
+            "form" => lang.t("form.form"),
+            other => other.to_owned(),
+        })
     }
 }
 
@@ -95,9 +108,17 @@ pub async fn find_trials(
         max_km: Some(serde_json::Value::String(form.get("max_km").to_owned())),
         ..ProfileInput::default()
     };
-    match input.to_profile(&catalogue, diagnosis_names()) {
+    // Every posted field is checked for CPR numbers, not only the ones read above.
+    let refused = cpr_errors(&form);
+    let profile = if refused.is_empty() {
+        input.to_profile(&catalogue, diagnosis_names())
+    } else {
+        Err(refused)
+    };
+    match profile {
         Err(errors) => {
-            view.errors = view.form.refuse(errors, lang);
+            view.form.refuse(&errors);
+            view.errors = errors;
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
         Ok(profile) => {

@@ -6,8 +6,9 @@ use serde::Deserialize;
 
 use crate::catalogue::matcher::DiagnosisNames;
 use crate::catalogue::Catalogue;
-use crate::domain::cpr::{looks_like_cpr, CPR_REFUSED_DA};
-use crate::domain::{FieldError, Postcode};
+use crate::domain::cpr::looks_like_cpr;
+use crate::domain::messages::{quoted, Message};
+use crate::domain::{msg, FieldError, Postcode};
 
 /// A profile as typed: every value a string (or absent), as forms and JSON give them.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -64,7 +65,10 @@ fn whole(
         _ => {
             errors.push(FieldError::new(
                 field,
-                format!("must be a whole number from 0 to {max} (got {raw})"),
+                Message::new(msg::WHOLE_NUMBER_RANGE)
+                    .with("min", 0)
+                    .with("max", max)
+                    .with("got", raw),
             ));
             None
         }
@@ -77,42 +81,66 @@ fn optional<T: std::str::FromStr>(
     errors: &mut Vec<FieldError>,
 ) -> Option<T>
 where
-    T::Err: std::fmt::Display,
+    T::Err: Into<Message>,
 {
     let raw = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
     match raw.parse::<T>() {
         Ok(x) => Some(x),
         Err(e) => {
-            errors.push(FieldError::new(field, e.to_string()));
+            errors.push(FieldError::new(field, e));
             None
         }
     }
 }
 
 impl ProfileInput {
-    /// Every field checked; all errors at once, each naming its field.
+    /// Every field as text, named as in the JSON API (`biomarkers[0].marker`).
+    pub fn texts(&self) -> Vec<(String, String)> {
+        let value = |v: &Option<serde_json::Value>| v.as_ref().map(as_text).unwrap_or_default();
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let mut texts = vec![
+            ("age".to_owned(), value(&self.age)),
+            ("sex".to_owned(), text(&self.sex)),
+            ("diagnosis".to_owned(), text(&self.diagnosis)),
+            ("setting".to_owned(), text(&self.setting)),
+            ("stage".to_owned(), text(&self.stage)),
+            ("prior_lines".to_owned(), value(&self.prior_lines)),
+            ("ecog".to_owned(), value(&self.ecog)),
+            ("postcode".to_owned(), value(&self.postcode)),
+            ("max_km".to_owned(), value(&self.max_km)),
+        ];
+        for (i, b) in self.biomarkers.iter().flatten().enumerate() {
+            texts.push((format!("biomarkers[{i}].marker"), b.marker.clone()));
+            texts.push((format!("biomarkers[{i}].status"), b.status.clone()));
+        }
+        texts
+    }
+
+    /// The fields that look like a CPR number, each refused (nothing else is said about
+    /// them, so no message quotes one).
+    pub fn cpr_errors(&self) -> Vec<FieldError> {
+        self.texts()
+            .into_iter()
+            .filter(|(_, text)| looks_like_cpr(text))
+            .map(|(field, _)| FieldError::new(field, msg::CPR_REFUSED))
+            .collect()
+    }
+
+    /// Every field checked; all errors at once, each naming its field. A CPR number in any
+    /// field refuses the profile with only that error.
     pub fn to_profile(
         &self,
         catalogue: &Catalogue,
         names: &DiagnosisNames,
     ) -> Result<PatientProfile, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let texts = [
-            ("diagnosis", self.diagnosis.clone().unwrap_or_default()),
-            (
-                "postcode",
-                self.postcode.as_ref().map(as_text).unwrap_or_default(),
-            ),
-            ("age", self.age.as_ref().map(as_text).unwrap_or_default()),
-        ];
-        for (field, text) in &texts {
-            if looks_like_cpr(text) {
-                return Err(vec![FieldError::new(*field, CPR_REFUSED_DA)]);
-            }
+        let refused = self.cpr_errors();
+        if !refused.is_empty() {
+            return Err(refused);
         }
+        let mut errors = Vec::new();
         let age = match self.age.as_ref().map(as_text).filter(|s| !s.is_empty()) {
             None => {
-                errors.push(FieldError::new("age", "is required"));
+                errors.push(FieldError::new("age", msg::REQUIRED));
                 None
             }
             Some(_) => whole("age", &self.age, 120, &mut errors),
@@ -124,13 +152,16 @@ impl ProfileInput {
             .filter(|s| !s.is_empty())
         {
             None => {
-                errors.push(FieldError::new("diagnosis", "is required"));
+                errors.push(FieldError::new("diagnosis", msg::REQUIRED));
                 None
             }
             Some(typed) => {
                 let code = names.resolve(typed);
                 if code.is_none() {
-                    errors.push(FieldError::new("diagnosis", format!("{typed:?} is not an ICD-10 code or a diagnosis name we know (e.g. C50.9, DC509 or brystkræft)")));
+                    errors.push(
+                        FieldError::new("diagnosis", msg::UNKNOWN_DIAGNOSIS)
+                            .with("input", quoted(typed)),
+                    );
                 }
                 code
             }
@@ -148,19 +179,13 @@ impl ProfileInput {
             let status = match b.status.trim().parse::<BiomarkerStatus>() {
                 Ok(s) => s,
                 Err(e) => {
-                    errors.push(FieldError::new(
-                        format!("biomarkers[{i}].status"),
-                        e.to_string(),
-                    ));
+                    errors.push(FieldError::new(format!("biomarkers[{i}].status"), e));
                     continue;
                 }
             };
             match Biomarker::new(&b.marker, status) {
                 Ok(m) => biomarkers.push(m),
-                Err(e) => errors.push(FieldError::new(
-                    format!("biomarkers[{i}].marker"),
-                    e.to_string(),
-                )),
+                Err(e) => errors.push(FieldError::new(format!("biomarkers[{i}].marker"), e)),
             }
         }
         let home = match self
@@ -177,10 +202,10 @@ impl ProfileInput {
                 }
                 Ok(code) => match catalogue.postcodes.get(code.as_str()) {
                     None => {
-                        errors.push(FieldError::new(
-                            "postcode",
-                            format!("{raw:?} is not a Danish postcode we know"),
-                        ));
+                        errors.push(
+                            FieldError::new("postcode", msg::UNKNOWN_POSTCODE)
+                                .with("input", quoted(&raw)),
+                        );
                         None
                     }
                     Some(p) => Some(Home {
@@ -196,19 +221,13 @@ impl ProfileInput {
             Some(raw) => match raw.replace(',', ".").parse::<f64>() {
                 Ok(km) if km.is_finite() && km > 0.0 && km <= 1000.0 => Some(km),
                 _ => {
-                    errors.push(FieldError::new(
-                        "max_km",
-                        format!("must be a distance in km above 0 and at most 1000 (got {raw})"),
-                    ));
+                    errors.push(FieldError::new("max_km", msg::MAX_KM).with("got", raw));
                     None
                 }
             },
         };
         if max_km.is_some() && home.is_none() && !errors.iter().any(|e| e.field == "postcode") {
-            errors.push(FieldError::new(
-                "max_km",
-                "needs a postcode to measure from",
-            ));
+            errors.push(FieldError::new("max_km", msg::MAX_KM_NEEDS_POSTCODE));
         }
         match (age, diagnosis) {
             (Some(age), Some(diagnosis)) if errors.is_empty() => {

@@ -11,14 +11,13 @@ use serde::Deserialize;
 use super::require_register_user;
 use crate::db::offers as store;
 use crate::db::users::User;
-use crate::domain::cpr::CPR_REFUSED_DA;
 use crate::domain::offers::{AgeBand, MdtLevel, NotOfferedReason, OfferInput, OfferOutcome};
-use crate::domain::FieldError;
+use crate::domain::{msg, FieldError};
 use crate::services::offers::{self, OfferError};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::extract::Form;
-use crate::web::forms::FormData;
+use crate::web::forms::{cpr_errors, error_lines, messages_for, ErrorLine, FormData};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -49,7 +48,16 @@ pub struct OfferFormPage {
 
 impl OfferFormPage {
     pub fn err(&self, field: &str) -> String {
-        crate::web::forms::messages_for(&self.errors, field)
+        messages_for(&self.errors, field, self.layout.lang)
+    }
+    /// The errors at the top of the form, each field named by its label (and linked to it).
+    pub fn summary(&self) -> Vec<ErrorLine> {
+        let lang = self.layout.lang;
+        error_lines(&self.errors, lang, |field| label(lang, field).to_owned())
+    }
+    /// The label of a field of the form.
+    pub fn label(&self, field: &str) -> &'static str {
+        label(self.layout.lang, field)
     }
     pub fn action(&self) -> String {
         match self.id {
@@ -57,6 +65,36 @@ impl OfferFormPage {
             None => "/tilbud/ny".into(),
         }
     }
+}
+
+/// The label of a field of the form, by its column name (the field name itself for a
+/// posted field the form does not have).
+fn label(lang: Lang, field: &str) -> &'static str {
+    let (da, en) = match field {
+        "decision_date" => ("Dato for MDT-beslutning", "Date of the MDT decision"),
+        "site" => ("Afdeling", "Department"),
+        "dmcg" => ("DMCG", "DMCG"),
+        "patient_ref" => (
+            "Lokal patientreference (pseudonym)",
+            "Local patient reference (pseudonym)",
+        ),
+        "age" => ("Alder eller aldersgruppe", "Age or age band"),
+        "sex" => ("Køn", "Sex"),
+        "residence_postcode" => ("Bopælens postnummer", "Postcode of residence"),
+        "residence_region" => ("… eller bopælsregion", "… or region of residence"),
+        "mdt_level" => ("MDT-niveau", "MDT level"),
+        "offered" => (
+            "Blev patienten tilbudt deltagelse i et forsøg?",
+            "Was the patient offered a trial?",
+        ),
+        "protocol" => ("Protokol (akronym)", "Protocol (acronym)"),
+        "outcome" => ("Udfald", "Outcome"),
+        "outcome_date" => ("Udfaldets dato", "Date of outcome"),
+        "not_offered_reason" => ("Årsag", "Reason"),
+        "reason_text" => ("Uddybning (ved anden årsag)", "Details (for other)"),
+        _ => ("Formularen", "The form"),
+    };
+    lang.pick(da, en)
 }
 
 fn labels<T: Copy>(
@@ -211,6 +249,12 @@ pub async fn create_offer(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let user = require_register_user(&viewer, &req)?.clone();
+    let refused = cpr_errors(&form);
+    if !refused.is_empty() {
+        let input = without_cpr(read_input(&form), &refused);
+        let page = form_page(&req, lang, &viewer, &state, &user, None, input, refused);
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
     if form.get("prefill") == "1" {
         // From a match result: the profile's age and postcode, and the chosen protocol.
         let mut input = blank(&user);
@@ -297,6 +341,12 @@ pub async fn update_offer(
 ) -> Result<HttpResponse, PageError> {
     let user = require_register_user(&viewer, &req)?.clone();
     let id = path.into_inner();
+    let refused = cpr_errors(&form);
+    if !refused.is_empty() {
+        let input = without_cpr(read_input(&form), &refused);
+        let page = form_page(&req, lang, &viewer, &state, &user, Some(id), input, refused);
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
     let input = read_input(&form);
     let catalogue = state.catalogue.get();
     let (input2, user2) = (input.clone(), user.clone());
@@ -318,13 +368,8 @@ pub async fn update_offer(
 /// The input to show again, with any field refused as a CPR number emptied: it is never
 /// echoed back.
 fn without_cpr(mut input: OfferInput, errors: &[FieldError]) -> OfferInput {
-    for e in errors.iter().filter(|e| e.message == CPR_REFUSED_DA) {
-        match e.field.as_str() {
-            "patient_ref" => input.patient_ref.clear(),
-            "reason_text" => input.reason_text.clear(),
-            "residence_postcode" => input.residence_postcode.clear(),
-            _ => {}
-        }
+    for e in errors.iter().filter(|e| e.is(msg::CPR_REFUSED)) {
+        input.clear(&e.field);
     }
     input
 }

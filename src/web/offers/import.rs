@@ -12,6 +12,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 
 use super::require_register_user;
 use crate::db::history::Actor;
+use crate::domain::{msg, Message};
 use crate::services::offers;
 use crate::services::offers::import::{import_csv, ImportError, LineError, COLUMNS};
 use crate::web::auth::{Viewer, CSRF_FIELD};
@@ -30,10 +31,29 @@ pub struct ImportPage {
     pub layout: Layout,
     pub csrf: String,
     pub columns: String,
-    pub errors: Vec<LineError>,
-    pub warnings: Vec<LineError>,
+    pub errors: Vec<LineView>,
+    pub warnings: Vec<LineView>,
     pub message: String,
     pub imported: Option<usize>,
+}
+
+/// One error or warning of a file, in the page's language.
+#[derive(Debug, Clone)]
+pub struct LineView {
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+fn line_views(lines: &[LineError], lang: Lang) -> Vec<LineView> {
+    lines
+        .iter()
+        .map(|e| LineView {
+            line: e.line,
+            field: e.field.clone(),
+            message: lang.message(&e.message),
+        })
+        .collect()
 }
 
 fn page(req: &HttpRequest, lang: Lang, viewer: &Viewer) -> ImportPage {
@@ -172,25 +192,12 @@ pub async fn import_offers(
         Ok(file) => file,
         Err(UploadError::Forged) => return Err(PageError::bad_csrf()),
         Err(UploadError::TooLarge) => {
-            view.message = match lang {
-                Lang::Da => format!(
-                    "Filen er større end {} MB. Del den op i flere filer.",
-                    MAX_UPLOAD / 1024 / 1024
-                ),
-                Lang::En => format!(
-                    "The file is larger than {} MB. Split it into several files.",
-                    MAX_UPLOAD / 1024 / 1024
-                ),
-            };
+            view.message = lang
+                .message(&Message::new(msg::IMPORT_TOO_LARGE).with("mb", MAX_UPLOAD / 1024 / 1024));
             return render_with(StatusCode::PAYLOAD_TOO_LARGE, &view);
         }
         Err(UploadError::Unreadable) => {
-            view.message = lang
-                .pick(
-                    "Filen kunne ikke læses. Prøv at sende den igen.",
-                    "The file could not be read. Try sending it again.",
-                )
-                .into();
+            view.message = lang.message(&Message::new(msg::IMPORT_UPLOAD_FAILED));
             return render_with(StatusCode::UNPROCESSABLE_ENTITY, &view);
         }
     };
@@ -219,11 +226,11 @@ pub async fn import_offers(
     match result {
         Ok(report) => {
             view.imported = Some(report.stored);
-            view.warnings = report.warnings;
+            view.warnings = line_views(&report.warnings, lang);
             render_with(StatusCode::OK, &view)
         }
         Err(ImportError::Invalid(errors)) => {
-            view.errors = errors;
+            view.errors = line_views(&errors, lang);
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
         Err(ImportError::Database(e)) => Err(crate::web::error::internal(e)),

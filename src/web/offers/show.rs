@@ -199,8 +199,8 @@ pub async fn annul_offer(
         Err(OfferError::Invalid(errors)) => {
             let mut view = page(&req, lang, &viewer, &state, id).await?;
             view.annul_error = errors
-                .into_iter()
-                .map(|e| e.message)
+                .iter()
+                .map(|e| lang.message(&e.message))
                 .collect::<Vec<_>>()
                 .join(" ");
             if !crate::domain::cpr::looks_like_cpr(&reason) {
