@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod cpr;
+pub mod disclosure;
 pub mod drafts;
 pub mod identifiers;
 pub mod indicator;
