@@ -2,6 +2,7 @@
 //! (a SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set).
 
 mod accounts;
+mod api_errors;
 mod api_protocols;
 mod api_reference;
 mod architecture;

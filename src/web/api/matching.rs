@@ -1,7 +1,9 @@
 //! `POST /api/v1/match` (contract.md §2): a profile in, proposals out. Nothing is stored or
-//! logged; every bad field is a 400 naming it.
+//! logged; every bad field is a 400 naming it. The body must be JSON (`Content-Type:
+//! application/json`, else 415) of at most [`BODY_LIMIT`](super::errors::BODY_LIMIT) bytes
+//! (else 413): see [`super::errors::json_config`].
 
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::catalogue::matcher::diagnosis_names;
@@ -12,7 +14,7 @@ use crate::web::AppState;
 
 pub async fn match_api(
     req: HttpRequest,
-    body: Bytes,
+    body: web::Json<serde_json::Value>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let pairs: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
@@ -32,8 +34,7 @@ pub async fn match_api(
             (other, _) => return Err(ApiError::bad_request(other, "is not a known parameter")),
         }
     }
-    let mut de = serde_json::Deserializer::from_slice(&body);
-    let input: ProfileInput = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let input: ProfileInput = serde_path_to_error::deserialize(body.into_inner()).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let message = inner.to_string();
