@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api_errors;
+mod api_params;
 mod api_protocols;
 mod api_reference;
 mod architecture;

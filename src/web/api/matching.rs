@@ -7,6 +7,8 @@ use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::catalogue::matcher::diagnosis_names;
+use crate::domain::cpr::looks_like_cpr;
+use crate::web::api::params::SingleParams;
 use crate::web::error::ApiError;
 use crate::web::match_::profile::ProfileInput;
 use crate::web::match_::results::to_json;
@@ -17,27 +19,29 @@ pub async fn match_api(
     body: web::Json<serde_json::Value>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
-        .into_owned()
-        .collect();
-    let mut include_ineligible = false;
-    for (k, v) in &pairs {
-        match (k.as_str(), v.as_str()) {
-            ("include_ineligible", "true") => include_ineligible = true,
-            ("include_ineligible", "false") => include_ineligible = false,
-            ("include_ineligible", other) => {
-                return Err(ApiError::bad_request(
-                    "include_ineligible",
-                    format!("must be true or false (got {other:?})"),
-                ))
-            }
-            (other, _) => return Err(ApiError::bad_request(other, "is not a known parameter")),
+    let params = SingleParams::parse(&req, &["include_ineligible"])?;
+    let include_ineligible = match params.get("include_ineligible") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "include_ineligible",
+                format!("must be true or false (got {other:?})"),
+            ))
         }
-    }
+    };
     let input: ProfileInput = serde_path_to_error::deserialize(body.into_inner()).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let message = inner.to_string();
+        // An unknown field is named in the message: never repeat one that is a CPR number.
+        if looks_like_cpr(&message) || looks_like_cpr(&path) {
+            return ApiError::refused(
+                "cpr_refused",
+                None,
+                "a field looks like a CPR number; CPR numbers are not accepted",
+            );
+        }
         // serde names a missing or unknown field only in its message: `missing field `age``.
         let named = message.split('`').nth(1).map(str::to_owned);
         let field = if path == "." {

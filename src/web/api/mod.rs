@@ -4,6 +4,7 @@
 pub mod errors;
 pub mod indicator;
 pub mod matching;
+pub mod params;
 pub mod protocols;
 pub mod reference;
 
