@@ -19,3 +19,4 @@ mod reference;
 mod review;
 mod search;
 mod snapshot;
+mod sorting;
