@@ -9,6 +9,7 @@ pub mod indicator;
 pub mod interchange;
 pub mod offers;
 pub mod protocol;
+pub mod spreadsheet;
 pub mod validate;
 
 pub use identifiers::{slugify, Email, EuCtNumber, EudractNumber, NctId, Postcode};
