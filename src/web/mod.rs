@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod layout;
 pub mod match_;
 pub mod messages;
+pub mod no_store;
 pub mod offers;
 pub mod pages;
 pub mod reports;
@@ -21,7 +22,7 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, Logger};
+use actix_web::middleware::{from_fn, Compress, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpServer};
 
 use crate::mail::spawn_worker;
@@ -65,6 +66,7 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .wrap(Logger::new("%{method}xi %U %s %Dms").custom_request_replace("method", |req| req.method().to_string()))
             .wrap(auth::session_middleware(key.clone(), secure))
             .wrap(Compress::default())
+            .wrap(from_fn(no_store::mark_no_store))
             .wrap(
                 DefaultHeaders::new()
                     .add(("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"))

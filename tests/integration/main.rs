@@ -8,6 +8,7 @@ mod api_protocols;
 mod api_reference;
 mod architecture;
 mod cli;
+mod headers;
 mod helpers;
 mod indicator;
 mod logs;
