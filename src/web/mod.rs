@@ -62,8 +62,7 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
-            // Path only: query strings can carry a patient's age or postcode.
-            .wrap(Logger::new("%{method}xi %U %s %Dms").custom_request_replace("method", |req| req.method().to_string()))
+            .wrap(access_log())
             .wrap(auth::session_middleware(key.clone(), secure))
             .wrap(Compress::default())
             .wrap(from_fn(no_store::mark_no_store))
@@ -80,6 +79,17 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// The access log: method, the matched route pattern (`/protokoller/{slug}`), status and
+/// time. Never the path or the query string: a patient's age, postcode or CPR number can be
+/// typed into either. A request that matches no route is logged as `-`.
+fn access_log() -> Logger {
+    Logger::new("%{method}xi %{route}xi %s %Dms")
+        .custom_request_replace("method", |req| req.method().to_string())
+        .custom_request_replace("route", |req| {
+            req.match_pattern().unwrap_or_else(|| "-".to_owned())
+        })
 }
 
 /// 303 See Other: where a successful POST sends the browser (post/redirect/get).
