@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod body_timeout;
 pub mod editor;
 pub mod error;
 pub mod forms;
@@ -33,6 +34,13 @@ pub const MAIL_PERIOD: Duration = Duration::from_secs(5);
 
 /// How often each server checks whether the registry changed under it.
 pub const REFRESH_PERIOD: Duration = Duration::from_secs(1);
+
+/// How long a client may take to send a request's head (the request line and headers) before
+/// it is answered 408. The body has its own deadline: [`body_timeout::BODY_IDLE_TIMEOUT`].
+pub const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a connection being closed waits for the client to acknowledge it.
+pub const CLIENT_DISCONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// All routes, in one place.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -66,6 +74,7 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .wrap(auth::session_middleware(key.clone(), secure))
             .wrap(Compress::default())
             .wrap(from_fn(no_store::mark_no_store))
+            .wrap(from_fn(body_timeout::limit_body_reads))
             .wrap(
                 DefaultHeaders::new()
                     .add(("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"))
@@ -76,6 +85,8 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .configure(routes)
             .default_service(web::to(pages::not_found::not_found))
     })
+    .client_request_timeout(CLIENT_REQUEST_TIMEOUT)
+    .client_disconnect_timeout(CLIENT_DISCONNECT_TIMEOUT)
     .listen(listener)?
     .run();
     Ok(server)

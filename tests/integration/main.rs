@@ -21,3 +21,4 @@ mod review;
 mod search;
 mod snapshot;
 mod sorting;
+mod timeouts;

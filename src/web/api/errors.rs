@@ -9,6 +9,7 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, HttpResponse};
 
+use crate::web::body_timeout::is_timeout;
 use crate::web::error::{json_response, ApiError, ErrorKind};
 
 /// The largest request body the API reads: a patient profile is well under 1 KB.
@@ -34,6 +35,7 @@ fn json_refusal(err: &JsonPayloadError) -> ApiError {
         | JsonPayloadError::Overflow { .. }
         | JsonPayloadError::Payload(PayloadError::Overflow) => ErrorKind::PayloadTooLarge.into(),
         JsonPayloadError::ContentType => ErrorKind::UnsupportedMediaType.into(),
+        JsonPayloadError::Payload(e) if is_timeout(e) => ErrorKind::RequestTimeout.into(),
         // serde_json's syntax errors give a position, never the input.
         JsonPayloadError::Deserialize(e) => {
             ApiError::bad_request("body", format!("is not valid JSON: {e}"))
@@ -64,6 +66,7 @@ pub fn contract_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
         let status = res.status();
         let kind = match status.as_u16() {
             404 => ErrorKind::NotFound(None),
+            408 => ErrorKind::RequestTimeout,
             405 => ErrorKind::MethodNotAllowed,
             413 => ErrorKind::PayloadTooLarge,
             415 => ErrorKind::UnsupportedMediaType,
