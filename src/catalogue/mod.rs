@@ -6,7 +6,7 @@ pub mod matcher;
 pub mod query;
 pub mod snapshot;
 
-pub use query::{Facets, Hit, ListResult, ParamError, ProtocolQuery};
+pub use query::{Facets, Hit, ListResult, ParamError, ProtocolQuery, Sort};
 pub use snapshot::{
     Catalogue, CatalogueHandle, DmcgInfo, Entry, PathwayInfo, PostcodeInfo, SiteInfo,
 };

@@ -1,5 +1,5 @@
 //! Structured protocol queries (contract.md §3): parsing and validating the parameters, then
-//! filtering, faceting, distance-sorting and paging the snapshot.
+//! filtering, faceting, sorting and paging the snapshot.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +29,36 @@ impl ParamError {
     }
 }
 
+/// The order of a list, as `sort` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match of the text search (`q`) first.
+    Relevance,
+    /// Nearest open department first (needs `postcode`); protocols without one last.
+    Distance,
+    /// Latest opening date (`opened_on`) first; protocols without a date last.
+    Newest,
+    /// By acronym.
+    Acronym,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [Sort::Relevance, Sort::Distance, Sort::Newest, Sort::Acronym];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Distance => "distance",
+            Sort::Newest => "newest",
+            Sort::Acronym => "acronym",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
 /// A validated query. Empty lists mean "no restriction"; several values of one parameter are ORed.
 #[derive(Debug, Clone, Default)]
 pub struct ProtocolQuery {
@@ -46,6 +76,8 @@ pub struct ProtocolQuery {
     pub max_km: Option<f64>,
     pub page: u32,
     pub per_page: u32,
+    /// `None`: the default order (see [`ProtocolQuery::order`]).
+    pub sort: Option<Sort>,
 }
 
 fn one<'a>(values: &[&'a str], param: &str) -> Result<Option<&'a str>, ParamError> {
@@ -233,11 +265,43 @@ impl ProtocolQuery {
             query.per_page = whole("per_page", raw, 1, MAX_PER_PAGE)?;
         }
         if let Some(raw) = one(&get("sort"), "sort")? {
-            if !matches!(raw.trim(), "distance" | "acronym") {
-                return Err(ParamError::new("sort", "must be distance or acronym"));
+            let sort = Sort::parse(raw.trim()).ok_or_else(|| {
+                let known: Vec<&str> = Sort::ALL.iter().map(|s| s.as_str()).collect();
+                ParamError::new(
+                    "sort",
+                    format!("must be one of {} (got {raw:?})", known.join(", ")),
+                )
+            })?;
+            // Refused rather than quietly ignored, as `max_km` is without a postcode: a list
+            // asked for nearest first that is not would mislead.
+            if sort == Sort::Distance && query.postcode.is_none() {
+                return Err(ParamError::new(
+                    "sort",
+                    "distance needs a postcode to measure from",
+                ));
             }
+            query.sort = Some(sort);
         }
         Ok(query)
+    }
+
+    /// The order the list comes in: `sort` where it applies, else the default: nearest first
+    /// with a postcode, else best match first with text, else by acronym. `relevance` without
+    /// text falls back to that default.
+    pub fn order(&self) -> Sort {
+        match self.sort {
+            Some(Sort::Relevance) if self.q.is_some() => Sort::Relevance,
+            None | Some(Sort::Relevance) => {
+                if self.postcode.is_some() {
+                    Sort::Distance
+                } else if self.q.is_some() {
+                    Sort::Relevance
+                } else {
+                    Sort::Acronym
+                }
+            }
+            Some(sort) => sort,
+        }
     }
 
     /// Whether an entry passes every structured filter (text search is applied elsewhere).
@@ -374,7 +438,7 @@ impl ListResult {
 }
 
 impl Catalogue {
-    /// Filters, facets, sorts (by distance when a postcode is given, else by acronym) and pages.
+    /// Filters, facets, sorts (in [`ProtocolQuery::order`]) and pages.
     /// `candidates` limits the entries considered (the text search's hits), in its order.
     pub fn list(&self, query: &ProtocolQuery, candidates: Option<&[usize]>) -> ListResult {
         let distances = query
@@ -444,14 +508,23 @@ impl Catalogue {
             region: named(&region_counts, &|i| Region::ALL[i].code().to_string()),
             phase: named(&phase_counts, &|i| Phase::ALL[i].as_str().to_owned()),
         };
-        if distances.is_some() {
-            // Stable sort keeps the acronym (or relevance) order among equal distances.
-            hits.sort_by(|a, b| match (a.nearest, b.nearest) {
+        // The hits are in the order of `pool`: the text search's ranking, or by acronym (the
+        // order of the entries). Stable sorts keep that order among equals.
+        match query.order() {
+            Sort::Relevance => {}
+            Sort::Acronym => hits.sort_by_key(|h| h.entry),
+            Sort::Newest => hits.sort_by(|a, b| {
+                // `None < Some`, so the latest date comes first and undated entries last.
+                self.entries[b.entry]
+                    .opened_on
+                    .cmp(&self.entries[a.entry].opened_on)
+            }),
+            Sort::Distance => hits.sort_by(|a, b| match (a.nearest, b.nearest) {
                 (Some(x), Some(y)) => x.distance_km.total_cmp(&y.distance_km),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => std::cmp::Ordering::Equal,
-            });
+            }),
         }
         let total = hits.len();
         let start = (query.page as usize - 1).saturating_mul(query.per_page as usize);

@@ -528,6 +528,22 @@ pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<S
     }
 }
 
+/// One record by its acronym (the key an import replaces by), published or not.
+pub fn find_by_acronym(
+    conn: &mut DbConnection,
+    acronym: &str,
+) -> QueryResult<Option<StoredProtocol>> {
+    let id: Option<i32> = p::table
+        .filter(p::acronym.eq(acronym))
+        .select(p::id)
+        .first(conn)
+        .optional()?;
+    match id {
+        None => Ok(None),
+        Some(id) => Ok(load_protocols(conn, Some(&[id]), false)?.into_iter().next()),
+    }
+}
+
 /// Which protocol (by acronym) already holds an identifier, if any.
 pub fn identifier_holder(
     conn: &mut DbConnection,

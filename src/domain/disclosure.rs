@@ -199,7 +199,9 @@ pub fn protect(cells: usize, lines: &[Line], size: &[u64], hidden: &mut [bool]) 
             lines_of[p].push(i);
         }
     }
-    let members = |line: &Line| std::iter::once(line.total).chain(line.parts.iter().copied());
+    fn members(line: &Line) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(line.total).chain(line.parts.iter().copied())
+    }
     let partner = |line: &Line, hidden: &[bool]| {
         members(line)
             .filter(|&c| !hidden[c] && size[c] > 0)

@@ -12,6 +12,7 @@ pub mod messages;
 pub mod msg;
 pub mod offers;
 pub mod protocol;
+pub mod spreadsheet;
 pub mod validate;
 
 pub use identifiers::{slugify, Email, EuCtNumber, EudractNumber, NctId, Postcode};

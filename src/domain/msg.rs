@@ -204,6 +204,18 @@ pub const IMPORT_HEADER_UNREADABLE: Key = Key("validation.import.header_unreadab
 /// An empty file. Arguments: none.
 pub const IMPORT_EMPTY: Key = Key("validation.import.empty");
 
+/// A header column outside the contract's list. Arguments: `columns` (those allowed).
+pub const IMPORT_UNKNOWN_COLUMN: Key = Key("validation.import.unknown_column");
+
+/// A header column without a name. Arguments: `columns` (those allowed).
+pub const IMPORT_UNNAMED_COLUMN: Key = Key("validation.import.unnamed_column");
+
+/// A header column whose name looks like a CPR number (not repeated). Arguments: none.
+pub const IMPORT_CPR_COLUMN: Key = Key("validation.import.cpr_column");
+
+/// A header column named twice. Arguments: none.
+pub const IMPORT_DUPLICATE_COLUMN: Key = Key("validation.import.duplicate_column");
+
 /// Columns the header lacks. Arguments: `columns`.
 pub const IMPORT_MISSING_COLUMNS: Key = Key("validation.import.missing_columns");
 
@@ -297,6 +309,10 @@ pub const ALL: &[Key] = &[
     OFFER_NOT_YOUR_SITE,
     IMPORT_HEADER_UNREADABLE,
     IMPORT_EMPTY,
+    IMPORT_UNKNOWN_COLUMN,
+    IMPORT_UNNAMED_COLUMN,
+    IMPORT_CPR_COLUMN,
+    IMPORT_DUPLICATE_COLUMN,
     IMPORT_MISSING_COLUMNS,
     IMPORT_ROW_UNREADABLE,
     IMPORT_FIELD_COUNT,

@@ -38,6 +38,8 @@ pub enum ErrorKind {
     MethodNotAllowed,
     PayloadTooLarge,
     UnsupportedMediaType,
+    /// The client stopped sending the request body (see `web::body_timeout`).
+    RequestTimeout,
     Internal(anyhow::Error),
 }
 
@@ -53,6 +55,7 @@ impl ErrorKind {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -278,6 +281,12 @@ fn html_response(kind: &ErrorKind) -> HttpResponse {
             "Send formularen fra siden igen.".into(),
             "Send the form from the page again.",
         ),
+        ErrorKind::RequestTimeout => (
+            "Forespørgslen blev ikke færdig",
+            "The request was not completed",
+            "Forbindelsen holdt op med at sende. Prøv igen.".into(),
+            "The connection stopped sending. Please try again.",
+        ),
         ErrorKind::Internal(_) => (
             "Der skete en fejl",
             "Something went wrong",
@@ -367,6 +376,12 @@ pub fn json_response(kind: &ErrorKind) -> HttpResponse {
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             "send the body as application/json".into(),
+            None,
+        ),
+        ErrorKind::RequestTimeout => (
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "the request body stopped arriving".into(),
             None,
         ),
         ErrorKind::Internal(_) => (

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod body_timeout;
 pub mod editor;
 pub mod error;
 pub mod extract;
@@ -12,6 +13,7 @@ pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod match_;
+pub mod no_store;
 pub mod offers;
 pub mod pages;
 pub mod reports;
@@ -21,7 +23,7 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, Logger};
+use actix_web::middleware::{from_fn, Compress, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpServer};
 
 use crate::mail::spawn_worker;
@@ -32,6 +34,13 @@ pub const MAIL_PERIOD: Duration = Duration::from_secs(5);
 
 /// How often each server checks whether the registry changed under it.
 pub const REFRESH_PERIOD: Duration = Duration::from_secs(1);
+
+/// How long a client may take to send a request's head (the request line and headers) before
+/// it is answered 408. The body has its own deadline: [`body_timeout::BODY_IDLE_TIMEOUT`].
+pub const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a connection being closed waits for the client to acknowledge it.
+pub const CLIENT_DISCONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// All routes, in one place.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -61,10 +70,11 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
-            // Path only: query strings can carry a patient's age or postcode.
-            .wrap(Logger::new("%{method}xi %U %s %Dms").custom_request_replace("method", |req| req.method().to_string()))
+            .wrap(access_log())
             .wrap(auth::session_middleware(key.clone(), secure))
             .wrap(Compress::default())
+            .wrap(from_fn(no_store::mark_no_store))
+            .wrap(from_fn(body_timeout::limit_body_reads))
             .wrap(
                 DefaultHeaders::new()
                     .add(("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"))
@@ -75,9 +85,22 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .configure(routes)
             .default_service(web::to(pages::not_found::not_found))
     })
+    .client_request_timeout(CLIENT_REQUEST_TIMEOUT)
+    .client_disconnect_timeout(CLIENT_DISCONNECT_TIMEOUT)
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// The access log: method, the matched route pattern (`/protokoller/{slug}`), status and
+/// time. Never the path or the query string: a patient's age, postcode or CPR number can be
+/// typed into either. A request that matches no route is logged as `-`.
+fn access_log() -> Logger {
+    Logger::new("%{method}xi %{route}xi %s %Dms")
+        .custom_request_replace("method", |req| req.method().to_string())
+        .custom_request_replace("route", |req| {
+            req.match_pattern().unwrap_or_else(|| "-".to_owned())
+        })
 }
 
 /// 303 See Other: where a successful POST sends the browser (post/redirect/get).

@@ -154,3 +154,63 @@ fn importing_a_record_again_replaces_it_and_keeps_its_address() {
         .iter()
         .all(|d| d.sponsor.as_deref() == Some("Ny sponsor")));
 }
+
+#[test]
+fn an_import_that_replaces_a_protocol_is_in_its_history_like_any_edit() {
+    use dccc_registry::db::history::{self, Change};
+    let db = TestDatabase::new();
+    let first = temp_json(FIXTURE);
+    let out = run(&db, &["import", first.path().to_str().expect("path")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut docs: Vec<serde_json::Value> = serde_json::from_str(FIXTURE).expect("fixture");
+    let record = docs
+        .iter_mut()
+        .find(|d| d["acronym"] == "DBCG TEST-ALL5")
+        .expect("DBCG TEST-ALL5");
+    record["sponsor"] = "Ny sponsor".into();
+    record["target_enrolment"] = 250.into();
+    let changed = temp_json(&serde_json::to_string(&docs).expect("json"));
+    for _ in 0..2 {
+        // The second run changes nothing and records nothing.
+        let out = run(&db, &["import", changed.path().to_str().expect("path")]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let pool = db.pool();
+    let mut conn = pool.get().expect("connection");
+    let entries =
+        history::for_entity(&mut conn, "protocol", "dbcg-test-all5", true).expect("history");
+    let summary: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| (e.action.as_str(), e.actor_label.as_str()))
+        .collect();
+    assert_eq!(summary, [("imported", "command line")], "{entries:?}");
+    assert_eq!(
+        entries[0].changes,
+        [
+            Change {
+                field: "sponsor".into(),
+                old: Some("Testsponsor".into()),
+                new: Some("Ny sponsor".into()),
+            },
+            Change {
+                field: "target_enrolment".into(),
+                old: Some("100".into()),
+                new: Some("250".into()),
+            },
+        ]
+    );
+    let untouched =
+        history::for_entity(&mut conn, "protocol", "dlcg-test-nord", false).expect("history");
+    assert!(
+        untouched.is_empty(),
+        "an unchanged record has no entry: {untouched:?}"
+    );
+}

@@ -341,7 +341,8 @@ async fn the_offer_form_refuses_a_cpr_number_in_every_field_when_registering_edi
     assert_eq!(count_offers(&app), 1, "only the valid entry is stored");
 }
 
-/// A valid row of the offer file, by column, with `reason_text` and an extra column `note`.
+/// A valid row of the offer file, by column, with the optional `reason_text` (a column outside
+/// the contract is refused as a whole: see `offers::a_column_outside_the_contract_...`).
 const ROW: &[(&str, &str)] = &[
     ("decision_date", "2025-03-01"),
     ("site", "AUH-ONK"),
@@ -357,7 +358,6 @@ const ROW: &[(&str, &str)] = &[
     ("outcome", ""),
     ("outcome_date", ""),
     ("reason_text", "kapacitet"),
-    ("note", "intet"),
 ];
 
 /// A file of one row with `column` set to `value`, semicolon separated.
@@ -404,7 +404,7 @@ async fn the_offer_import_refuses_a_cpr_number_in_every_cell_naming_line_and_col
 
     // The command line names line and column in English and prints no number either.
     let spelling = SPELLINGS[2];
-    let text = file_with("patient_ref", spelling).replace("intet", spelling);
+    let text = file_with("patient_ref", spelling).replace("kapacitet", spelling);
     let mut file = tempfile::Builder::new()
         .suffix(".csv")
         .tempfile()
@@ -421,7 +421,7 @@ async fn the_offer_import_refuses_a_cpr_number_in_every_cell_naming_line_and_col
         String::from_utf8_lossy(&out.stderr)
     );
     let english = Message::new(msg::CPR_REFUSED).english();
-    for column in ["patient_ref", "note"] {
+    for column in ["patient_ref", "reason_text"] {
         assert!(
             printed.contains(&format!("line 2: {column}: {english}")),
             "{column} named:\n{printed}"

@@ -5,7 +5,7 @@
 use dccc_registry::db::history::Actor;
 use dccc_registry::services::offers::import::import_csv;
 
-use crate::helpers::{attrs, spawn_app, texts, Data, TestApp};
+use crate::helpers::{attrs, spawn_app, spawn_on, texts, Data, TestApp, TestDatabase};
 use crate::offers::HEADER;
 
 /// DBCG: 10 patients, 6 offered, 5 included. DCCG: 20 patients, 12 offered, 7 included.
@@ -63,7 +63,11 @@ fn fixture_csv() -> String {
 }
 
 async fn register() -> TestApp {
-    let app = spawn_app(Data::Fixture).await;
+    register_in(spawn_app(Data::Fixture).await)
+}
+
+/// The fixture register (`fixture_csv`) stored in a running app.
+fn register_in(app: TestApp) -> TestApp {
     let mut conn = app.pool.get().expect("connection");
     let catalogue = dccc_registry::catalogue::Catalogue::load(&mut conn).expect("catalogue");
     let reference = dccc_registry::services::offers::reference(&catalogue);
@@ -433,4 +437,85 @@ async fn one_dmcg_s_report_holds_its_decisions_only_with_its_standard_everywhere
     );
     let (status, _) = app.get_html("/gennemsigtighed?year=2025&dmcg=NOPE").await;
     assert_eq!(status, 400);
+}
+
+/// Names a spreadsheet would run as formulas, given to reference data that the exports show.
+const HOSTILE: [(&str, &str); 4] = [
+    ("DBCG", "=HYPERLINK(\"http://example.invalid\",\"klik\")"),
+    ("DCCG", "+SUM(1;2)"),
+    ("DLCG", "@SUM(A1)"),
+    ("AUH-ONK", "-2+3+cmd|' /C calc'!A0"),
+];
+
+#[tokio::test]
+async fn no_csv_export_holds_a_cell_a_spreadsheet_would_run_as_a_formula() {
+    use dccc_registry::db::reference;
+    let db = TestDatabase::new();
+    {
+        let pool = db.pool();
+        let mut conn = pool.get().expect("connection");
+        dccc_registry::services::setup::prepare_database(&mut conn, false).expect("prepare");
+        for mut row in reference::list_dmcgs(&mut conn).expect("dmcgs") {
+            if let Some((_, name)) = HOSTILE.iter().find(|(k, _)| *k == row.acronym) {
+                row.name_da = (*name).to_owned();
+                reference::save_dmcg(&mut conn, &row, true).expect("save dmcg");
+            }
+        }
+        for mut row in reference::list_sites(&mut conn).expect("sites") {
+            if let Some((_, name)) = HOSTILE.iter().find(|(k, _)| *k == row.code) {
+                row.hospital = (*name).to_owned();
+                reference::save_site(&mut conn, &row, true).expect("save site");
+            }
+        }
+    }
+    let app = register_in(spawn_on(db, Data::Fixture).await);
+    app.create_user("admin@dccc.test", "admin", &[], &[]);
+    let admin = app.login("admin@dccc.test").await;
+    let mut escaped = Vec::new();
+    for table in dccc_registry::web::reports::csv::TABLES {
+        let response = admin
+            .get(format!(
+                "{}/gennemsigtighed/csv/{table}?year=2025",
+                app.address
+            ))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.status().as_u16(), 200, "{table}");
+        let bytes = response.bytes().await.expect("body");
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(false)
+            .from_reader(&bytes[3..]);
+        for record in reader.records() {
+            let record = record.expect("row");
+            for cell in &record {
+                let plain_number = cell
+                    .trim_start_matches('-')
+                    .replace(',', "")
+                    .parse::<u64>()
+                    .is_ok();
+                assert!(
+                    plain_number || !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{table}: {cell:?}"
+                );
+                if let Some((_, name)) = HOSTILE.iter().find(|(_, n)| cell.contains(n)) {
+                    assert!(cell.starts_with('\''), "{table}: {cell:?}");
+                    escaped.push((table, name.chars().next()));
+                }
+            }
+        }
+    }
+    for (table, first) in [
+        ("protokoller-dmcg", Some('=')),
+        ("indikator-dmcg", Some('=')),
+        ("indikator-dmcg", Some('+')),
+        ("indikator-dmcg", Some('@')),
+        ("indikator-department", Some('-')),
+    ] {
+        assert!(
+            escaped.contains(&(table, first)),
+            "{table} shows the name starting {first:?}, escaped: {escaped:?}"
+        );
+    }
 }

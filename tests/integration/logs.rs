@@ -1,48 +1,81 @@
-//! The server's logs (access log and application log) never contain a patient's profile.
+//! The server's logs (access log and application log) never contain a patient's profile, and
+//! the access log names routes, never the paths typed.
 
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::helpers::TestDatabase;
 
+/// The real binary serving on a free port, its log going to a file.
+struct LoggedServer {
+    base: String,
+    client: reqwest::Client,
+    process: Child,
+    log_path: std::path::PathBuf,
+    _db: TestDatabase,
+    _data: tempfile::TempDir,
+}
+
+impl LoggedServer {
+    async fn start() -> Self {
+        let db = TestDatabase::new();
+        let data = tempfile::tempdir().expect("dir");
+        let log_path = data.path().join("server.log");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("port")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let log = std::fs::File::create(&log_path).expect("log file");
+        let process = Command::new(env!("CARGO_BIN_EXE_dccc-registry"))
+            .arg("serve")
+            .env("DATABASE_URL", &db.url)
+            .env("DATA_DIR", data.path())
+            .env("BIND", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "debug")
+            .env("DEMO_DATA", "false")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("server starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let mut up = false;
+        for _ in 0..300 {
+            if client
+                .get(format!("{base}/api/v1/reference/regions"))
+                .send()
+                .await
+                .is_ok()
+            {
+                up = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(up, "server answered");
+        Self {
+            base,
+            client,
+            process,
+            log_path,
+            _db: db,
+            _data: data,
+        }
+    }
+
+    /// Stops the server and returns everything it logged.
+    fn stop(mut self) -> String {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+        std::fs::read_to_string(&self.log_path).expect("logs")
+    }
+}
+
 #[tokio::test]
 async fn logs_hold_no_profile_data() {
-    let db = TestDatabase::new();
-    let data = tempfile::tempdir().expect("dir");
-    let log_path = data.path().join("server.log");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let log = std::fs::File::create(&log_path).expect("log file");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_dccc-registry"))
-        .arg("serve")
-        .env("DATABASE_URL", &db.url)
-        .env("DATA_DIR", data.path())
-        .env("BIND", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "debug")
-        .env("DEMO_DATA", "false")
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("server starts");
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..300 {
-        if client
-            .get(format!("{base}/api/v1/reference/regions"))
-            .send()
-            .await
-            .is_ok()
-        {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(up, "server answered");
+    let server = LoggedServer::start().await;
+    let (base, client) = (&server.base, &server.client);
     let profile = serde_json::json!({ "age": 93, "sex": "female", "diagnosis": "DC50.8", "postcode": "7130", "biomarkers": [{ "marker": "ZZTOP1", "status": "positive" }] });
     let response = client
         .post(format!("{base}/api/v1/match"))
@@ -70,9 +103,7 @@ async fn logs_hold_no_profile_data() {
         .await
         .expect("page");
     assert_eq!(page.status().as_u16(), 200);
-    let _ = server.kill();
-    let _ = server.wait();
-    let logs = std::fs::read_to_string(&log_path).expect("logs");
+    let logs = server.stop();
     assert!(
         logs.contains("/api/v1/match"),
         "the access log works: {logs}"
@@ -81,6 +112,62 @@ async fn logs_hold_no_profile_data() {
         "DC50.8", "C508", "7130", "7199", "ZZTOP1", "age=93", "\"age\"",
     ] {
         let line = logs.lines().find(|l| contains_token(l, secret));
+        assert!(line.is_none(), "{secret:?} found in the logs: {line:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_access_log_names_the_route_never_the_path_typed() {
+    let server = LoggedServer::start().await;
+    let (base, client) = (&server.base, &server.client);
+    for (path, status) in [
+        ("/protokoller/010190-1234", 404),
+        ("/api/v1/protocols/0101901234", 404),
+        ("/tilbud/0201901234", 303),
+        ("/0301901234", 404),
+        ("/api/v1/0401901234", 404),
+    ] {
+        let response = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.status().as_u16(), status, "{path}");
+    }
+    let listed = client
+        .get(format!("{base}/api/v1/protocols?age=93"))
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(listed.status().as_u16(), 200);
+    let logs = server.stop();
+    let access: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("actix_web::middleware::logger"))
+        .collect();
+    for route in [
+        "GET /protokoller/{slug} 404",
+        "GET /api/v1/protocols/{slug} 404",
+        "GET /tilbud/{id} 303",
+        "GET /api/v1/protocols 200",
+    ] {
+        assert!(
+            access.iter().any(|l| l.contains(route)),
+            "{route:?} in the access log: {access:#?}"
+        );
+    }
+    for secret in [
+        "010190-1234",
+        "0101901234",
+        "0201901234",
+        "0301901234",
+        "0401901234",
+        "age=93",
+    ] {
+        let line = logs.lines().find(|l| l.contains(secret));
         assert!(line.is_none(), "{secret:?} found in the logs: {line:?}");
     }
 }

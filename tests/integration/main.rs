@@ -2,11 +2,14 @@
 //! (a SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set).
 
 mod accounts;
+mod api_errors;
+mod api_params;
 mod api_protocols;
 mod api_reference;
 mod architecture;
 mod cli;
 mod cpr;
+mod headers;
 mod helpers;
 mod indicator;
 mod languages;
@@ -19,3 +22,5 @@ mod reference;
 mod review;
 mod search;
 mod snapshot;
+mod sorting;
+mod timeouts;

@@ -261,6 +261,7 @@ async fn bad_profiles_give_a_400_naming_the_field() {
     let response = app
         .client
         .post(format!("{}/api/v1/match", app.address))
+        .header("content-type", "application/json")
         .body("{not json")
         .send()
         .await

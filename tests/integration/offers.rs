@@ -560,3 +560,63 @@ async fn uploads_check_login_and_token_before_the_file_and_say_when_it_is_too_la
     );
     assert_eq!(count_offers(&app), 2);
 }
+
+/// `line N: field: message` lines of the command line's error output, as (line, field).
+fn line_errors(stderr: &str) -> Vec<(u64, String)> {
+    stderr
+        .lines()
+        .filter_map(|l| {
+            let rest = &l[l.find("line ")? + "line ".len()..];
+            let mut parts = rest.splitn(3, ": ");
+            let line = parts.next()?.parse().ok()?;
+            let field = parts.next()?.to_owned();
+            parts.next()?;
+            Some((line, field))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_column_outside_the_contract_is_refused_by_name_on_the_command_line_and_the_page() {
+    let app = spawn_app(Data::Fixture).await;
+    let text = format!(
+        "{HEADER},cpr,name\n2025-01-10,OUH-ONK,DCCG,K-1,71,male,5000,local,yes,DCCG TEST-SYD,,pending,,0101901234,Jens Jensen\n"
+    );
+    let mut file = tempfile::Builder::new()
+        .suffix(".csv")
+        .tempfile()
+        .expect("temp");
+    file.write_all(text.as_bytes()).expect("write");
+    let out = run(
+        &app.db,
+        &["offers", "import", file.path().to_str().expect("path")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        line_errors(&stderr),
+        [(1, "cpr".to_owned()), (1, "name".to_owned())],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 1: cpr: unknown column; allowed: decision_date, site, dmcg,"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("0101901234"), "{stderr}");
+    assert_eq!(count_offers(&app), 0);
+
+    let client = clinician(&app).await;
+    let token = app.csrf(&client, "/tilbud/import").await;
+    let text = text.replace("OUH-ONK", "AUH-ONK");
+    let response = client
+        .post(format!("{}/tilbud/import", app.address))
+        .multipart(multipart(&token, &text))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status().as_u16(), 422);
+    let html = scraper::Html::parse_document(&response.text().await.expect("body"));
+    assert_eq!(attrs(&html, ".import-error", "data-line"), ["1", "1"]);
+    assert_eq!(attrs(&html, ".import-error", "data-field"), ["cpr", "name"]);
+    assert_eq!(count_offers(&app), 0, "nothing of the file is stored");
+}

@@ -3,10 +3,12 @@
 
 use std::collections::HashSet;
 
-use chrono::Utc;
+use chrono::{NaiveDateTime, Utc};
 use diesel::Connection;
 
-use crate::db::{self, protocols::PUBLISHED, DbConnection};
+use crate::db::history::{self, diff_json, Actor};
+use crate::db::protocols::{StoredProtocol, PUBLISHED};
+use crate::db::{self, DbConnection};
 use crate::domain::interchange::{parse_documents, warnings};
 use crate::domain::{FieldError, Protocol, ProtocolDoc, ReferenceCodes};
 
@@ -70,7 +72,8 @@ pub fn reference_codes(conn: &mut DbConnection) -> diesel::QueryResult<Reference
 }
 
 /// Validates every record of `json` and, only if all are valid, stores them as published in
-/// one transaction (a record with an existing acronym is replaced).
+/// one transaction (a record with an existing acronym is replaced, and the change recorded in
+/// its history as by [`IMPORT_ACTOR`]).
 pub fn import_json(
     conn: &mut DbConnection,
     json: &str,
@@ -174,14 +177,51 @@ pub fn import_json(
         return Err(ImportError::Invalid(invalid));
     }
     let now = Utc::now().naive_utc();
+    let actor = Actor::system(IMPORT_ACTOR);
     conn.transaction(|conn| {
         for protocol in &valid {
+            let before = db::protocols::find_by_acronym(conn, &protocol.acronym)?;
             db::protocols::save_protocol(conn, protocol, PUBLISHED, now)?;
+            if let Some(before) = before {
+                record_replacement(conn, &before, protocol, &actor, now)?;
+            }
         }
         diesel::QueryResult::Ok(())
     })?;
     report.stored = valid.into_iter().map(|p| p.acronym).collect();
     Ok(report)
+}
+
+/// Who the history names for an import: files are imported from the command line (and the
+/// demo data at a first start, which replaces nothing).
+pub const IMPORT_ACTOR: &str = "command line";
+
+/// A record that replaced an existing one is an edit like any other: its changed fields go
+/// into the protocol's public history (nothing is recorded when the file changed nothing).
+fn record_replacement(
+    conn: &mut DbConnection,
+    before: &StoredProtocol,
+    after: &Protocol,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<()> {
+    let value = |p: &Protocol| {
+        serde_json::to_value(ProtocolDoc::from_protocol(p)).unwrap_or(serde_json::Value::Null)
+    };
+    let changes = diff_json(&value(&before.protocol), &value(after));
+    if changes.is_empty() {
+        return Ok(());
+    }
+    history::record(
+        conn,
+        "protocol",
+        &before.slug,
+        "imported",
+        actor,
+        &changes,
+        true,
+        now,
+    )
 }
 
 /// Published records (or all records) in the interchange format, ordered by acronym.

@@ -1,23 +1,19 @@
 //! `GET /api/v1/indicator` (contract.md §3): the indicator for a period and grouping. Small
 //! cells are suppressed unless a DCCC admin is logged in.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::domain::indicator::{Grouping, IndicatorRow};
 use crate::services::offers::indicator::{self, IndicatorQuery};
+use crate::web::api::params::SingleParams;
 use crate::web::auth::Viewer;
 use crate::web::error::ApiError;
 use crate::web::AppState;
 
-#[derive(Debug, Deserialize)]
-pub struct Params {
-    from: Option<String>,
-    to: Option<String>,
-    by: Option<String>,
-    dmcg: Option<String>,
-}
+/// The parameters of the endpoint, each at most once.
+const PARAMS: [&str; 4] = ["from", "to", "by", "dmcg"];
 
 /// A row exactly as the contract names its fields.
 #[derive(Debug, Serialize)]
@@ -67,8 +63,8 @@ pub struct IndicatorJson {
 }
 
 fn date(field: &str, raw: Option<&str>, default: NaiveDate) -> Result<NaiveDate, ApiError> {
-    match raw.map(str::trim) {
-        None | Some("") => Ok(default),
+    match raw {
+        None => Ok(default),
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map_err(|_| ApiError::bad_request(field, "expected a date as YYYY-MM-DD")),
     }
@@ -76,18 +72,19 @@ fn date(field: &str, raw: Option<&str>, default: NaiveDate) -> Result<NaiveDate,
 
 pub async fn show_indicator(
     viewer: crate::web::auth::Viewer,
-    params: web::Query<Params>,
+    req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let params = SingleParams::parse(&req, &PARAMS)?;
     let today = Utc::now().date_naive();
     let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-    let from = date("from", params.from.as_deref(), year_start)?;
-    let to = date("to", params.to.as_deref(), today)?;
+    let from = date("from", params.get("from"), year_start)?;
+    let to = date("to", params.get("to"), today)?;
     if to < from {
         return Err(ApiError::bad_request("to", "must not be before from"));
     }
-    let grouping = match params.by.as_deref().map(str::trim) {
-        None | Some("") => Grouping::Dmcg,
+    let grouping = match params.get("by") {
+        None => Grouping::Dmcg,
         Some(by) => Grouping::parse(by).ok_or_else(|| {
             ApiError::bad_request(
                 "by",
@@ -96,8 +93,8 @@ pub async fn show_indicator(
         })?,
     };
     let catalogue = state.catalogue.get();
-    let dmcg = match params.dmcg.as_deref().map(str::trim) {
-        None | Some("") => None,
+    let dmcg = match params.get("dmcg") {
+        None => None,
         Some(d) => Some(
             catalogue
                 .find_dmcg(d)

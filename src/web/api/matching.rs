@@ -1,13 +1,16 @@
 //! `POST /api/v1/match` (contract.md §2): a profile in, proposals out. Nothing is stored or
 //! logged; every bad field is a 400 naming it, and a CPR number in any field (or parameter) is
-//! refused with `cpr_refused` without being echoed.
+//! refused with `cpr_refused` without being echoed. The body must be JSON (`Content-Type:
+//! application/json`, else 415) of at most [`BODY_LIMIT`](super::errors::BODY_LIMIT) bytes
+//! (else 413): see [`super::errors::json_config`].
 
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::catalogue::matcher::diagnosis_names;
 use crate::domain::cpr::looks_like_cpr;
 use crate::domain::{msg, FieldError, Message};
+use crate::web::api::params::SingleParams;
 use crate::web::error::ApiError;
 use crate::web::match_::profile::ProfileInput;
 use crate::web::match_::results::to_json;
@@ -56,48 +59,38 @@ fn cpr_in_json(value: &serde_json::Value, path: &str) -> Option<String> {
 
 pub async fn match_api(
     req: HttpRequest,
-    body: Bytes,
+    body: web::Json<serde_json::Value>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
-        .into_owned()
-        .collect();
-    let mut include_ineligible = false;
-    for (k, v) in &pairs {
-        if looks_like_cpr(k) {
-            return Err(cpr_refused("query"));
+    let params = SingleParams::parse(&req, &["include_ineligible"])?;
+    let include_ineligible = match params.get("include_ineligible") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "include_ineligible",
+                format!("must be true or false (got {other:?})"),
+            ))
         }
-        if looks_like_cpr(v) {
-            return Err(cpr_refused(k));
-        }
-        match (k.as_str(), v.as_str()) {
-            ("include_ineligible", "true") => include_ineligible = true,
-            ("include_ineligible", "false") => include_ineligible = false,
-            ("include_ineligible", other) => {
-                return Err(ApiError::bad_request(
-                    "include_ineligible",
-                    format!("must be true or false (got {other:?})"),
-                ))
-            }
-            (other, _) => return Err(ApiError::bad_request(other, "is not a known parameter")),
-        }
-    }
+    };
     // The body is searched for CPR numbers before its shape is checked, since serde's messages
-    // quote the values they refuse: as JSON, to name the field, and then as text (a value
-    // hidden in a repeated key or in a body that is not JSON).
-    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&body) {
-        if let Some(field) = cpr_in_json(&value, "") {
-            return Err(cpr_refused(&field));
-        }
+    // quote the values they refuse.
+    let body = body.into_inner();
+    if let Some(field) = cpr_in_json(&body, "") {
+        return Err(cpr_refused(&field));
     }
-    if looks_like_cpr(&String::from_utf8_lossy(&body)) {
-        return Err(cpr_refused("body"));
-    }
-    let mut de = serde_json::Deserializer::from_slice(&body);
-    let input: ProfileInput = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let input: ProfileInput = serde_path_to_error::deserialize(body).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let message = inner.to_string();
+        // An unknown field is named in the message: never repeat one that is a CPR number.
+        if looks_like_cpr(&message) || looks_like_cpr(&path) {
+            return ApiError::refused(
+                "cpr_refused",
+                None,
+                "a field looks like a CPR number; CPR numbers are not accepted",
+            );
+        }
         // serde names a missing or unknown field only in its message: `missing field `age``.
         let named = message.split('`').nth(1).map(str::to_owned);
         let field = if path == "." {

@@ -1,22 +1,33 @@
-//! The public, read-only JSON API under `/api/v1` (contract.md §3).
+//! The public, read-only JSON API under `/api/v1` (contract.md §3). Everything under `/api/`
+//! that is not a success answers with the contract's JSON error body (§6), see [`errors`].
 
+pub mod errors;
 pub mod indicator;
 pub mod matching;
+pub mod params;
 pub mod protocols;
 pub mod reference;
 
 use actix_web::web;
 
+/// One resource per path, so that a wrong method is a 405 (with `Allow`) rather than a miss.
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::scope("/api/v1")
-            .route("/protocols", web::get().to(protocols::list_protocols))
-            .route("/match", web::post().to(matching::match_api))
-            .route("/indicator", web::get().to(indicator::show_indicator))
-            .route("/protocols/{slug}", web::get().to(protocols::show_protocol))
-            .route(
-                "/reference/{kind}",
-                web::get().to(reference::show_reference),
-            ),
+        web::scope("/api")
+            .app_data(errors::json_config())
+            .app_data(errors::payload_config())
+            .wrap(errors::contract_errors())
+            .service(web::resource("/v1/protocols").route(web::get().to(protocols::list_protocols)))
+            .service(web::resource("/v1/match").route(web::post().to(matching::match_api)))
+            .service(web::resource("/v1/indicator").route(web::get().to(indicator::show_indicator)))
+            .service(
+                web::resource("/v1/protocols/{slug}")
+                    .route(web::get().to(protocols::show_protocol)),
+            )
+            .service(
+                web::resource("/v1/reference/{kind}")
+                    .route(web::get().to(reference::show_reference)),
+            )
+            .default_service(web::to(errors::unknown_path)),
     );
 }

@@ -8,8 +8,8 @@ use crate::catalogue::{Catalogue, Facets, ProtocolQuery};
 use crate::db::protocols::{StoredProtocol, PUBLISHED};
 use crate::domain::ProtocolDoc;
 use crate::search::{Piece, SearchIndex};
+use crate::web::api::params::{query_pairs, quoted, SingleParams};
 use crate::web::error::ApiError;
-use crate::web::pages::protocols::list::query_pairs;
 use crate::web::AppState;
 
 #[derive(Serialize)]
@@ -122,7 +122,7 @@ pub async fn list_protocols(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let catalogue = state.catalogue.get();
-    let query = ProtocolQuery::parse(&query_pairs(&req), &catalogue)
+    let query = ProtocolQuery::parse(&query_pairs(&req)?, &catalogue)
         .map_err(|e| ApiError::bad_request(e.param, e.message))?;
     let list = list_json(&catalogue, &state.search, &query).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(list))
@@ -159,9 +159,11 @@ impl From<&StoredProtocol> for ProtocolJson {
 }
 
 pub async fn show_protocol(
+    req: HttpRequest,
     slug: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    SingleParams::parse(&req, &[])?;
     let slug = slug.into_inner();
     let pool = state.pool.clone();
     let wanted = slug.clone();
@@ -173,6 +175,6 @@ pub async fn show_protocol(
     .map_err(ApiError::internal)?
     .map_err(ApiError::internal)?
     .filter(|s| s.review_status == PUBLISHED)
-    .ok_or_else(|| ApiError::missing(format!("no published protocol {slug:?}")))?;
+    .ok_or_else(|| ApiError::missing(format!("no published protocol {}", quoted(&slug))))?;
     Ok(HttpResponse::Ok().json(ProtocolJson::from(&stored)))
 }

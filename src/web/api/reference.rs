@@ -1,9 +1,10 @@
 //! `GET /api/v1/reference/{dmcgs,sites,regions,pathways}`.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use dccc_matching::Region;
 use serde::Serialize;
 
+use crate::web::api::params::{quoted, SingleParams};
 use crate::web::error::ApiError;
 use crate::web::AppState;
 
@@ -55,9 +56,11 @@ struct PathwayJson<'a> {
 }
 
 pub async fn show_reference(
+    req: HttpRequest,
     kind: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    SingleParams::parse(&req, &[])?;
     let c = state.catalogue.get();
     let body = match kind.as_str() {
         "dmcgs" => serde_json::to_value(
@@ -121,7 +124,8 @@ pub async fn show_reference(
         ),
         other => {
             return Err(ApiError::missing(format!(
-                "no reference list {other:?}; there are dmcgs, sites, regions and pathways"
+                "no reference list {}; there are dmcgs, sites, regions and pathways",
+                quoted(other)
             )))
         }
     }

@@ -9,7 +9,7 @@ use dccc_matching::{Phase, Region};
 use super::protocols::list::{page_href, page_links, query_pairs, PageLink};
 use super::render_with;
 use super::rows::ProtocolRow;
-use crate::catalogue::{Catalogue, Facets, ProtocolQuery};
+use crate::catalogue::{Catalogue, Facets, ProtocolQuery, Sort};
 use crate::search::Piece;
 use crate::web::error::{internal, PageError};
 use crate::web::i18n::Lang;
@@ -19,7 +19,7 @@ use crate::web::AppState;
 const PATH: &str = "/soeg";
 
 /// Parameters the search form keeps as hidden fields when the text changes.
-const KEPT: [&str; 10] = [
+const KEPT: [&str; 11] = [
     "dmcg",
     "region",
     "site",
@@ -30,6 +30,7 @@ const KEPT: [&str; 10] = [
     "sex",
     "postcode",
     "max_km",
+    "sort",
 ];
 
 pub struct SearchHit {
@@ -72,7 +73,10 @@ pub struct SearchPage {
     pub error: String,
     pub total: usize,
     pub hits: Vec<SearchHit>,
+    /// The nearest department is shown (a postcode is given).
     pub with_distance: bool,
+    /// The hits are nearest first.
+    pub sorted_by_distance: bool,
     pub fuzzy: bool,
     pub suggestion: Option<Suggestion>,
     pub facets: Vec<FacetGroup>,
@@ -205,6 +209,7 @@ pub async fn search_protocols(
         total: 0,
         hits: Vec::new(),
         with_distance: false,
+        sorted_by_distance: false,
         fuzzy: false,
         suggestion: None,
         facets: Vec::new(),
@@ -258,6 +263,7 @@ pub async fn search_protocols(
     }
     page.total = result.total;
     page.with_distance = query.postcode.is_some();
+    page.sorted_by_distance = query.order() == Sort::Distance;
     page.facets = facet_groups(&catalogue, &result.facets, &pairs, lang);
     page.pages = page_links(PATH, &pairs, &result);
     page.prev_href = (result.page > 1).then(|| page_href(PATH, &pairs, result.page - 1));

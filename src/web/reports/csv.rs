@@ -1,5 +1,5 @@
 //! Every table of the report as CSV for Danish Excel: UTF-8 with a byte order mark,
-//! semicolons, and decimal commas.
+//! semicolons, decimal commas, and no cell a spreadsheet would run as a formula.
 
 use actix_web::http::header;
 use actix_web::web;
@@ -9,6 +9,7 @@ use dccc_matching::Region;
 use super::{build_report, count, decimal, PeriodQuery, Report, UnknownDmcg};
 use crate::domain::indicator::{Grouping, IndicatorRow};
 use crate::domain::offers::NotOfferedReason;
+use crate::domain::spreadsheet::excel_csv;
 use crate::web::auth::Viewer;
 use crate::web::error::{internal, PageError};
 use crate::web::i18n::Lang;
@@ -153,19 +154,9 @@ pub fn table(report: &Report, name: &str) -> Option<(Vec<String>, Vec<Vec<String
     }
 }
 
-/// Writes a table as Danish-Excel CSV.
+/// Writes a table as Danish-Excel CSV, formula-safe (see [`excel_csv`]).
 pub fn to_csv(header: &[String], rows: &[Vec<String>]) -> anyhow::Result<Vec<u8>> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(&mut out);
-    writer.write_record(header)?;
-    for row in rows {
-        writer.write_record(row)?;
-    }
-    writer.flush()?;
-    drop(writer);
-    Ok(out)
+    Ok(excel_csv(header, rows)?)
 }
 
 pub async fn download_table(

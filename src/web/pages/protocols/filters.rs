@@ -26,6 +26,8 @@ pub struct FilterForm {
     pub age: String,
     pub postcode: String,
     pub max_km: String,
+    /// The list's order as asked for (no control of its own: kept when the filters change).
+    pub sort: String,
     /// The parameter with an error and its message, shown next to that field.
     pub error_field: String,
     pub error: String,
@@ -145,6 +147,7 @@ impl FilterForm {
             age: first("age"),
             postcode: first("postcode"),
             max_km: first("max_km"),
+            sort: first("sort"),
             error_field: String::new(),
             error: String::new(),
         };

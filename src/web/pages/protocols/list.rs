@@ -1,11 +1,12 @@
-//! `/protokoller`: filtered, paged list; sorted by distance when a postcode is given.
+//! `/protokoller`: filtered, paged list; sorted by `sort`, by default by distance when a
+//! postcode is given.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::filters::FilterForm;
-use crate::catalogue::{ListResult, ProtocolQuery};
+use crate::catalogue::{ListResult, ProtocolQuery, Sort};
 use crate::web::error::{internal, PageError};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
@@ -26,7 +27,10 @@ pub struct ProtocolListPage {
     pub form: FilterForm,
     pub rows: Vec<ProtocolRow>,
     pub total: usize,
+    /// The nearest department is shown (a postcode is given).
     pub with_distance: bool,
+    /// The rows are nearest first.
+    pub sorted_by_distance: bool,
     pub pages: Vec<PageLink>,
     pub prev_href: Option<String>,
     pub next_href: Option<String>,
@@ -96,6 +100,7 @@ pub async fn list_protocols(
                 rows: Vec::new(),
                 total: 0,
                 with_distance: false,
+                sorted_by_distance: false,
                 pages: Vec::new(),
                 prev_href: None,
                 next_href: None,
@@ -120,6 +125,7 @@ pub async fn list_protocols(
         rows,
         total: result.total,
         with_distance: query.postcode.is_some(),
+        sorted_by_distance: query.order() == Sort::Distance,
         pages: page_links(path, &pairs, &result),
         prev_href,
         next_href,
