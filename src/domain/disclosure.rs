@@ -302,6 +302,92 @@ mod tests {
         assert!(hidden.iter().filter(|h| **h).count() >= 4, "{hidden:?}");
     }
 
+    /// Rank over the rationals by fraction-free elimination (small integer matrices only).
+    fn rank(mut m: Vec<Vec<i128>>) -> usize {
+        let cols = m.first().map_or(0, Vec::len);
+        let mut r = 0;
+        for c in 0..cols {
+            let Some(p) = (r..m.len()).find(|&i| m[i][c] != 0) else {
+                continue;
+            };
+            m.swap(r, p);
+            for i in 0..m.len() {
+                if i != r && m[i][c] != 0 {
+                    let (a, b) = (m[r][c], m[i][c]);
+                    let pivot = m[r].clone();
+                    for (x, y) in m[i].iter_mut().zip(&pivot) {
+                        *x = *x * a - y * b;
+                    }
+                    let g = m[i].iter().fold(0i128, |g, &x| gcd(g, x.abs()));
+                    if g > 1 {
+                        m[i].iter_mut().for_each(|x| *x /= g);
+                    }
+                }
+            }
+            r += 1;
+        }
+        r
+    }
+
+    fn gcd(a: i128, b: i128) -> i128 {
+        if b == 0 {
+            a
+        } else {
+            gcd(b, a % b)
+        }
+    }
+
+    #[test]
+    fn derivable_agrees_with_exact_rational_elimination_on_random_systems() {
+        let mut mix = Mix(7);
+        for case in 0..400 {
+            let cells = 3 + (mix.next() % 7) as usize;
+            let count = 1 + (mix.next() % 5) as usize;
+            let lines: Vec<Line> = (0..count)
+                .map(|_| {
+                    let total = (mix.next() % cells as u64) as usize;
+                    let mut parts: Vec<usize> = (0..cells)
+                        .filter(|&c| c != total && mix.next().is_multiple_of(3))
+                        .collect();
+                    if parts.is_empty() {
+                        parts.push((total + 1) % cells);
+                    }
+                    Line { total, parts }
+                })
+                .collect();
+            let hidden: Vec<bool> = (0..cells).map(|_| mix.next().is_multiple_of(2)).collect();
+            let unknowns: Vec<usize> = (0..cells).filter(|&c| hidden[c]).collect();
+            let matrix: Vec<Vec<i128>> = lines
+                .iter()
+                .map(|l| {
+                    unknowns
+                        .iter()
+                        .map(|&u| {
+                            let parts = l.parts.iter().filter(|&&p| p == u).count() as i128;
+                            parts - i128::from(l.total == u)
+                        })
+                        .collect()
+                })
+                .collect();
+            let base = rank(matrix.clone());
+            let expected: Vec<usize> = unknowns
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| {
+                    let mut with = matrix.clone();
+                    with.push((0..unknowns.len()).map(|k| i128::from(k == *j)).collect());
+                    rank(with) == base
+                })
+                .map(|(_, &u)| u)
+                .collect();
+            assert_eq!(
+                derivable(cells, &lines, &hidden),
+                expected,
+                "case {case}: {lines:?} hidden {hidden:?}"
+            );
+        }
+    }
+
     #[test]
     fn field_arithmetic_inverts() {
         for a in [1, 2, 3, 12345, P - 1, 1 << 40] {

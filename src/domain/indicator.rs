@@ -2,9 +2,10 @@
 //! group, proportions with Wilson 95% confidence intervals, the DMCG standard, and the
 //! suppression of small cells on public pages.
 //!
-//! Suppression: a row with any count of 1–4 is hidden ("<5"), and so that a hidden row cannot
-//! be recovered by subtracting the rows shown from the national total, a lone hidden row takes
-//! the smallest other row with it (or, when there is none, the national row).
+//! Suppression: a row with any count of 1–4 is hidden ("<5"). [`publish`] protects one table
+//! on its own (a lone hidden row takes the smallest other row with it); what the public reads
+//! is protected over the whole published set at once (`domain::disclosure`, laid out in
+//! `services::offers::disclosure`) and built with [`publish_with`].
 
 use serde::Serialize;
 
@@ -103,7 +104,8 @@ impl Tally {
     }
 }
 
-fn is_small(n: u64) -> bool {
+/// A count of 1–4: never published.
+pub fn is_small(n: u64) -> bool {
     n > 0 && n < SMALL_CELL
 }
 
@@ -259,6 +261,37 @@ pub fn publish(
     }
     for row in std::iter::once(&mut table.national).chain(table.rows.iter_mut()) {
         suppress_reasons(&mut row.reasons);
+    }
+    table
+}
+
+/// Builds the table with the suppressions decided for the whole published set: `hide` gives,
+/// for the national row (`None`) or a group, whether the row is hidden and which reasons are.
+pub fn publish_with(
+    grouping: Grouping,
+    national: &GroupTally,
+    groups: &[GroupTally],
+    hide: impl Fn(Option<&str>) -> (bool, [bool; 6]),
+) -> IndicatorTable {
+    let mut table = IndicatorTable {
+        grouping,
+        national: IndicatorRow::exact(national),
+        rows: groups.iter().map(IndicatorRow::exact).collect(),
+    };
+    let apply = |row: &mut IndicatorRow, (whole, reasons): (bool, [bool; 6])| {
+        if whole {
+            row.suppress();
+        }
+        for ((_, n), h) in row.reasons.iter_mut().zip(reasons) {
+            if h {
+                *n = None;
+            }
+        }
+    };
+    apply(&mut table.national, hide(None));
+    for row in &mut table.rows {
+        let decision = hide(Some(&row.group));
+        apply(row, decision);
     }
     table
 }

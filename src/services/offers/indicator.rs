@@ -6,10 +6,13 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use dccc_matching::Region;
 
+use super::disclosure::{row_key, DisclosureCache, PublishedPeriod};
 use crate::catalogue::Catalogue;
 use crate::db::offers::{self, Counted};
 use crate::db::DbConnection;
-use crate::domain::indicator::{publish, GroupTally, Grouping, IndicatorTable, Tally};
+use crate::domain::indicator::{
+    publish, publish_with, GroupTally, Grouping, IndicatorTable, Tally,
+};
 
 /// What to count.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,4 +119,77 @@ pub fn table(
 ) -> IndicatorTable {
     let (national, rows) = tallies(counts, catalogue, grouping, query, english);
     publish(grouping, &national, &rows, exact)
+}
+
+/// The year's decisions counted per quarter: what the published set of that year is laid out
+/// from.
+pub fn load_year(conn: &mut DbConnection, year: i32) -> anyhow::Result<[Vec<Counted>; 4]> {
+    let mut quarters: [Vec<Counted>; 4] = Default::default();
+    for (q, counts) in (1u8..=4).zip(quarters.iter_mut()) {
+        if let Some((from, to)) = PublishedPeriod::Quarter(q).dates(year) {
+            *counts = offers::counts(conn, from, to)?;
+        }
+    }
+    Ok(quarters)
+}
+
+/// A period the public may read, or why not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unpublished {
+    /// Not a calendar quarter, half-year or year.
+    NotAPublishedPeriod,
+    /// The period has not ended: its figures would change from day to day, and the changes
+    /// would tell single decisions.
+    NotEnded,
+}
+
+/// The published period `from`–`to` is, if the public may read it on `today`.
+pub fn published_period(
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> Result<(i32, PublishedPeriod), Unpublished> {
+    let found = PublishedPeriod::of(from, to).ok_or(Unpublished::NotAPublishedPeriod)?;
+    if to >= today {
+        return Err(Unpublished::NotEnded);
+    }
+    Ok(found)
+}
+
+/// One grouping of the indicator as the public sees it: the period's counts with the
+/// suppressions of the whole published set of its year.
+pub fn public_table(
+    quarters: &[Vec<Counted>; 4],
+    catalogue: &Catalogue,
+    grouping: Grouping,
+    query: &IndicatorQuery,
+    period: (i32, PublishedPeriod),
+    cache: &DisclosureCache,
+    english: bool,
+) -> IndicatorTable {
+    let (year, published) = period;
+    let protected = cache.year(quarters, catalogue, year);
+    let counts: Vec<Counted> = quarters
+        .iter()
+        .enumerate()
+        .filter(|(q, _)| {
+            let q = *q as u8 + 1;
+            match published {
+                PublishedPeriod::Year => true,
+                PublishedPeriod::Half(h) => q.div_ceil(2) == h,
+                PublishedPeriod::Quarter(x) => q == x,
+            }
+        })
+        .flat_map(|(_, c)| c.iter().cloned())
+        .collect();
+    let (national, rows) = tallies(&counts, catalogue, grouping, query, english);
+    let filter = query.dmcg.as_deref();
+    publish_with(grouping, &national, &rows, |group| {
+        let key = match group {
+            None => row_key(published, filter, None, ""),
+            Some(g) => row_key(published, filter, Some(grouping), g),
+        };
+        let s = protected.get(&key);
+        (s.row, s.reasons)
+    })
 }

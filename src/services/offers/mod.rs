@@ -2,6 +2,7 @@
 //! editing and annulling entries (each change in the history), bulk import, the indicator,
 //! and generated demo and benchmark registers. The web pages and the command line call this.
 
+pub mod disclosure;
 pub mod generate;
 pub mod import;
 pub mod indicator;

@@ -24,9 +24,11 @@ pub struct SnapshotTables {
 }
 
 /// [`SnapshotTables`] of the latest snapshot, computed on first use after each rebuild.
+/// Also holds the suppressions of each year's published indicator tables.
 #[derive(Debug, Default)]
 pub struct ReportCache {
     latest: Mutex<Option<(i64, Arc<SnapshotTables>)>>,
+    pub disclosure: crate::services::offers::disclosure::DisclosureCache,
 }
 
 impl ReportCache {
@@ -70,7 +72,10 @@ pub struct Report {
     pub protocols_by_region: Vec<ProtocolCount>,
     pub coverage: Vec<(String, [Coverage; 5])>,
     pub access: Vec<(String, [Option<Access>; 5])>,
+    /// Empty when the viewer may not see the period's indicator (see `indicator_withheld`).
     pub indicator: Vec<IndicatorTable>,
+    /// For the public: the period has not ended, so its indicator is not published yet.
+    pub indicator_withheld: bool,
 }
 
 /// Builds the report from the register (the indicator counts) and the snapshot.
@@ -92,7 +97,35 @@ pub fn build_report(
         to: period.to,
         dmcg,
     };
-    let counts = indicator::load_counts(conn, &query)?;
+    let today = chrono::Utc::now().date_naive();
+    let published = indicator::published_period(period.from, period.to, today);
+    let indicator_withheld = !exact && published.is_err();
+    let indicator = if exact {
+        let counts = indicator::load_counts(conn, &query)?;
+        Grouping::ALL
+            .iter()
+            .map(|&g| indicator::table(&counts, catalogue, g, &query, true, english))
+            .collect()
+    } else if let Ok(published) = published {
+        // The same suppressions as the API and every CSV: those of the whole published set.
+        let quarters = indicator::load_year(conn, published.0)?;
+        Grouping::ALL
+            .iter()
+            .map(|&g| {
+                indicator::public_table(
+                    &quarters,
+                    catalogue,
+                    g,
+                    &query,
+                    published,
+                    &cache.disclosure,
+                    english,
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let demo_register = crate::db::offers::has_demo(conn)?;
     let span = crate::db::offers::month_span(conn)?;
     let tables = cache.tables(catalogue);
@@ -108,9 +141,7 @@ pub fn build_report(
         protocols_by_region: protocols_by_region(catalogue, &period, english),
         coverage: tables.coverage.clone(),
         access: tables.access.clone(),
-        indicator: Grouping::ALL
-            .iter()
-            .map(|&g| indicator::table(&counts, catalogue, g, &query, exact, english))
-            .collect(),
+        indicator,
+        indicator_withheld,
     })
 }

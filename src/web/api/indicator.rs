@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::domain::indicator::{Grouping, IndicatorRow};
-use crate::services::offers::indicator::{self, IndicatorQuery};
+use crate::services::offers::indicator::{self, IndicatorQuery, Unpublished};
 use crate::web::api::params::SingleParams;
 use crate::web::auth::Viewer;
 use crate::web::error::ApiError;
@@ -76,13 +76,46 @@ pub async fn show_indicator(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let params = SingleParams::parse(&req, &PARAMS)?;
+    let exact = is_admin(&viewer);
     let today = Utc::now().date_naive();
-    let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-    let from = date("from", params.get("from"), year_start)?;
-    let to = date("to", params.get("to"), today)?;
+    // DCCC staff may ask for any period (default: this year to today); everybody else reads
+    // the published periods only (default: the last whole year), see services::offers::disclosure.
+    let (default_from, default_to) = if exact {
+        (
+            NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today),
+            today,
+        )
+    } else {
+        let last = today.year() - 1;
+        (
+            NaiveDate::from_ymd_opt(last, 1, 1).unwrap_or(today),
+            NaiveDate::from_ymd_opt(last, 12, 31).unwrap_or(today),
+        )
+    };
+    let from = date("from", params.get("from"), default_from)?;
+    let to = date("to", params.get("to"), default_to)?;
     if to < from {
         return Err(ApiError::bad_request("to", "must not be before from"));
     }
+    let published = if exact {
+        None
+    } else {
+        match indicator::published_period(from, to, today) {
+            Ok(p) => Some(p),
+            Err(Unpublished::NotAPublishedPeriod) => {
+                return Err(ApiError::bad_request(
+                    "from",
+                    "the public indicator covers a calendar quarter, half-year or year: from and to must be its first and last day",
+                ))
+            }
+            Err(Unpublished::NotEnded) => {
+                return Err(ApiError::bad_request(
+                    "to",
+                    "the period has not ended yet; its figures are published when it has",
+                ))
+            }
+        }
+    };
     let grouping = match params.get("by") {
         None => Grouping::Dmcg,
         Some(by) => Grouping::parse(by).ok_or_else(|| {
@@ -103,17 +136,33 @@ pub async fn show_indicator(
         ),
     };
     let query = IndicatorQuery { from, to, dmcg };
-    let q2 = query.clone();
     let pool = state.pool.clone();
-    let counts = web::block(move || -> anyhow::Result<_> {
+    let reports = state.reports.clone();
+    let cat = catalogue.clone();
+    let table = web::block(move || -> anyhow::Result<_> {
         let mut conn = pool.get()?;
-        indicator::load_counts(&mut conn, &q2)
+        Ok(match published {
+            Some(period) => {
+                let quarters = indicator::load_year(&mut conn, period.0)?;
+                indicator::public_table(
+                    &quarters,
+                    &cat,
+                    grouping,
+                    &query,
+                    period,
+                    &reports.disclosure,
+                    false,
+                )
+            }
+            None => {
+                let counts = indicator::load_counts(&mut conn, &query)?;
+                indicator::table(&counts, &cat, grouping, &query, true, false)
+            }
+        })
     })
     .await
     .map_err(ApiError::internal)?
     .map_err(ApiError::internal)?;
-    let exact = is_admin(&viewer);
-    let table = indicator::table(&counts, &catalogue, grouping, &query, exact, false);
     Ok(HttpResponse::Ok().json(IndicatorJson {
         national: RowJson::new(&table.national, None),
         rows: table

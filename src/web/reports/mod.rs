@@ -67,8 +67,10 @@ impl PeriodQuery {
         query
     }
 
-    pub fn period(&self) -> (Period, Option<&'static str>) {
-        let this_year = Utc::now().year();
+    /// `exact` viewers (DCCC staff) start at this year; everybody else at the last whole year,
+    /// the latest whose indicator is published.
+    pub fn period(&self, exact: bool) -> (Period, Option<&'static str>) {
+        let this_year = Utc::now().year() - i32::from(!exact);
         let fallback =
             Period::new(this_year, None).unwrap_or(Period::of_quarter(Utc::now().date_naive()));
         let year = match self.year.as_deref().map(str::trim) {

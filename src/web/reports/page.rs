@@ -53,6 +53,8 @@ pub struct ReportPage {
     pub access: Vec<(String, Vec<String>)>,
     pub reason_labels: Vec<&'static str>,
     pub sections: Vec<IndicatorSection>,
+    /// The period has not ended: the public sees no indicator for it yet.
+    pub indicator_withheld: bool,
 }
 
 pub async fn show_report(
@@ -62,7 +64,12 @@ pub async fn show_report(
     query: web::Query<PeriodQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let (period, mut bad_parameter) = query.period();
+    let (period, mut bad_parameter) = query.period(
+        viewer
+            .user
+            .as_ref()
+            .is_some_and(crate::db::users::User::is_admin),
+    );
     let dmcg = query
         .dmcg(&state.catalogue.get())
         .unwrap_or_else(|UnknownDmcg| {
@@ -166,6 +173,7 @@ pub async fn show_report(
         access,
         reason_labels: NotOfferedReason::ALL.iter().map(|r| r.label(en)).collect(),
         sections,
+        indicator_withheld: report.indicator_withheld,
     };
     let status = if bad_parameter.is_some() {
         StatusCode::BAD_REQUEST
