@@ -18,6 +18,10 @@ pub const REQUIRED_TO_PUBLISH: Key = Key("validation.required_to_publish");
 /// One of two fields must be filled in. Arguments: `first_field`, `second_field`.
 pub const ONE_OF_REQUIRED: Key = Key("validation.one_of_required");
 
+/// A line break or another control character in a one-line field (or a control character other
+/// than line breaks and tabs in a text). Arguments: none.
+pub const CONTROL_CHARACTERS: Key = Key("validation.control_characters");
+
 /// Text longer than `max` characters. Arguments: `max`.
 pub const TOO_LONG: Key = Key("validation.too_long");
 
@@ -247,6 +251,7 @@ pub const ALL: &[Key] = &[
     REQUIRED,
     REQUIRED_TO_PUBLISH,
     ONE_OF_REQUIRED,
+    CONTROL_CHARACTERS,
     TOO_LONG,
     LENGTH_RANGE,
     LETTER_OR_DIGIT,

@@ -436,6 +436,8 @@ impl OfferInput {
             ));
         } else if patient_ref.chars().count() > PATIENT_REF_MAX {
             errors.push(FieldError::new("patient_ref", msg::TOO_LONG).with("max", PATIENT_REF_MAX));
+        } else if super::has_control_characters(&patient_ref, false) {
+            errors.push(FieldError::new("patient_ref", msg::CONTROL_CHARACTERS));
         }
         let age_band = match self.age.trim() {
             "" => {

@@ -350,3 +350,19 @@ fn annulment_needs_a_reason_without_cpr() {
     assert!(annul_reason("Dobbeltregistrering af 010190-1234").is_err());
     assert_eq!(annul_reason(" dobbelt ").expect("valid"), "dobbelt");
 }
+
+#[test]
+fn a_patient_reference_is_one_line_without_control_characters() {
+    for bad in ["P-1\r\nX", "P-1\u{0}", "P\t1"] {
+        let mut input = offered();
+        input.patient_ref = bad.into();
+        let errors = input.validate(&reference()).expect_err(bad);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.field == "patient_ref"
+                    && e.message.english().contains("control characters")),
+            "{bad:?}: {errors:?}"
+        );
+    }
+}

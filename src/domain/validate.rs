@@ -38,10 +38,28 @@ impl Checker<'_> {
         r.map_err(|e| self.fail(field, e)).ok()
     }
 
+    /// A text of at most `max` characters; line breaks and tabs allowed, other control
+    /// characters not.
     fn max_len(&mut self, field: &str, value: Option<String>, max: usize) -> Option<String> {
         if let Some(v) = &value {
             if v.chars().count() > max {
                 self.fail(field, Message::new(msg::TOO_LONG).with("max", max));
+            }
+            if super::has_control_characters(v, true) {
+                self.fail(field, msg::CONTROL_CHARACTERS);
+            }
+        }
+        value
+    }
+
+    /// A one-line value of at most `max` characters: no line breaks, no control characters.
+    fn one_line(&mut self, field: &str, value: Option<String>, max: usize) -> Option<String> {
+        if let Some(v) = &value {
+            if v.chars().count() > max {
+                self.fail(field, Message::new(msg::TOO_LONG).with("max", max));
+            }
+            if super::has_control_characters(v, false) {
+                self.fail(field, msg::CONTROL_CHARACTERS);
             }
         }
         value
@@ -70,9 +88,9 @@ impl Checker<'_> {
         let email =
             text(&doc.email).and_then(|e| self.parse(&format!("{field}.email"), Email::parse(&e)));
         Contact {
-            name: self.max_len(&format!("{field}.name"), text(&doc.name), 200),
+            name: self.one_line(&format!("{field}.name"), text(&doc.name), 200),
             email,
-            phone: self.max_len(&format!("{field}.phone"), text(&doc.phone), 40),
+            phone: self.one_line(&format!("{field}.phone"), text(&doc.phone), 40),
         }
     }
 
@@ -257,8 +275,11 @@ impl ProtocolDoc {
         } else if super::slugify(&acronym).is_empty() {
             c.fail("acronym", msg::LETTER_OR_DIGIT);
         }
-        let title_da = c.max_len("title_da", text(&self.title_da), 300);
-        let title_en = c.max_len("title_en", text(&self.title_en), 300);
+        if super::has_control_characters(&acronym, false) {
+            c.fail("acronym", msg::CONTROL_CHARACTERS);
+        }
+        let title_da = c.one_line("title_da", text(&self.title_da), 300);
+        let title_en = c.one_line("title_en", text(&self.title_en), 300);
         if title_da.is_none() && title_en.is_none() {
             c.fail(
                 "title_da",
@@ -347,6 +368,17 @@ impl ProtocolDoc {
             text(&self.eligibility.criteria_text_en),
             10_000,
         );
+        for (field, items) in [
+            ("interventions", &self.interventions),
+            ("keywords", &self.keywords),
+        ] {
+            if items
+                .iter()
+                .any(|item| super::has_control_characters(item.trim(), false))
+            {
+                c.fail(field, msg::CONTROL_CHARACTERS);
+            }
+        }
         let sites = c.sites(&self.sites);
         let protocol = Protocol {
             acronym,
@@ -360,7 +392,7 @@ impl ProtocolDoc {
             recruitment_status: recruitment_status.unwrap_or(RecruitmentStatus::Planned),
             evidence_generating: self.evidence_generating.unwrap_or(false),
             initiator,
-            sponsor: c.max_len("sponsor", text(&self.sponsor), 300),
+            sponsor: c.one_line("sponsor", text(&self.sponsor), 300),
             identifiers,
             contact,
             opened_on,

@@ -174,3 +174,45 @@ fn a_title_without_the_dmcg_acronym_is_a_warning_not_an_error() {
     assert_eq!(warnings.len(), 1);
     assert!(warnings[0].message.to_string().contains("DBCG"));
 }
+
+#[test]
+fn line_breaks_and_control_characters_are_refused_in_one_line_fields() {
+    let cases: &[(&str, Value, &str)] = &[
+        (
+            "acronym",
+            json!("DBCG RT-TEST\r\nInjected: header"),
+            "acronym",
+        ),
+        ("acronym", json!("DBCG\u{0}RT"), "acronym"),
+        ("title_da", json!("DBCG RT-TEST.\nEt forsøg"), "title_da"),
+        ("title_en", json!("DBCG RT-TEST\u{2028}A trial"), "title_en"),
+        ("sponsor", json!("Sponsor\tA/S\r"), "sponsor"),
+        ("contact.name", json!("Anne\nHansen"), "contact.name"),
+        ("contact.phone", json!("+45 1234\u{7}5678"), "contact.phone"),
+        (
+            "interventions",
+            json!(["Strålebehandling\r\nX"]),
+            "interventions",
+        ),
+        ("summary_da", json!("Første linje\u{1b}[31m"), "summary_da"),
+    ];
+    for (path, value, field) in cases {
+        let mut doc = valid();
+        set(&mut doc, path, value.clone());
+        let errors = validate(doc).expect_err(path);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.field == *field && e.message.english().contains("control characters")),
+            "{path} = {value}: {errors:?}"
+        );
+    }
+    // Texts keep their line breaks and tabs.
+    let mut doc = valid();
+    set(
+        &mut doc,
+        "summary_da",
+        json!("Første linje\nAnden linje\r\n\tindrykket"),
+    );
+    assert!(validate(doc).is_ok());
+}
