@@ -125,3 +125,19 @@ where
     .map_err(error::internal)?
     .map_err(error::internal)
 }
+
+/// Runs a service step that may be refused (its error turns into the page's: not found,
+/// forbidden, conflict ...) on the blocking pool with a pooled connection.
+pub async fn run_step<R, E, F>(state: &AppState, work: F) -> Result<R, error::PageError>
+where
+    R: Send + 'static,
+    E: Into<error::PageError> + Send + 'static,
+    F: FnOnce(&mut crate::db::DbConnection) -> Result<R, E> + Send + 'static,
+{
+    let pool = state.pool.clone();
+    web::block(move || -> anyhow::Result<Result<R, E>> { Ok(work(&mut *pool.get()?)) })
+        .await
+        .map_err(error::internal)?
+        .map_err(error::internal)?
+        .map_err(Into::into)
+}

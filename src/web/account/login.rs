@@ -113,16 +113,7 @@ pub async fn log_in(
     let keys = throttle_keys(&email, client_address(&req).as_deref());
     // Wait first, then check: the same for known and unknown addresses, so neither the answer
     // nor its timing tells whether an account exists.
-    let wait = {
-        let keys = keys.clone();
-        with_conn(&state, move |conn| {
-            accounts::login_wait(conn, &keys, Utc::now().naive_utc())
-        })
-        .await?
-    };
-    if !wait.is_zero() {
-        tokio::time::sleep(wait).await;
-    }
+    wait_for_throttle(&state, &keys).await?;
     let login_email = email.clone();
     let outcome = with_conn(&state, move |conn| {
         accounts::log_in(conn, &login_email, &password, &keys, Utc::now().naive_utc())
@@ -147,6 +138,19 @@ pub async fn log_in(
             ),
         ),
     }
+}
+
+/// Waits as long as recent failures for these keys ask, before a password is checked.
+pub async fn wait_for_throttle(state: &AppState, keys: &[String]) -> Result<(), PageError> {
+    let keys = keys.to_vec();
+    let wait = with_conn(state, move |conn| {
+        accounts::login_wait(conn, &keys, Utc::now().naive_utc())
+    })
+    .await?;
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
+    }
+    Ok(())
 }
 
 /// The client's own address (not a forwarded header, which anyone can write).

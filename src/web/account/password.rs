@@ -10,14 +10,13 @@ use serde::Deserialize;
 use crate::db::users;
 use crate::domain::accounts::throttle_keys;
 use crate::services::accounts;
-use crate::web::account::login::client_address;
+use crate::web::account::login::{client_address, wait_for_throttle};
 use crate::web::auth::Viewer;
 use crate::web::error::{internal, PageError};
 use crate::web::extract::Form;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
-use crate::web::with_conn;
 use crate::web::AppState;
 
 #[derive(Template)]
@@ -106,16 +105,7 @@ pub async fn change_password(
     // Wrong current passwords are throttled like failed logins, by account and address.
     let email = viewer.require(&req)?.email.clone();
     let keys = throttle_keys(&email, client_address(&req).as_deref());
-    let wait = {
-        let keys = keys.clone();
-        with_conn(&state, move |conn| {
-            accounts::login_wait(conn, &keys, Utc::now().naive_utc())
-        })
-        .await?
-    };
-    if !wait.is_zero() {
-        tokio::time::sleep(wait).await;
-    }
+    wait_for_throttle(&state, &keys).await?;
     let pool = state.pool.clone();
     let epoch = web::block(move || -> anyhow::Result<Option<i32>> {
         let mut conn = pool.get()?;

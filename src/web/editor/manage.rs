@@ -18,7 +18,7 @@ use crate::web::forms::FormData;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render;
-use crate::web::{with_conn, AppState};
+use crate::web::{run_step, with_conn, AppState};
 
 pub struct SiteStatusRow {
     pub code: String,
@@ -138,18 +138,14 @@ pub async fn change_status(
         }
     }
     let target = slug.clone();
-    with_conn(&state, move |conn| {
-        Ok(workflow::change_statuses(
+    run_step(&state, move |conn| workflow::change_statuses(
             conn,
             &user,
             &target,
             status,
             &sites,
             Utc::now().naive_utc(),
-        ))
-    })
-    .await?
-    .map_err(PageError::from)?;
+        )).await?;
     Ok(see_other(&format!("/redaktion/protokoller/{slug}")))
 }
 
@@ -163,16 +159,12 @@ pub async fn confirm_protocol(
     let user = viewer.require_editor(&req)?.clone();
     let slug = slug.into_inner();
     let target = slug.clone();
-    with_conn(&state, move |conn| {
-        Ok(workflow::confirm(
+    run_step(&state, move |conn| workflow::confirm(
             conn,
             &user,
             &target,
             Utc::now().naive_utc(),
-        ))
-    })
-    .await?
-    .map_err(PageError::from)?;
+        )).await?;
     Ok(see_other(&format!("/redaktion/protokoller/{slug}")))
 }
 
@@ -185,15 +177,11 @@ pub async fn start_revision(
 ) -> Result<HttpResponse, PageError> {
     let user = viewer.require_editor(&req)?.clone();
     let slug = slug.into_inner();
-    let id = with_conn(&state, move |conn| {
-        Ok(workflow::start_revision(
+    let id = run_step(&state, move |conn| workflow::start_revision(
             conn,
             &user,
             &slug,
             Utc::now().naive_utc(),
-        ))
-    })
-    .await?
-    .map_err(PageError::from)?;
+        )).await?;
     Ok(see_other(&format!("/redaktion/kladder/{id}")))
 }
