@@ -114,5 +114,5 @@ pub use outcome::{
     CriterionResult, MatchOutcome, MatchResult, NearestSite, NoOfferReason, Outcome, PathwayHit,
     Verdict,
 };
-pub use profile::{Home, PatientProfile, ProfileError, MAX_AGE, MAX_ECOG};
+pub use profile::{Home, PatientProfile, ProfileError, MAX_AGE, MAX_ECOG, MAX_PRIOR_LINES};
 pub use vocab::*;

@@ -13,6 +13,9 @@ pub const MAX_AGE: u8 = 120;
 /// Worst ECOG performance status short of death (5), the highest a living patient can have.
 pub const MAX_ECOG: u8 = 4;
 
+/// Most earlier lines of treatment a profile or a protocol's bound may name.
+pub const MAX_PRIOR_LINES: u8 = 20;
+
 /// What is known about one patient. Nothing of it is stored or logged.
 ///
 /// The web app parses JSON and forms into this type (the postcode becomes a [`Home`]); the

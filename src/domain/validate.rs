@@ -14,6 +14,7 @@ use super::interchange::{
 use super::messages::{quoted, Message};
 use super::msg;
 use super::protocol::{Contact, Eligibility, Identifiers, Protocol, ProtocolSite};
+use dccc_matching::{MAX_AGE, MAX_ECOG, MAX_PRIOR_LINES};
 
 /// Collects the errors of one record while turning its fields into domain values.
 struct Checker<'a> {
@@ -147,8 +148,8 @@ impl Checker<'_> {
     }
 
     fn eligibility(&mut self, doc: &EligibilityDoc) -> Eligibility {
-        let age_min = self.bounded("eligibility.age_min", doc.age_min, 0, 120);
-        let age_max = self.bounded("eligibility.age_max", doc.age_max, 0, 120);
+        let age_min = self.bounded("eligibility.age_min", doc.age_min, 0, MAX_AGE.into());
+        let age_max = self.bounded("eligibility.age_max", doc.age_max, 0, MAX_AGE.into());
         if let (Some(min), Some(max)) = (age_min, age_max) {
             if min > max {
                 self.fail("eligibility.age_max", below_min("eligibility.age_min", min));
@@ -160,10 +161,18 @@ impl Checker<'_> {
                 .parse("eligibility.sex", s.parse())
                 .unwrap_or(SexEligibility::All),
         };
-        let prior_lines_min =
-            self.bounded("eligibility.prior_lines_min", doc.prior_lines_min, 0, 20);
-        let prior_lines_max =
-            self.bounded("eligibility.prior_lines_max", doc.prior_lines_max, 0, 20);
+        let prior_lines_min = self.bounded(
+            "eligibility.prior_lines_min",
+            doc.prior_lines_min,
+            0,
+            MAX_PRIOR_LINES.into(),
+        );
+        let prior_lines_max = self.bounded(
+            "eligibility.prior_lines_max",
+            doc.prior_lines_max,
+            0,
+            MAX_PRIOR_LINES.into(),
+        );
         if let (Some(min), Some(max)) = (prior_lines_min, prior_lines_max) {
             if min > max {
                 self.fail(
@@ -187,7 +196,7 @@ impl Checker<'_> {
             stages,
             prior_lines_min,
             prior_lines_max,
-            ecog_max: self.bounded("eligibility.ecog_max", doc.ecog_max, 0, 4),
+            ecog_max: self.bounded("eligibility.ecog_max", doc.ecog_max, 0, MAX_ECOG.into()),
             biomarkers_required: self
                 .biomarkers("eligibility.biomarkers_required", &doc.biomarkers_required),
             biomarkers_excluded: self

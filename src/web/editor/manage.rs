@@ -138,14 +138,10 @@ pub async fn change_status(
         }
     }
     let target = slug.clone();
-    run_step(&state, move |conn| workflow::change_statuses(
-            conn,
-            &user,
-            &target,
-            status,
-            &sites,
-            Utc::now().naive_utc(),
-        )).await?;
+    run_step(&state, move |conn| {
+        workflow::change_statuses(conn, &user, &target, status, &sites, Utc::now().naive_utc())
+    })
+    .await?;
     Ok(see_other(&format!("/redaktion/protokoller/{slug}")))
 }
 
@@ -159,12 +155,10 @@ pub async fn confirm_protocol(
     let user = viewer.require_editor(&req)?.clone();
     let slug = slug.into_inner();
     let target = slug.clone();
-    run_step(&state, move |conn| workflow::confirm(
-            conn,
-            &user,
-            &target,
-            Utc::now().naive_utc(),
-        )).await?;
+    run_step(&state, move |conn| {
+        workflow::confirm(conn, &user, &target, Utc::now().naive_utc())
+    })
+    .await?;
     Ok(see_other(&format!("/redaktion/protokoller/{slug}")))
 }
 
@@ -177,11 +171,9 @@ pub async fn start_revision(
 ) -> Result<HttpResponse, PageError> {
     let user = viewer.require_editor(&req)?.clone();
     let slug = slug.into_inner();
-    let id = run_step(&state, move |conn| workflow::start_revision(
-            conn,
-            &user,
-            &slug,
-            Utc::now().naive_utc(),
-        )).await?;
+    let id = run_step(&state, move |conn| {
+        workflow::start_revision(conn, &user, &slug, Utc::now().naive_utc())
+    })
+    .await?;
     Ok(see_other(&format!("/redaktion/kladder/{id}")))
 }

@@ -9,6 +9,7 @@ use crate::catalogue::Catalogue;
 use crate::domain::cpr::looks_like_cpr;
 use crate::domain::messages::{quoted, Message};
 use crate::domain::{msg, FieldError, Postcode};
+use dccc_matching::{MAX_AGE, MAX_ECOG, MAX_PRIOR_LINES};
 
 /// A profile as typed: every value a string (or absent), as forms and JSON give them.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -143,7 +144,7 @@ impl ProfileInput {
                 errors.push(FieldError::new("age", msg::REQUIRED));
                 None
             }
-            Some(_) => whole("age", &self.age, 120, &mut errors),
+            Some(_) => whole("age", &self.age, MAX_AGE.into(), &mut errors),
         };
         let diagnosis = match self
             .diagnosis
@@ -169,8 +170,13 @@ impl ProfileInput {
         let sex: Option<Sex> = optional("sex", &self.sex, &mut errors);
         let setting: Option<Setting> = optional("setting", &self.setting, &mut errors);
         let stage: Option<Stage> = optional("stage", &self.stage, &mut errors);
-        let prior_lines = whole("prior_lines", &self.prior_lines, 20, &mut errors);
-        let ecog = whole("ecog", &self.ecog, 4, &mut errors);
+        let prior_lines = whole(
+            "prior_lines",
+            &self.prior_lines,
+            MAX_PRIOR_LINES.into(),
+            &mut errors,
+        );
+        let ecog = whole("ecog", &self.ecog, MAX_ECOG.into(), &mut errors);
         let mut biomarkers = Vec::new();
         for (i, b) in self.biomarkers.iter().flatten().enumerate() {
             if b.marker.trim().is_empty() {
