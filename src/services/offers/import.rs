@@ -123,11 +123,12 @@ fn read_rows(text: &str) -> Result<(Rows, Vec<LineError>), ImportError> {
         .collect();
     let mut rows = Vec::new();
     let mut errors = Vec::new();
+    let mut lines = LineCounter::new(text);
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(text, p.byte()));
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
                 errors.push(LineError {
                     line,
                     field: "row".into(),
@@ -136,7 +137,7 @@ fn read_rows(text: &str) -> Result<(Rows, Vec<LineError>), ImportError> {
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -230,15 +231,40 @@ fn check_header(headers: &[String]) -> Result<(), ImportError> {
     }
 }
 
-/// The line number (from 1) on which the record at a byte offset starts. The csv crate's
-/// own count, and its offset, include the blank lines it skipped before the record.
-fn line_at(text: &str, byte: u64) -> u64 {
-    let bytes = text.as_bytes();
-    let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
-    while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
-        start += 1;
+/// Line numbers of records from their byte offsets, counting newlines only between one record
+/// and the next, so a file is read once however many rows it has. The csv crate's own count,
+/// and its offset, include the blank lines it skipped before the record.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            bytes: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
     }
-    1 + bytes[..start].iter().filter(|b| **b == b'\n').count() as u64
+
+    /// The line (from 1) on which the record at `byte` starts; offsets come in file order.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let bytes = self.bytes;
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+            start += 1;
+        }
+        if start < self.at {
+            // Out of order (never, with one reader): count from the top.
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += bytes[self.at..start].iter().filter(|b| **b == b'\n').count() as u64;
+        self.at = start;
+        self.line
+    }
 }
 
 /// What an import stored, and the rows worth a second look.
