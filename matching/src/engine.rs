@@ -157,7 +157,10 @@ impl Snapshot {
 
         let prepared = self.gates.prepare(profile);
         let mut hits: Vec<Hit> = Vec::new();
-        for protocol in self.index.candidates(&profile.diagnosis) {
+        for protocol in self
+            .index
+            .candidates_for(&profile.diagnosis, self.protocols.len())
+        {
             let candidate = &self.protocols[protocol];
             let criteria = &candidate.criteria;
             let Some(summary) =
@@ -193,9 +196,10 @@ impl Snapshot {
             .iter()
             .filter_map(|pathway| pathways::pathway_hit(pathway, profile, any_eligible))
             .collect();
+        let shown = detail::ShownDiagnosis::new(&profile.diagnosis);
         let results = hits
             .iter()
-            .map(|hit| self.result(hit, profile, &prepared))
+            .map(|hit| self.result(hit, profile, &prepared, &shown))
             .collect();
         MatchOutcome {
             results,
@@ -210,6 +214,7 @@ impl Snapshot {
         hit: &Hit,
         profile: &PatientProfile,
         prepared: &PreparedProfile,
+        shown: &detail::ShownDiagnosis,
     ) -> MatchResult {
         let criteria = &self.protocols[hit.protocol].criteria;
         let diagnosis = self
@@ -220,7 +225,9 @@ impl Snapshot {
             + criteria.eligibility.biomarkers_excluded.len();
         let mut reported = Vec::with_capacity(most);
         let _ = judge::judge(criteria, profile, diagnosis, |check, outcome| {
-            reported.push(detail::criterion_result(check, outcome, criteria, profile));
+            reported.push(detail::criterion_result(
+                check, outcome, criteria, profile, shown,
+            ));
             ControlFlow::Continue(())
         });
         let nearest_site = hit.nearest.map(|(site, distance_km)| NearestSite {

@@ -96,6 +96,7 @@
 //! ```
 
 pub mod criteria;
+pub mod diagnosis;
 pub mod engine;
 pub mod geo;
 pub mod icd;
@@ -107,6 +108,7 @@ pub mod vocab;
 mod serde_capture;
 
 pub use criteria::{Eligibility, MatchSite, Pathway, ProtocolCriteria};
+pub use diagnosis::Diagnosis;
 pub use engine::Snapshot;
 pub use geo::{haversine_km, Region};
 pub use icd::{IcdCode, IcdError, IcdPattern, IcdPatternList};

@@ -223,7 +223,10 @@ proptest! {
         let covering: Vec<usize> = protocols
             .iter()
             .filter(|p| proposable(p))
-            .filter(|p| p.eligibility.diagnoses.is_empty() || p.eligibility.diagnoses.matches(&profile.diagnosis))
+            .filter(|p| {
+                p.eligibility.diagnoses.is_empty()
+                    || p.eligibility.diagnoses.0.iter().any(|d| profile.diagnosis.is_reached_by(d))
+            })
             .map(|p| p.key)
             .collect();
         for key in covering {
