@@ -45,6 +45,9 @@ struct Candidate {
     /// Position in the order of acronym, then key, then input position: the last ordering
     /// keys as one number, so sorting compares no text.
     name_rank: u32,
+    /// How many three-character categories the protocol's diagnoses cover (its diagnosis
+    /// scope; every category when it lists none).
+    scope: u32,
 }
 
 /// A protocol that survived judging and filtering, before its text is written.
@@ -53,6 +56,7 @@ struct Hit {
     summary: Summary,
     nearest: Option<(usize, f64)>,
     name_rank: u32,
+    scope: u32,
 }
 
 impl Default for Snapshot {
@@ -83,6 +87,8 @@ impl Snapshot {
                 open_sites.sort_unstable();
                 open_sites.dedup();
                 (!open_sites.is_empty()).then(|| Candidate {
+                    scope: u32::try_from(index::scope(&criteria.eligibility.diagnoses))
+                        .unwrap_or(u32::MAX),
                     criteria: Arc::new(criteria),
                     open_sites,
                     name_rank: 0,
@@ -181,6 +187,7 @@ impl Snapshot {
                 summary,
                 nearest,
                 name_rank: candidate.name_rank,
+                scope: candidate.scope,
             });
         }
         hits.sort_unstable_by_key(order_key);
@@ -248,19 +255,23 @@ impl Snapshot {
             nearest_site,
             referral_needed,
             diagnosis_match_len: hit.summary.diagnosis_match_len,
+            diagnosis_scope: hit.scope as usize,
         }
     }
 }
 
-/// The contract's order: verdict, fewer unknowns, longer diagnosis match, shorter distance
-/// (none last), acronym; then the caller's key and input position, so the order is total.
-fn order_key(hit: &Hit) -> (Verdict, usize, Reverse<usize>, bool, u64, u32) {
+/// The contract's order: verdict (eligible first), longer diagnosis match, narrower diagnosis
+/// scope (a one-disease trial before a basket or an all-cancer one), fewer unknowns, shorter
+/// distance (none last), acronym; then the caller's key and input position, so the order is
+/// total.
+fn order_key(hit: &Hit) -> (Verdict, Reverse<usize>, u32, usize, bool, u64, u32) {
     let summary = &hit.summary;
     let distance = hit.nearest.map_or(0, |(_, km)| total_order_bits(km));
     (
         summary.verdict,
-        summary.unknowns,
         Reverse(summary.diagnosis_match_len),
+        hit.scope,
+        summary.unknowns,
         hit.nearest.is_none(),
         distance,
         hit.name_rank,

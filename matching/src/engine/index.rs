@@ -83,6 +83,12 @@ impl Iterator for Candidates<'_> {
     }
 }
 
+/// How many categories a protocol's diagnoses cover, its diagnosis scope: [`SLOTS`], every
+/// category, when it lists none (all cancers) or a pattern whose categories cannot be listed.
+pub(super) fn scope(diagnoses: &IcdPatternList) -> usize {
+    slots_of(diagnoses).map_or(SLOTS, |slots| slots.len())
+}
+
 /// A position as stored: snapshots hold far fewer than 2³² protocols.
 fn position(index: usize) -> u32 {
     u32::try_from(index).unwrap_or(u32::MAX)
