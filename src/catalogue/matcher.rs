@@ -8,8 +8,9 @@ use dccc_matching::{
     Diagnosis, IcdCode, IcdPatternList, MatchSite, Pathway, ProtocolCriteria, Setting, Snapshot,
 };
 
+use super::cancer_types::DmcgAreas;
 use super::lay_groups::{LayGroup, LayGroups};
-use super::snapshot::{Entry, PathwayInfo, SiteInfo};
+use super::snapshot::{DmcgInfo, Entry, PathwayInfo, SiteInfo};
 use crate::domain::Protocol;
 
 /// What a result card shows that the engine does not need.
@@ -19,6 +20,8 @@ pub struct CardExtras {
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
+    /// A basket or all-cancer trial ([`super::cancer_types::MANY_CANCER_TYPES_DMCGS`]).
+    pub many_cancer_types: bool,
 }
 
 /// The engine's snapshot plus the card extras, both indexed like the catalogue's entries.
@@ -43,7 +46,9 @@ pub fn build(
     records: &HashMap<i32, Protocol>,
     sites: &[SiteInfo],
     pathways: &[PathwayInfo],
+    dmcgs: &[DmcgInfo],
 ) -> Matcher {
+    let areas = DmcgAreas::new(dmcgs);
     let site_index: HashMap<&str, usize> = sites
         .iter()
         .enumerate()
@@ -68,6 +73,7 @@ pub fn build(
             contact_name: p.contact.name.clone(),
             contact_email: p.contact.email.as_ref().map(|e| e.as_str().to_owned()),
             contact_phone: p.contact.phone.clone(),
+            many_cancer_types: areas.many_cancer_types(&p.eligibility.diagnoses),
         });
     }
     let match_sites = sites
