@@ -13,6 +13,7 @@ mod languages;
 mod logs;
 mod mail;
 mod matching;
+mod matching_lay;
 mod offers;
 mod pages;
 mod reference;
