@@ -45,6 +45,9 @@ struct Candidate {
     /// Position in the order of acronym, then key, then input position: the last ordering
     /// keys as one number, so sorting compares no text.
     name_rank: u32,
+    /// How many three-character categories the protocol's diagnoses cover (its diagnosis
+    /// scope; every category when it lists none).
+    scope: u32,
 }
 
 /// A protocol that survived judging and filtering, before its text is written.
@@ -53,6 +56,7 @@ struct Hit {
     summary: Summary,
     nearest: Option<(usize, f64)>,
     name_rank: u32,
+    scope: u32,
 }
 
 impl Default for Snapshot {
@@ -83,6 +87,8 @@ impl Snapshot {
                 open_sites.sort_unstable();
                 open_sites.dedup();
                 (!open_sites.is_empty()).then(|| Candidate {
+                    scope: u32::try_from(index::scope(&criteria.eligibility.diagnoses))
+                        .unwrap_or(u32::MAX),
                     criteria: Arc::new(criteria),
                     open_sites,
                     name_rank: 0,
@@ -157,7 +163,10 @@ impl Snapshot {
 
         let prepared = self.gates.prepare(profile);
         let mut hits: Vec<Hit> = Vec::new();
-        for protocol in self.index.candidates(&profile.diagnosis) {
+        for protocol in self
+            .index
+            .candidates_for(&profile.diagnosis, self.protocols.len())
+        {
             let candidate = &self.protocols[protocol];
             let criteria = &candidate.criteria;
             let Some(summary) =
@@ -178,6 +187,7 @@ impl Snapshot {
                 summary,
                 nearest,
                 name_rank: candidate.name_rank,
+                scope: candidate.scope,
             });
         }
         hits.sort_unstable_by_key(order_key);
@@ -193,9 +203,10 @@ impl Snapshot {
             .iter()
             .filter_map(|pathway| pathways::pathway_hit(pathway, profile, any_eligible))
             .collect();
+        let shown = detail::ShownDiagnosis::new(&profile.diagnosis);
         let results = hits
             .iter()
-            .map(|hit| self.result(hit, profile, &prepared))
+            .map(|hit| self.result(hit, profile, &prepared, &shown))
             .collect();
         MatchOutcome {
             results,
@@ -210,6 +221,7 @@ impl Snapshot {
         hit: &Hit,
         profile: &PatientProfile,
         prepared: &PreparedProfile,
+        shown: &detail::ShownDiagnosis,
     ) -> MatchResult {
         let criteria = &self.protocols[hit.protocol].criteria;
         let diagnosis = self
@@ -220,7 +232,9 @@ impl Snapshot {
             + criteria.eligibility.biomarkers_excluded.len();
         let mut reported = Vec::with_capacity(most);
         let _ = judge::judge(criteria, profile, diagnosis, |check, outcome| {
-            reported.push(detail::criterion_result(check, outcome, criteria, profile));
+            reported.push(detail::criterion_result(
+                check, outcome, criteria, profile, shown,
+            ));
             ControlFlow::Continue(())
         });
         let nearest_site = hit.nearest.map(|(site, distance_km)| NearestSite {
@@ -241,19 +255,23 @@ impl Snapshot {
             nearest_site,
             referral_needed,
             diagnosis_match_len: hit.summary.diagnosis_match_len,
+            diagnosis_scope: hit.scope as usize,
         }
     }
 }
 
-/// The contract's order: verdict, fewer unknowns, longer diagnosis match, shorter distance
-/// (none last), acronym; then the caller's key and input position, so the order is total.
-fn order_key(hit: &Hit) -> (Verdict, usize, Reverse<usize>, bool, u64, u32) {
+/// The contract's order: verdict (eligible first), longer diagnosis match, narrower diagnosis
+/// scope (a one-disease trial before a basket or an all-cancer one), fewer unknowns, shorter
+/// distance (none last), acronym; then the caller's key and input position, so the order is
+/// total.
+fn order_key(hit: &Hit) -> (Verdict, Reverse<usize>, u32, usize, bool, u64, u32) {
     let summary = &hit.summary;
     let distance = hit.nearest.map_or(0, |(_, km)| total_order_bits(km));
     (
         summary.verdict,
-        summary.unknowns,
         Reverse(summary.diagnosis_match_len),
+        hit.scope,
+        summary.unknowns,
         hit.nearest.is_none(),
         distance,
         hit.name_rank,

@@ -12,6 +12,13 @@
 //! The [`MatchOutcome`] serializes as contract §2 describes (the app adds each protocol's
 //! slug, title and URL from [`MatchResult::key`]).
 //!
+//! A profile's [`Diagnosis`] is one ICD-10 code, or the group of codes a patient's lay term
+//! stands for ("lungekræft" is C33–C34): a protocol's `diagnosis` criterion is then met when one
+//! of its patterns lies inside the group or covers it and no excluded pattern covers the whole
+//! group. Results are ordered by verdict, longer diagnosis match, narrower diagnosis scope
+//! ([`MatchResult::diagnosis_scope`], so a trial for one disease comes before a basket or an
+//! all-cancer trial), fewer unknowns, distance and acronym.
+//!
 //! A match first sorts out candidates with a compiled, text-free form of each protocol's
 //! criteria; the Danish and English reasons of the results it returns are written only when
 //! read ([`CriterionResult::detail_da`]) or serialized. The benchmark
@@ -20,9 +27,9 @@
 //!
 //! ```
 //! use dccc_matching::{
-//!     Biomarker, BiomarkerStatus, Eligibility, Home, IcdPatternList, MatchSite, Pathway,
-//!     PatientProfile, ProtocolCriteria, Region, Setting, Sex, SexEligibility, SiteStatus,
-//!     Snapshot, Stage, Verdict,
+//!     Biomarker, BiomarkerStatus, Diagnosis, Eligibility, Home, IcdPatternList, MatchSite,
+//!     Outcome, Pathway, PatientProfile, ProtocolCriteria, Region, Setting, Sex, SexEligibility,
+//!     SiteStatus, Snapshot, Stage, Verdict,
 //! };
 //!
 //! let sites = vec![
@@ -92,10 +99,20 @@
 //!     serde_json::to_value(&outcome)?["no_offer_reason"],
 //!     "no_relevant_protocol"
 //! );
+//!
+//! // A woman who says "brystkræft": the group C50 reaches the trial for C50.
+//! let lay = PatientProfile {
+//!     sex: Some(Sex::Female),
+//!     ..PatientProfile::with_diagnosis(58, Diagnosis::Group("C50".parse()?))
+//! };
+//! let outcome = snapshot.match_profile(&lay, false);
+//! assert_eq!(outcome.results[0].outcome_of("diagnosis"), Some(Outcome::Met));
+//! assert_eq!(outcome.results[0].diagnosis_scope, 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 pub mod criteria;
+pub mod diagnosis;
 pub mod engine;
 pub mod geo;
 pub mod icd;
@@ -107,6 +124,7 @@ pub mod vocab;
 mod serde_capture;
 
 pub use criteria::{Eligibility, MatchSite, Pathway, ProtocolCriteria};
+pub use diagnosis::Diagnosis;
 pub use engine::Snapshot;
 pub use geo::{haversine_km, Region};
 pub use icd::{IcdCode, IcdError, IcdPattern, IcdPatternList};

@@ -11,8 +11,8 @@ use std::fmt;
 /// The answer to one patient profile.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatchOutcome {
-    /// In the contract's order: verdict, fewer unknowns, longer diagnosis match, shorter
-    /// distance (none last), acronym.
+    /// In the contract's order: verdict, longer diagnosis match, narrower diagnosis scope,
+    /// fewer unknowns, shorter distance (none last), acronym.
     pub results: Vec<MatchResult>,
     /// Pathways that apply, in the snapshot's pathway order.
     pub pathways: Vec<PathwayHit>,
@@ -139,13 +139,18 @@ pub struct MatchResult {
     pub nearest_site: Option<NearestSite>,
     /// Whether the nearest open site is outside the patient's home region.
     pub referral_needed: bool,
-    /// Length of the longest included diagnosis pattern matching the patient's code (0 when
-    /// none matches or the protocol takes any diagnosis); longer means more specific.
+    /// Length of the longest included diagnosis pattern matching the patient's code, or
+    /// reaching the patient's group (0 when none does or the protocol takes any diagnosis);
+    /// longer means more specific. The second ordering key.
     pub diagnosis_match_len: usize,
+    /// How many three-character ICD-10 categories the protocol's included diagnoses cover:
+    /// 1 for a trial of one disease, 98 for `C00-C97`, and 2,600 (every category) for a
+    /// protocol that lists none. Fewer is narrower; the third ordering key.
+    pub diagnosis_scope: usize,
 }
 
 impl MatchResult {
-    /// How many criteria are `unknown`, the second ordering key.
+    /// How many criteria are `unknown`, the fourth ordering key.
     pub fn unknowns(&self) -> usize {
         self.criteria
             .iter()

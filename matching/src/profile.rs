@@ -1,6 +1,7 @@
 //! The patient profile a match starts from: validated values only, every field but age and
 //! diagnosis optional, where absent means unknown.
 
+use crate::diagnosis::Diagnosis;
 use crate::geo::Region;
 use crate::icd::IcdCode;
 use crate::vocab::{Biomarker, BiomarkerStatus, Setting, Sex, Stage};
@@ -27,7 +28,8 @@ pub struct PatientProfile {
     /// Whole years, 0–120.
     pub age: u8,
     pub sex: Option<Sex>,
-    pub diagnosis: IcdCode,
+    /// A code, or the group of codes a lay term stands for.
+    pub diagnosis: Diagnosis,
     pub setting: Option<Setting>,
     pub stage: Option<Stage>,
     /// Number of earlier lines of systemic treatment.
@@ -47,8 +49,15 @@ pub struct PatientProfile {
 }
 
 impl PatientProfile {
-    /// A profile with only the two required fields; everything else unknown.
+    /// A profile with only the two required fields, the diagnosis a code; everything else
+    /// unknown.
     pub fn new(age: u8, diagnosis: IcdCode) -> Self {
+        Self::with_diagnosis(age, Diagnosis::Code(diagnosis))
+    }
+
+    /// A profile with only the two required fields, the diagnosis a code or a group (see
+    /// [`Diagnosis`]); everything else unknown.
+    pub fn with_diagnosis(age: u8, diagnosis: Diagnosis) -> Self {
         Self {
             age,
             sex: None,

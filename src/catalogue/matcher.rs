@@ -1,14 +1,16 @@
 //! The matching side of the snapshot: the engine's immutable [`Snapshot`] of open protocols
 //! (keyed by the catalogue's entry index), what result cards show beyond the engine's output,
-//! and diagnosis look-up by code, Danish name or lay term.
+//! and diagnosis look-up by code, Danish name or lay term (a lay term is a group of codes).
 
 use std::collections::HashMap;
 
 use dccc_matching::{
-    IcdCode, IcdPatternList, MatchSite, Pathway, ProtocolCriteria, Setting, Snapshot,
+    Diagnosis, IcdCode, IcdPatternList, MatchSite, Pathway, ProtocolCriteria, Setting, Snapshot,
 };
 
-use super::snapshot::{Entry, PathwayInfo, SiteInfo};
+use super::cancer_types::DmcgAreas;
+use super::lay_groups::{LayGroup, LayGroups};
+use super::snapshot::{DmcgInfo, Entry, PathwayInfo, SiteInfo};
 use crate::domain::Protocol;
 
 /// What a result card shows that the engine does not need.
@@ -18,6 +20,8 @@ pub struct CardExtras {
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
+    /// A basket or all-cancer trial ([`super::cancer_types::MANY_CANCER_TYPES_DMCGS`]).
+    pub many_cancer_types: bool,
 }
 
 /// The engine's snapshot plus the card extras, both indexed like the catalogue's entries.
@@ -42,7 +46,9 @@ pub fn build(
     records: &HashMap<i32, Protocol>,
     sites: &[SiteInfo],
     pathways: &[PathwayInfo],
+    dmcgs: &[DmcgInfo],
 ) -> Matcher {
+    let areas = DmcgAreas::new(dmcgs);
     let site_index: HashMap<&str, usize> = sites
         .iter()
         .enumerate()
@@ -67,6 +73,7 @@ pub fn build(
             contact_name: p.contact.name.clone(),
             contact_email: p.contact.email.as_ref().map(|e| e.as_str().to_owned()),
             contact_phone: p.contact.phone.clone(),
+            many_cancer_types: areas.many_cancer_types(&p.eligibility.diagnoses),
         });
     }
     let match_sites = sites
@@ -108,7 +115,6 @@ pub fn build(
 }
 
 const ICD_CATEGORIES: &str = include_str!("../../seed/icd10_categories.csv");
-const SYNONYMS: &str = include_str!("../../seed/synonyms.csv");
 
 /// A diagnosis people can choose by name: a code and what it is called.
 #[derive(Debug, Clone)]
@@ -118,12 +124,21 @@ pub struct NamedDiagnosis {
     pub name_en: String,
 }
 
-/// ICD-10 category names and lay terms, for pickers and for typing a name instead of a code.
+/// ICD-10 category names and the lay diagnosis groups, for pickers and for typing a name
+/// instead of a code.
 #[derive(Debug, Clone, Default)]
 pub struct DiagnosisNames {
     pub categories: Vec<NamedDiagnosis>,
-    /// Lay terms a patient recognises ("brystkræft"), each with the code it stands for.
-    pub lay_terms: Vec<NamedDiagnosis>,
+    /// What a patient's word for their cancer stands for ("lungekræft": C33–C34).
+    pub lay: LayGroups,
+}
+
+/// A typed diagnosis, resolved.
+#[derive(Debug, Clone)]
+pub struct ResolvedDiagnosis<'a> {
+    pub diagnosis: Diagnosis,
+    /// The lay group it was found as, when it was one.
+    pub group: Option<&'a LayGroup>,
 }
 
 impl DiagnosisNames {
@@ -139,53 +154,31 @@ impl DiagnosisNames {
                 });
             }
         }
-        let mut lay_terms: Vec<NamedDiagnosis> = Vec::new();
-        for line in SYNONYMS.lines().filter(|l| !l.starts_with('#')).skip(1) {
-            let mut parts = line.splitn(3, ',');
-            let (Some(dmcg), Some(icd), Some(terms)) = (parts.next(), parts.next(), parts.next())
-            else {
-                continue;
-            };
-            if dmcg.trim().is_empty() || icd.trim() == "*" {
-                continue;
-            }
-            let Some(first) = IcdPatternList::parse_list(icd)
-                .ok()
-                .and_then(|l| l.0.first().and_then(|p| p.categories().into_iter().next()))
-            else {
-                continue;
-            };
-            let mut words = terms.split('|').map(str::trim);
-            let Some(term) = words.next().filter(|t| !t.is_empty()) else {
-                continue;
-            };
-            let english = words
-                .find(|w| w.is_ascii() && w.contains("cancer"))
-                .unwrap_or(term);
-            if !lay_terms.iter().any(|t| t.name_da == term) {
-                let mut name = term.to_owned();
-                if let Some(c) = name.get_mut(0..1) {
-                    c.make_ascii_uppercase();
-                }
-                lay_terms.push(NamedDiagnosis {
-                    code: first,
-                    name_da: name,
-                    name_en: english.to_owned(),
-                });
-            }
-        }
-        lay_terms.sort_by_cached_key(|t| t.name_da.to_lowercase());
         Self {
             categories,
-            lay_terms,
+            lay: LayGroups::builtin(),
         }
     }
 
-    /// A code typed as a code (`C50.9`, `DC509`) or as a Danish or English name.
-    pub fn resolve(&self, typed: &str) -> Option<IcdCode> {
+    /// A diagnosis as a clinician types it: a code (`C50.9`, `DC509`) is that code; then a
+    /// lay term ("lungekræft") is its group; then several codes or ranges (`C18-C20`) are a
+    /// group; then a picker's entry ("C50 Brystkræft") is its code; then an ICD-10 category's
+    /// Danish or English name is that category.
+    pub fn resolve(&self, typed: &str) -> Option<ResolvedDiagnosis<'_>> {
         let typed = typed.trim();
         if let Ok(code) = typed.parse::<IcdCode>() {
-            return Some(code);
+            return Some(ResolvedDiagnosis::code(code));
+        }
+        if let Some(group) = self.lay.find(typed) {
+            return Some(ResolvedDiagnosis::lay(group));
+        }
+        if let Ok(codes) = IcdPatternList::parse_list(typed) {
+            if !codes.is_empty() {
+                return Some(ResolvedDiagnosis {
+                    diagnosis: Diagnosis::Group(codes),
+                    group: None,
+                });
+            }
         }
         // "C50 Brystkræft" as a picker shows it: the code first.
         if let Some(code) = typed
@@ -193,18 +186,44 @@ impl DiagnosisNames {
             .next()
             .and_then(|w| w.parse::<IcdCode>().ok())
         {
-            return Some(code);
+            return Some(ResolvedDiagnosis::code(code));
         }
         let lower = typed.to_lowercase();
         self.categories
             .iter()
-            .chain(self.lay_terms.iter())
             .find(|n| n.name_da.to_lowercase() == lower || n.name_en.to_lowercase() == lower)
             .and_then(|n| n.code.parse().ok())
+            .map(ResolvedDiagnosis::code)
+    }
+
+    /// A diagnosis as a patient gives it: a lay term, or a lay group's codes as the patient
+    /// page posts them (`C33-C34`, `C50`, `*`), is its group, even where the codes are also
+    /// one code; anything else is read as [`DiagnosisNames::resolve`] reads it.
+    pub fn resolve_lay(&self, typed: &str) -> Option<ResolvedDiagnosis<'_>> {
+        match self.lay.find(typed) {
+            Some(group) => Some(ResolvedDiagnosis::lay(group)),
+            None => self.resolve(typed),
+        }
     }
 
     pub fn name_of(&self, code: &IcdCode) -> Option<&NamedDiagnosis> {
         self.categories.iter().find(|c| c.code == code.category())
+    }
+}
+
+impl<'a> ResolvedDiagnosis<'a> {
+    fn code(code: IcdCode) -> Self {
+        Self {
+            diagnosis: Diagnosis::Code(code),
+            group: None,
+        }
+    }
+
+    fn lay(group: &'a LayGroup) -> Self {
+        Self {
+            diagnosis: group.diagnosis(),
+            group: Some(group),
+        }
     }
 }
 
@@ -222,22 +241,43 @@ mod tests {
     fn diagnoses_resolve_from_codes_and_names() {
         let names = DiagnosisNames::load();
         assert!(names.categories.len() > 100);
-        assert!(names.lay_terms.len() > 30);
-        for (typed, code) in [
-            ("DC50.9", "C509"),
-            ("c50", "C50"),
-            ("brystkræft", "C50"),
-            ("C34 Lungekræft", "C34"),
-        ] {
+        assert!(names.lay.groups().len() > 30);
+        // (typed, as a clinician's, as a patient's)
+        let cases = [
+            ("DC50.9", "C50.9", "C50.9"),
+            ("c50", "C50", "C50"),
+            ("brystkræft", "C50", "C50"),
+            ("C34 Lungekræft", "C34", "C34"),
+            ("Lungekræft", "C33-C34", "C33-C34"),
+            ("C33-C34", "C33-C34", "C33-C34"),
+            ("C18 - C20, C50", "C18-C20 C50", "C18-C20 C50"),
+            ("C67", "C67", "C67"),
+            ("Kræft i nyrebækkenet", "C65-C66 C68", "C65-C66 C68"),
+            ("Kaposis sarkom", "C46", "C46"),
+            ("Malignant neoplasm of gum", "C03", "C03"),
+            ("*", "*", "*"),
+        ];
+        for (typed, clinical, lay) in cases {
+            let shown = |resolved: Option<super::ResolvedDiagnosis<'_>>| {
+                resolved.map(|r| r.diagnosis.to_string())
+            };
             assert_eq!(
-                names
-                    .resolve(typed)
-                    .map(|c| c.as_str().to_owned())
-                    .as_deref(),
-                Some(code),
-                "case {typed:?}"
+                shown(names.resolve(typed)).as_deref(),
+                Some(clinical),
+                "case {typed:?}, as a clinician's"
+            );
+            assert_eq!(
+                shown(names.resolve_lay(typed)).as_deref(),
+                Some(lay),
+                "case {typed:?}, as a patient's"
             );
         }
+        // A code that is also a lay group's codes: one code for a clinician, the group for a
+        // patient (who would then reach a C67.9 trial too).
+        let clinical = names.resolve("C67").map(|r| r.group.is_some());
+        let lay = names.resolve_lay("C67").map(|r| r.group.is_some());
+        assert_eq!((clinical, lay), (Some(false), Some(true)));
         assert!(names.resolve("not a diagnosis").is_none());
+        assert!(names.resolve_lay("not a diagnosis").is_none());
     }
 }

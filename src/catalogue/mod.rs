@@ -2,6 +2,8 @@
 //! from the database whenever the registry's change counter moves. Lists, filters, facets and
 //! distances are computed here, so a page never scans the database.
 
+pub mod cancer_types;
+pub mod lay_groups;
 pub mod matcher;
 pub mod query;
 pub mod snapshot;

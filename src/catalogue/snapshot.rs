@@ -286,7 +286,7 @@ impl Catalogue {
             .iter()
             .map(|e| super::query::FacetKey::new(e, &dmcgs))
             .collect();
-        let matcher = super::matcher::build(&entries, &records, &sites, &pathways);
+        let matcher = super::matcher::build(&entries, &records, &sites, &pathways, &dmcgs);
         Ok(Self {
             version,
             sites,

@@ -100,6 +100,10 @@ pub const BIOMARKER: Key = Key("validation.biomarker");
 /// Neither a code nor a known diagnosis name. Arguments: `input`.
 pub const UNKNOWN_DIAGNOSIS: Key = Key("validation.unknown_diagnosis");
 
+/// A lay diagnosis group for children ("børnekræft") given for an older patient. Arguments:
+/// `max`.
+pub const LAY_GROUP_MAX_AGE: Key = Key("validation.lay_group_max_age");
+
 /// A distance out of range. Arguments: `got`.
 pub const MAX_KM: Key = Key("validation.max_km");
 
@@ -278,6 +282,7 @@ pub const ALL: &[Key] = &[
     ICD_RANGE_ORDER,
     BIOMARKER,
     UNKNOWN_DIAGNOSIS,
+    LAY_GROUP_MAX_AGE,
     MAX_KM,
     MAX_KM_NEEDS_POSTCODE,
     TITLE_WITHOUT_DMCG,

@@ -17,6 +17,7 @@ mod languages;
 mod logs;
 mod mail;
 mod matching;
+mod matching_lay;
 mod offers;
 mod pages;
 mod reference;

@@ -9,9 +9,10 @@ mod markers;
 mod treatment;
 
 use super::judge::Check;
-use super::text::{fill, AgeRange, Dotted, Lang, Pattern, Patterns};
+use super::text::{fill, AgeRange, Dotted, Group, Lang, Pattern, Patterns};
 use crate::criteria::ProtocolCriteria;
-use crate::icd::{IcdCode, IcdPattern};
+use crate::diagnosis::{members, Diagnosis};
+use crate::icd::{IcdCode, IcdPattern, IcdPatternList};
 use crate::outcome::{CriterionResult, Outcome};
 use crate::profile::PatientProfile;
 use crate::vocab::{BiomarkerStatus, Setting, Sex, SexEligibility, Stage};
@@ -27,13 +28,13 @@ pub(crate) struct Detail {
 }
 
 /// The criterion and the patient's values its sentence names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Judged {
     Age(u8),
     Sex(Option<Sex>),
     /// Indices into the protocol's included and excluded diagnoses.
     Diagnosis {
-        code: ShortCode,
+        patient: ShownDiagnosis,
         best: Option<usize>,
         excluded_by: Option<usize>,
     },
@@ -50,7 +51,7 @@ enum Judged {
 /// The patient's canonical ICD-10 code, kept inline: a letter, two digits and a subcode of at
 /// most four characters ([`IcdCode`] parsing guarantees it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct ShortCode {
+pub(super) struct ShortCode {
     bytes: [u8; 7],
     len: u8,
 }
@@ -73,6 +74,24 @@ impl ShortCode {
     }
 }
 
+/// The patient's diagnosis as its sentences name it: a code inline, a group shared by every
+/// result of the match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum ShownDiagnosis {
+    Code(ShortCode),
+    Group(Arc<IcdPatternList>),
+}
+
+impl ShownDiagnosis {
+    /// Made once per match.
+    pub fn new(diagnosis: &Diagnosis) -> Self {
+        match diagnosis {
+            Diagnosis::Code(code) => Self::Code(ShortCode::new(code)),
+            Diagnosis::Group(group) => Self::Group(Arc::new(group.clone())),
+        }
+    }
+}
+
 /// Where an item the judgement found stands in one of the protocol's lists. The judgement
 /// hands out references into this same protocol, so the item is always found.
 fn position<T>(items: &[T], found: &T) -> Option<usize> {
@@ -85,18 +104,19 @@ pub(super) fn criterion_result(
     outcome: Outcome,
     protocol: &Arc<ProtocolCriteria>,
     profile: &PatientProfile,
+    diagnosis: &ShownDiagnosis,
 ) -> CriterionResult {
     let (criterion, judged) = match check {
         Check::Age => ("age".to_owned(), Judged::Age(profile.age)),
         Check::Sex => ("sex".to_owned(), Judged::Sex(profile.sex)),
-        Check::Diagnosis(diagnosis) => (
+        Check::Diagnosis(found) => (
             "diagnosis".to_owned(),
             Judged::Diagnosis {
-                code: ShortCode::new(&profile.diagnosis),
-                best: diagnosis
+                patient: diagnosis.clone(),
+                best: found
                     .best
                     .and_then(|(_, found)| position(&protocol.eligibility.diagnoses.0, found)),
-                excluded_by: diagnosis
+                excluded_by: found
                     .excluded_by
                     .and_then(|found| position(&protocol.eligibility.exclude_diagnoses.0, found)),
             },
@@ -145,30 +165,37 @@ impl Detail {
 
     fn text(&self, outcome: Outcome, lang: Lang) -> String {
         let protocol = &*self.protocol;
-        match self.judged {
-            Judged::Age(age) => self::age(protocol, age, outcome, lang),
-            Judged::Sex(sex) => self::sex(protocol, sex, lang),
+        match &self.judged {
+            &Judged::Age(age) => self::age(protocol, age, outcome, lang),
+            &Judged::Sex(sex) => self::sex(protocol, sex, lang),
             Judged::Diagnosis {
-                code,
+                patient,
                 best,
                 excluded_by,
             } => {
                 let best = best.and_then(|index| protocol.eligibility.diagnoses.0.get(index));
                 let excluded_by = excluded_by
                     .and_then(|index| protocol.eligibility.exclude_diagnoses.0.get(index));
-                diagnosis(protocol, code.as_str(), best, excluded_by, lang)
+                match patient {
+                    ShownDiagnosis::Code(code) => {
+                        diagnosis(protocol, code.as_str(), best, excluded_by, lang)
+                    }
+                    ShownDiagnosis::Group(group) => {
+                        group_diagnosis(protocol, group, best, excluded_by, lang)
+                    }
+                }
             }
-            Judged::Setting(setting) => treatment::setting(protocol, setting, outcome, lang),
-            Judged::Stage(stage) => treatment::stage(protocol, stage, outcome, lang),
-            Judged::PriorLines(lines) => treatment::prior_lines(protocol, lines, outcome, lang),
-            Judged::Ecog(ecog) => treatment::ecog(protocol, ecog, outcome, lang),
-            Judged::Required(index, status) => protocol
+            &Judged::Setting(setting) => treatment::setting(protocol, setting, outcome, lang),
+            &Judged::Stage(stage) => treatment::stage(protocol, stage, outcome, lang),
+            &Judged::PriorLines(lines) => treatment::prior_lines(protocol, lines, outcome, lang),
+            &Judged::Ecog(ecog) => treatment::ecog(protocol, ecog, outcome, lang),
+            &Judged::Required(index, status) => protocol
                 .eligibility
                 .biomarkers_required
                 .get(index)
                 .map(|biomarker| markers::required(biomarker, status, lang))
                 .unwrap_or_default(),
-            Judged::Excluded(index, status) => protocol
+            &Judged::Excluded(index, status) => protocol
                 .eligibility
                 .biomarkers_excluded
                 .get(index)
@@ -323,5 +350,108 @@ fn diagnosis(
                 code
             ),
         ),
+    }
+}
+
+/// The sentence for a group: `best` is the longest included pattern sharing a code with the
+/// group, `excluded_by` the first excluded one covering all of it.
+fn group_diagnosis(
+    protocol: &ProtocolCriteria,
+    group: &IcdPatternList,
+    best: Option<&IcdPattern>,
+    excluded_by: Option<&IcdPattern>,
+    lang: Lang,
+) -> String {
+    let shown = Group(group, lang);
+    let included = &protocol.eligibility.diagnoses;
+    if !included.is_empty() && best.is_none() {
+        let list = Patterns(&included.0);
+        return in_lang!(
+            lang,
+            fill!(
+                "Diagnosegruppen {} er ikke blandt protokollens diagnoser ({})",
+                shown,
+                list
+            ),
+            fill!(
+                "Diagnosis group {} is not among the protocol's diagnoses ({})",
+                shown,
+                list
+            ),
+        );
+    }
+    if let Some(excluded) = excluded_by {
+        let pattern = Pattern(excluded);
+        return in_lang!(
+            lang,
+            fill!(
+                "Diagnosegruppen {} er udelukket af protokollen ({})",
+                shown,
+                pattern
+            ),
+            fill!(
+                "Diagnosis group {} is excluded by the protocol ({})",
+                shown,
+                pattern
+            ),
+        );
+    }
+    let Some(best) = best else {
+        return in_lang!(
+            lang,
+            fill!(
+                "Diagnosegruppen {} – protokollen er ikke begrænset til bestemte diagnoser",
+                shown
+            ),
+            fill!(
+                "Diagnosis group {} – the protocol is not limited to particular diagnoses",
+                shown
+            ),
+        );
+    };
+    let members = members(group);
+    let pattern = Pattern(best);
+    if members.iter().all(|member| best.covers(member)) {
+        in_lang!(
+            lang,
+            fill!(
+                "Diagnosegruppen {} er omfattet af protokollens diagnoser ({})",
+                shown,
+                pattern
+            ),
+            fill!(
+                "Diagnosis group {} is covered by the protocol's diagnoses ({})",
+                shown,
+                pattern
+            ),
+        )
+    } else if members.iter().any(|member| member.covers(best)) {
+        in_lang!(
+            lang,
+            fill!(
+                "Protokollens diagnoser ({}) hører under diagnosegruppen {}",
+                pattern,
+                shown
+            ),
+            fill!(
+                "The protocol's diagnoses ({}) fall within diagnosis group {}",
+                pattern,
+                shown
+            ),
+        )
+    } else {
+        in_lang!(
+            lang,
+            fill!(
+                "Protokollens diagnoser ({}) overlapper diagnosegruppen {}",
+                pattern,
+                shown
+            ),
+            fill!(
+                "The protocol's diagnoses ({}) overlap diagnosis group {}",
+                pattern,
+                shown
+            ),
+        )
     }
 }

@@ -7,7 +7,8 @@
 use super::judge::{self, known_and, met_if, DiagnosisMatch, Summary};
 use super::text::within;
 use crate::criteria::ProtocolCriteria;
-use crate::icd::{IcdCode, IcdPattern, IcdPatternList};
+use crate::diagnosis::Diagnosis;
+use crate::icd::{IcdPattern, IcdPatternList};
 use crate::outcome::{Outcome, Verdict};
 use crate::profile::PatientProfile;
 use crate::vocab::{BiomarkerStatus, Setting, SexEligibility, Stage};
@@ -62,13 +63,35 @@ pub(super) struct Gates {
 
 /// A profile's values as the gates compare them, computed once per match.
 pub(super) struct PreparedProfile {
-    /// `None` for a code too long to pack; then protocols' own patterns are used.
-    code: Option<u64>,
-    code_len: u8,
+    diagnosis: PreparedDiagnosis,
     setting: Option<u8>,
     stage: Option<u8>,
     /// The first status the patient has for each marker some protocol names.
     markers: Vec<(u32, BiomarkerStatus)>,
+}
+
+/// The patient's diagnosis packed; `None` where something could not be packed (a code too
+/// long, a group pattern too long or not ASCII), and then protocols' own patterns are used.
+enum PreparedDiagnosis {
+    Code(Option<(u64, u8)>),
+    Group(Option<Vec<Packed>>),
+}
+
+impl PreparedDiagnosis {
+    fn of(diagnosis: &Diagnosis) -> Self {
+        match (diagnosis.code(), diagnosis.group_patterns()) {
+            (Some(code), _) => {
+                let text = code.as_str();
+                Self::Code(pack(text).map(|packed| (packed, text_len(text))))
+            }
+            (None, Some(group)) => Self::Group(group.iter().map(Packed::compile).collect()),
+            (None, None) => Self::Group(None),
+        }
+    }
+}
+
+fn text_len(text: &str) -> u8 {
+    u8::try_from(text.len()).unwrap_or(u8::MAX)
 }
 
 fn bit_set<T: PartialEq>(values: &[T], all: &[T]) -> u8 {
@@ -150,7 +173,6 @@ impl Gates {
     }
 
     pub fn prepare(&self, profile: &PatientProfile) -> PreparedProfile {
-        let code = profile.diagnosis.as_str();
         let mut markers: Vec<(u32, BiomarkerStatus)> = Vec::new();
         for biomarker in &profile.biomarkers {
             if let Some(&number) = self.marker_numbers.get(&biomarker.marker) {
@@ -160,8 +182,7 @@ impl Gates {
             }
         }
         PreparedProfile {
-            code: pack(code),
-            code_len: u8::try_from(code.len()).unwrap_or(u8::MAX),
+            diagnosis: PreparedDiagnosis::of(&profile.diagnosis),
             setting: profile.setting.and_then(|s| bit_of(&s, &Setting::ALL)),
             stage: profile.stage.and_then(|s| bit_of(&s, &Stage::ALL)),
             markers,
@@ -202,8 +223,9 @@ impl Gates {
         if stop_when_unmet && tally.unmet {
             return None;
         }
-        let (diagnosis, match_len) = match prepared.code {
-            Some(code) if gate.packed_diagnoses => self.diagnosis(gate, code, prepared.code_len),
+        let (diagnosis, match_len) = match (&prepared.diagnosis, gate.packed_diagnoses) {
+            (PreparedDiagnosis::Code(Some((code, len))), true) => self.diagnosis(gate, *code, *len),
+            (PreparedDiagnosis::Group(Some(group)), true) => self.group_diagnosis(gate, group),
             _ => reference_diagnosis(protocol, &profile.diagnosis),
         };
         tally.add(diagnosis);
@@ -224,8 +246,9 @@ impl Gates {
         Some(tally.summary(match_len))
     }
 
-    /// The patterns of protocol `index` (whose criteria are `protocol`) that cover the
-    /// patient's code, as [`judge::diagnosis_match`] finds them.
+    /// The patterns of protocol `index` (whose criteria are `protocol`) that reach and cover
+    /// the patient's diagnosis, as [`judge::diagnosis_match`] finds them. A group is compared
+    /// as text: this runs only for the results kept.
     pub fn diagnosis_match<'a>(
         &self,
         index: usize,
@@ -234,11 +257,13 @@ impl Gates {
         prepared: &PreparedProfile,
     ) -> DiagnosisMatch<'a> {
         let gate = &self.gates[index];
-        let (Some(code), true) = (prepared.code, gate.packed_diagnoses) else {
+        let (PreparedDiagnosis::Code(Some((code, code_len))), true) =
+            (&prepared.diagnosis, gate.packed_diagnoses)
+        else {
             return judge::diagnosis_match(protocol, &profile.diagnosis);
         };
         // Packed patterns stand in the order of the protocol's own.
-        let covers = |packed: &Packed| packed.match_len(code, prepared.code_len);
+        let covers = |packed: &Packed| packed.match_len(*code, *code_len);
         let mut best: Option<(usize, &IcdPattern)> = None;
         for (packed, pattern) in self.patterns[gate.diagnoses.range()]
             .iter()
@@ -271,14 +296,31 @@ impl Gates {
         let outcome = met_if((included.is_empty() || best.is_some()) && !excluded);
         (outcome, best.unwrap_or(0))
     }
+
+    /// Contract §2 for a group: met when an included pattern shares a code with the group and
+    /// no excluded pattern covers all of it; the match length is the longest such pattern's.
+    fn group_diagnosis(&self, gate: &Gate, group: &[Packed]) -> (Outcome, usize) {
+        let included = &self.patterns[gate.diagnoses.range()];
+        let best = included
+            .iter()
+            .filter(|pattern| group.iter().any(|member| pattern.overlaps(*member)))
+            .filter_map(|pattern| pattern.head_len())
+            .max();
+        let excluded = self.patterns[gate.excluded_diagnoses.range()]
+            .iter()
+            .any(|pattern| group.iter().all(|member| pattern.covers(*member)));
+        let outcome = met_if((included.is_empty() || best.is_some()) && !excluded);
+        (outcome, best.unwrap_or(0))
+    }
 }
 
 /// The diagnosis outcome and match length from the protocol's own patterns.
-fn reference_diagnosis(protocol: &ProtocolCriteria, code: &IcdCode) -> (Outcome, usize) {
-    let best = protocol.eligibility.diagnoses.best_match_len(code);
-    let included = protocol.eligibility.diagnoses.is_empty() || best.is_some();
-    let outcome = met_if(included && !protocol.eligibility.exclude_diagnoses.matches(code));
-    (outcome, best.unwrap_or(0))
+fn reference_diagnosis(protocol: &ProtocolCriteria, diagnosis: &Diagnosis) -> (Outcome, usize) {
+    let found = judge::diagnosis_match(protocol, diagnosis);
+    (
+        found.outcome(&protocol.eligibility.diagnoses),
+        found.best.map_or(0, |(len, _)| len),
+    )
 }
 
 /// Outcomes counted so far.

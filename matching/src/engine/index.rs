@@ -1,7 +1,8 @@
 //! The index from a three-character ICD-10 category to the protocols whose diagnoses may
 //! cover it, so a match judges only the candidates for the patient's category.
 
-use crate::icd::{IcdCode, IcdPatternList};
+use crate::diagnosis::Diagnosis;
+use crate::icd::IcdPatternList;
 
 /// Categories are a letter and two digits: 26 × 100 slots.
 const SLOTS: usize = 26 * 100;
@@ -60,6 +61,34 @@ pub(super) fn locality_key(diagnoses: &IcdPatternList) -> usize {
         .unwrap_or(0)
 }
 
+/// The candidates of one match, as [`CategoryIndex::candidates_for`] finds them.
+pub(super) enum Candidates<'a> {
+    /// A code's, read in place: the protocols everywhere, then those of its category.
+    Code(std::iter::Chain<std::slice::Iter<'a, u32>, std::slice::Iter<'a, u32>>),
+    /// A group's, collected once.
+    Listed(std::vec::IntoIter<u32>),
+    /// Every protocol.
+    All(std::ops::Range<usize>),
+}
+
+impl Iterator for Candidates<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Self::Code(code) => code.next().map(|&protocol| protocol as usize),
+            Self::Listed(listed) => listed.next().map(|protocol| protocol as usize),
+            Self::All(all) => all.next(),
+        }
+    }
+}
+
+/// How many categories a protocol's diagnoses cover, its diagnosis scope: [`SLOTS`], every
+/// category, when it lists none (all cancers) or a pattern whose categories cannot be listed.
+pub(super) fn scope(diagnoses: &IcdPatternList) -> usize {
+    slots_of(diagnoses).map_or(SLOTS, |slots| slots.len())
+}
+
 /// A position as stored: snapshots hold far fewer than 2³² protocols.
 fn position(index: usize) -> u32 {
     u32::try_from(index).unwrap_or(u32::MAX)
@@ -98,17 +127,59 @@ impl CategoryIndex {
     }
 
     /// Positions of the protocols that may cover the code, each once.
-    pub fn candidates(&self, code: &IcdCode) -> impl Iterator<Item = usize> + '_ {
-        let in_category = match slot(code.category()) {
+    #[cfg(test)]
+    pub fn candidates(&self, code: &crate::icd::IcdCode) -> impl Iterator<Item = usize> + '_ {
+        self.candidates_for(&Diagnosis::Code(code.clone()), 0)
+    }
+
+    /// Positions of the protocols that may reach the diagnosis, each once, among `len`
+    /// protocols: for a code those of its category, for a group those of every category the
+    /// group touches (all protocols for any diagnosis, or a group whose categories cannot be
+    /// listed), and always those that are candidates everywhere.
+    pub fn candidates_for(&self, diagnosis: &Diagnosis, len: usize) -> Candidates<'_> {
+        let Some(group) = diagnosis.group_patterns() else {
+            return match diagnosis.code() {
+                Some(code) => Candidates::Code(
+                    self.everywhere
+                        .iter()
+                        .chain(self.in_slot(slot(code.category()))),
+                ),
+                None => Candidates::All(0..len),
+            };
+        };
+        let mut slots = Vec::new();
+        for pattern in group {
+            let categories = pattern.categories();
+            if categories.is_empty() {
+                return Candidates::All(0..len);
+            }
+            for category in categories {
+                match slot(&category) {
+                    Some(slot) => slots.push(slot),
+                    None => return Candidates::All(0..len),
+                }
+            }
+        }
+        slots.sort_unstable();
+        slots.dedup();
+        let mut found: Vec<u32> = self.everywhere.clone();
+        for slot in slots {
+            found.extend_from_slice(self.in_slot(Some(slot)));
+        }
+        // A protocol stands under every category it covers; judge it once.
+        found.sort_unstable();
+        found.dedup();
+        Candidates::Listed(found.into_iter())
+    }
+
+    /// The protocols stored under a slot, ascending.
+    fn in_slot(&self, slot: Option<usize>) -> &[u32] {
+        match slot {
             Some(slot) => {
                 &self.entries[self.offsets[slot] as usize..self.offsets[slot + 1] as usize]
             }
             None => &[],
-        };
-        self.everywhere
-            .iter()
-            .chain(in_category)
-            .map(|&protocol| protocol as usize)
+        }
     }
 
     /// How many (category, protocol) entries are stored, plus the everywhere list.
@@ -121,7 +192,7 @@ impl CategoryIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::icd::IcdPattern;
+    use crate::icd::{IcdCode, IcdPattern};
 
     fn list(text: &str) -> IcdPatternList {
         text.parse().expect("valid pattern list")

@@ -4,7 +4,8 @@
 
 use super::text::within;
 use crate::criteria::ProtocolCriteria;
-use crate::icd::{IcdCode, IcdPattern, IcdPatternList};
+use crate::diagnosis::Diagnosis;
+use crate::icd::{IcdPattern, IcdPatternList};
 use crate::outcome::{Outcome, Verdict};
 use crate::profile::PatientProfile;
 use crate::vocab::{Biomarker, BiomarkerStatus, SexEligibility};
@@ -27,12 +28,14 @@ pub(super) enum Check<'a> {
     Excluded(&'a Biomarker, Option<BiomarkerStatus>),
 }
 
-/// How the patient's code relates to a protocol's included and excluded diagnoses.
+/// How the patient's diagnosis relates to a protocol's included and excluded diagnoses.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct DiagnosisMatch<'a> {
-    /// The longest included pattern covering the code, with its length.
+    /// The longest included pattern reaching the diagnosis (matching the code, or sharing a
+    /// code with the group), with its match length.
     pub best: Option<(usize, &'a IcdPattern)>,
-    /// The first excluded pattern covering the code.
+    /// The first excluded pattern covering the diagnosis (matching the code, or covering the
+    /// whole group).
     pub excluded_by: Option<&'a IcdPattern>,
 }
 
@@ -48,15 +51,15 @@ impl DiagnosisMatch<'_> {
     }
 }
 
-/// Finds the patterns covering the code by comparing text; [`super::gate`] finds the same
-/// faster when the patterns could be packed.
+/// Finds the patterns reaching and covering the diagnosis by comparing text; [`super::gate`]
+/// finds the same faster when the patterns could be packed.
 pub(super) fn diagnosis_match<'a>(
     protocol: &'a ProtocolCriteria,
-    code: &IcdCode,
+    diagnosis: &Diagnosis,
 ) -> DiagnosisMatch<'a> {
     let mut best: Option<(usize, &IcdPattern)> = None;
     for pattern in &protocol.eligibility.diagnoses.0 {
-        if let Some(len) = pattern.match_len(code) {
+        if let Some(len) = diagnosis.match_len(pattern) {
             // Strictly longer, so the first of equally long patterns is the one named.
             if best.is_none_or(|(best_len, _)| len > best_len) {
                 best = Some((len, pattern));
@@ -68,7 +71,7 @@ pub(super) fn diagnosis_match<'a>(
         .exclude_diagnoses
         .0
         .iter()
-        .find(|pattern| pattern.matches(code));
+        .find(|pattern| diagnosis.is_covered_by(pattern));
     DiagnosisMatch { best, excluded_by }
 }
 

@@ -1,7 +1,8 @@
 //! Which referral pathways apply to a patient (contract §2), with a sentence saying why.
 
-use super::text::{fill, within, List, LowerFirst, Pattern, Piece, Texts};
+use super::text::{fill, within, Group, Lang, List, LowerFirst, Pattern, Piece, Texts};
 use crate::criteria::Pathway;
+use crate::diagnosis::Diagnosis;
 use crate::outcome::PathwayHit;
 use crate::profile::PatientProfile;
 
@@ -56,16 +57,32 @@ pub(super) fn pathway_hit(
     }
 
     if !pathway.icd10.is_empty() {
-        let covering = pathway
+        // With a group, a pathway whose codes reach it may be the patient's, as a protocol's
+        // diagnosis criterion is met (contract §2).
+        let reaching = pathway
             .icd10
             .0
             .iter()
-            .find(|pattern| pattern.matches(&profile.diagnosis))?;
-        let (code, pattern) = (&profile.diagnosis, Pattern(covering));
-        because(Texts::new(
-            fill!("diagnosen {} hører under {}", code, pattern),
-            fill!("the diagnosis {} falls under {}", code, pattern),
-        ));
+            .find(|pattern| profile.diagnosis.is_reached_by(pattern))?;
+        let pattern = Pattern(reaching);
+        match &profile.diagnosis {
+            Diagnosis::Code(code) => because(Texts::new(
+                fill!("diagnosen {} hører under {}", code, pattern),
+                fill!("the diagnosis {} falls under {}", code, pattern),
+            )),
+            Diagnosis::Group(group) => because(Texts::new(
+                fill!(
+                    "diagnosegruppen {} overlapper {}",
+                    Group(group, Lang::Da),
+                    pattern
+                ),
+                fill!(
+                    "the diagnosis group {} overlaps {}",
+                    Group(group, Lang::En),
+                    pattern
+                ),
+            )),
+        }
     }
 
     if pathway.requires_exhausted {

@@ -3,6 +3,7 @@
 
 mod criteria_table;
 mod fixtures;
+mod groups;
 mod pathways;
 mod properties;
 mod ranking;

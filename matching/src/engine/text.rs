@@ -4,7 +4,7 @@
 
 mod pieces;
 
-pub(super) use pieces::{AgeRange, Bounds, Dotted, List, LowerFirst, Pattern, Patterns};
+pub(super) use pieces::{AgeRange, Bounds, Dotted, Group, List, LowerFirst, Pattern, Patterns};
 
 /// A pair of texts, Danish first.
 pub(super) struct Texts {

@@ -61,6 +61,46 @@ impl IcdPattern {
         }
     }
 
+    /// How long the pattern's heads are: the prefix length, or the length of a range's ends.
+    /// It is the [`IcdPattern::match_len`] of every code the pattern matches.
+    pub fn head_len(&self) -> usize {
+        match self {
+            Self::Prefix(prefix) => prefix.len(),
+            Self::Range { from, .. } => from.len(),
+        }
+    }
+
+    /// Whether some code falls under both patterns: one lies inside the other, or (for
+    /// ranges) they share a category. `C34` and `C33-C34` overlap, as do `C91` and `C910`;
+    /// `C34` and `C50` do not.
+    pub fn overlaps(&self, other: &IcdPattern) -> bool {
+        let (Some(a), Some(b)) = (Heads::of(self), Heads::of(other)) else {
+            return false;
+        };
+        // Compare the two at the shorter length: a code under both has a head of that length
+        // inside both intervals, and every such head extends to one.
+        let len = a.len().min(b.len());
+        match (a.cut(len), b.cut(len)) {
+            (Some(a), Some(b)) => a.from <= b.to && b.from <= a.to,
+            _ => false,
+        }
+    }
+
+    /// Whether every code under `other` falls under this pattern: `C00-C97` covers `C33-C34`,
+    /// `C91` covers `C910`; `C341` does not cover `C34`, which also holds `C34` itself.
+    pub fn covers(&self, other: &IcdPattern) -> bool {
+        let (Some(outer), Some(inner)) = (Heads::of(self), Heads::of(other)) else {
+            return false;
+        };
+        if outer.len() > inner.len() {
+            return false;
+        }
+        match inner.cut(outer.len()) {
+            Some(inner) => outer.from <= inner.from && inner.to <= outer.to,
+            None => false,
+        }
+    }
+
     /// The three-character categories this pattern covers, so protocols can be indexed by the
     /// category of a patient's code before the exact test.
     pub fn categories(&self) -> Vec<String> {
@@ -80,6 +120,45 @@ impl IcdPattern {
                 _ => Vec::new(),
             },
         }
+    }
+}
+
+/// A pattern as the interval of code heads it matches: a code matches when its first
+/// `from.len()` characters lie between `from` and `to` (both of that length). A prefix is the
+/// interval of one head.
+#[derive(Clone, Copy)]
+struct Heads<'a> {
+    from: &'a str,
+    to: &'a str,
+}
+
+impl<'a> Heads<'a> {
+    /// `None` for a hand-built range that matches no code, as [`IcdPattern::match_len`] has it.
+    fn of(pattern: &'a IcdPattern) -> Option<Self> {
+        match pattern {
+            IcdPattern::Prefix(prefix) => Some(Self {
+                from: prefix,
+                to: prefix,
+            }),
+            IcdPattern::Range { from, to } => {
+                let usable =
+                    from.len() >= 3 && from.len() == to.len() && from.get(..1) == to.get(..1);
+                usable.then_some(Self { from, to })
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.from.len()
+    }
+
+    /// The interval of the heads' first `len` characters; `None` only when `len` falls inside
+    /// a character that is not ASCII (hand-built text).
+    fn cut(&self, len: usize) -> Option<Self> {
+        Some(Self {
+            from: self.from.get(..len)?,
+            to: self.to.get(..len)?,
+        })
     }
 }
 
@@ -179,6 +258,13 @@ impl IcdPatternList {
     /// Whether any pattern matches the code.
     pub fn matches(&self, code: &IcdCode) -> bool {
         self.0.iter().any(|pattern| pattern.matches(code))
+    }
+
+    /// Whether some pattern of this list shares a code with some pattern of `other`.
+    pub fn overlaps(&self, other: &IcdPatternList) -> bool {
+        self.0
+            .iter()
+            .any(|pattern| other.0.iter().any(|theirs| pattern.overlaps(theirs)))
     }
 
     /// The longest [`IcdPattern::match_len`] over the list, `None` when nothing matches.

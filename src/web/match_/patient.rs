@@ -10,7 +10,7 @@ use dccc_matching::Verdict;
 use super::profile::ProfileInput;
 use super::results::{card, pathway_views, CardView, PathwayView};
 use super::Kept;
-use crate::catalogue::matcher::{diagnosis_names, NamedDiagnosis};
+use crate::catalogue::matcher::diagnosis_names;
 use crate::domain::FieldError;
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
@@ -28,10 +28,34 @@ pub struct PatientMatchPage {
     pub csrf: String,
     pub form: Kept,
     pub errors: Vec<FieldError>,
-    pub lay_terms: &'static [NamedDiagnosis],
+    /// The lay diagnosis groups to choose from, by name in the page's language.
+    pub lay_groups: Vec<LayOption>,
+    /// The group (or code) searched for, as the results' heading names it.
+    pub searched_for: Option<String>,
     pub searched: bool,
     pub results: Vec<CardView>,
     pub pathways: Vec<PathwayView>,
+}
+
+/// One entry of the diagnosis list: a lay group's name, posting the group's codes.
+pub struct LayOption {
+    pub value: String,
+    pub label: String,
+}
+
+/// The lay groups by name in the reader's language.
+fn lay_options(lang: Lang) -> Vec<LayOption> {
+    let mut options: Vec<LayOption> = diagnosis_names()
+        .lay
+        .groups()
+        .iter()
+        .map(|group| LayOption {
+            value: group.key(),
+            label: group.name(lang.is_en()).to_owned(),
+        })
+        .collect();
+    options.sort_by_cached_key(|option| option.label.to_lowercase());
+    options
 }
 
 impl PatientMatchPage {
@@ -72,7 +96,8 @@ fn page(
         csrf: viewer.csrf(),
         form,
         errors: Vec::new(),
-        lay_terms: &diagnosis_names().lay_terms,
+        lay_groups: lay_options(lang),
+        searched_for: None,
         searched: false,
         results: Vec::new(),
         pathways: Vec::new(),
@@ -111,7 +136,7 @@ pub async fn find_trials(
     // Every posted field is checked for CPR numbers, not only the ones read above.
     let refused = cpr_errors(&form);
     let profile = if refused.is_empty() {
-        input.to_profile(&catalogue, diagnosis_names())
+        input.to_patient_profile(&catalogue, diagnosis_names())
     } else {
         Err(refused)
     };
@@ -130,6 +155,13 @@ pub async fn find_trials(
                 .filter_map(|r| card(&catalogue, r, lang))
                 .collect();
             view.pathways = pathway_views(&catalogue, &outcome, lang);
+            view.searched_for =
+                diagnosis_names()
+                    .resolve_lay(form.get("diagnosis"))
+                    .map(|resolved| match resolved.group {
+                        Some(group) => group.name(lang.is_en()).to_owned(),
+                        None => resolved.diagnosis.to_string(),
+                    });
             view.searched = true;
             render_with(StatusCode::OK, &view)
         }

@@ -4,7 +4,7 @@
 use dccc_matching::{Biomarker, BiomarkerStatus, Home, PatientProfile, Setting, Sex, Stage};
 use serde::Deserialize;
 
-use crate::catalogue::matcher::DiagnosisNames;
+use crate::catalogue::matcher::{DiagnosisNames, ResolvedDiagnosis};
 use crate::catalogue::Catalogue;
 use crate::domain::cpr::looks_like_cpr;
 use crate::domain::messages::{quoted, Message};
@@ -128,11 +128,30 @@ impl ProfileInput {
     }
 
     /// Every field checked; all errors at once, each naming its field. A CPR number in any
-    /// field refuses the profile with only that error.
+    /// field refuses the profile with only that error. The diagnosis is read as a clinician
+    /// gives it ([`DiagnosisNames::resolve`]: a code first, a lay term as its group).
     pub fn to_profile(
         &self,
         catalogue: &Catalogue,
         names: &DiagnosisNames,
+    ) -> Result<PatientProfile, Vec<FieldError>> {
+        self.checked(catalogue, |typed| names.resolve(typed))
+    }
+
+    /// As [`ProfileInput::to_profile`], the diagnosis read as a patient gives it
+    /// ([`DiagnosisNames::resolve_lay`]: a lay group first, also where its codes are one code).
+    pub fn to_patient_profile(
+        &self,
+        catalogue: &Catalogue,
+        names: &DiagnosisNames,
+    ) -> Result<PatientProfile, Vec<FieldError>> {
+        self.checked(catalogue, |typed| names.resolve_lay(typed))
+    }
+
+    fn checked<'n>(
+        &self,
+        catalogue: &Catalogue,
+        resolve: impl Fn(&str) -> Option<ResolvedDiagnosis<'n>>,
     ) -> Result<PatientProfile, Vec<FieldError>> {
         let refused = self.cpr_errors();
         if !refused.is_empty() {
@@ -157,14 +176,29 @@ impl ProfileInput {
                 None
             }
             Some(typed) => {
-                let code = names.resolve(typed);
-                if code.is_none() {
-                    errors.push(
+                let resolved = resolve(typed);
+                match &resolved {
+                    None => errors.push(
                         FieldError::new("diagnosis", msg::UNKNOWN_DIAGNOSIS)
                             .with("input", quoted(typed)),
-                    );
+                    ),
+                    // "Børnekræft" is every diagnosis of a child: for an adult it would
+                    // propose every trial, so the adult is asked for the kind of cancer.
+                    Some(ResolvedDiagnosis {
+                        group: Some(group), ..
+                    }) => {
+                        if let (Some(max), Some(age)) = (group.max_age, age) {
+                            if age > max {
+                                errors.push(
+                                    FieldError::new("diagnosis", msg::LAY_GROUP_MAX_AGE)
+                                        .with("max", max),
+                                );
+                            }
+                        }
+                    }
+                    Some(_) => {}
                 }
-                code
+                resolved.map(|resolved| resolved.diagnosis)
             }
         };
         let sex: Option<Sex> = optional("sex", &self.sex, &mut errors);
@@ -237,7 +271,7 @@ impl ProfileInput {
         }
         match (age, diagnosis) {
             (Some(age), Some(diagnosis)) if errors.is_empty() => {
-                let mut profile = PatientProfile::new(age, diagnosis);
+                let mut profile = PatientProfile::with_diagnosis(age, diagnosis);
                 profile.sex = sex;
                 profile.setting = setting;
                 profile.stage = stage;

@@ -31,6 +31,8 @@ pub struct CardView {
     pub summary: Option<String>,
     pub contact: Vec<String>,
     pub demo: bool,
+    /// A basket or all-cancer trial, tagged "open to many cancer types".
+    pub many_cancer_types: bool,
 }
 
 pub struct PathwayView {
@@ -101,6 +103,7 @@ pub fn card(catalogue: &Catalogue, r: &MatchResult, lang: Lang) -> Option<CardVi
         summary: extras.summary_da,
         contact,
         demo: entry.demo,
+        many_cancer_types: extras.many_cancer_types,
     })
 }
 

@@ -74,4 +74,41 @@ impl Packed {
             Self::Never => None,
         }
     }
+
+    /// The interval of heads the pattern matches, as `(from, to, len)`; `None` for
+    /// [`Packed::Never`].
+    fn heads(self) -> Option<(u64, u64, u8)> {
+        match self {
+            Self::Prefix { key, len } => Some((key, key, len)),
+            Self::Range { from, to, len } => Some((from, to, len)),
+            Self::Never => None,
+        }
+    }
+
+    /// How long the pattern's heads are, with [`IcdPattern::head_len`]'s meaning.
+    pub fn head_len(self) -> Option<usize> {
+        self.heads().map(|(_, _, len)| usize::from(len))
+    }
+
+    /// [`IcdPattern::overlaps`] on packed patterns.
+    pub fn overlaps(self, other: Self) -> bool {
+        let (Some((a_from, a_to, a_len)), Some((b_from, b_to, b_len))) =
+            (self.heads(), other.heads())
+        else {
+            return false;
+        };
+        let mask = head_mask(a_len.min(b_len));
+        a_from & mask <= b_to & mask && b_from & mask <= a_to & mask
+    }
+
+    /// [`IcdPattern::covers`] on packed patterns.
+    pub fn covers(self, inner: Self) -> bool {
+        let (Some((from, to, len)), Some((inner_from, inner_to, inner_len))) =
+            (self.heads(), inner.heads())
+        else {
+            return false;
+        };
+        let mask = head_mask(len);
+        len <= inner_len && from <= inner_from & mask && inner_to & mask <= to
+    }
 }

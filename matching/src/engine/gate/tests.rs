@@ -5,6 +5,7 @@ use super::*;
 use crate::criteria::Eligibility;
 use crate::icd::IcdPattern;
 use crate::vocab::SiteStatus;
+use crate::Diagnosis;
 
 #[test]
 fn hand_built_patterns_give_the_reference_answer() {
@@ -29,6 +30,21 @@ fn hand_built_patterns_give_the_reference_answer() {
         ),
     ];
     let codes = ["C509", "C50", "D05", "C5099", "C501"];
+    let groups = [
+        IcdPatternList::default(),
+        IcdPatternList(vec![prefix("C50"), range("C18", "C20")]),
+        IcdPatternList(vec![prefix("C5")]),
+        IcdPatternList(vec![prefix("")]),
+        IcdPatternList(vec![prefix("CÆ0")]),
+        IcdPatternList(vec![prefix("C509123456")]),
+        IcdPatternList(vec![range("C50", "D05")]),
+        IcdPatternList(vec![range("C508", "C509"), prefix("D05")]),
+    ];
+    let diagnoses: Vec<Diagnosis> = codes
+        .iter()
+        .map(|code| Diagnosis::Code(code.parse().expect("valid code")))
+        .chain(groups.into_iter().map(Diagnosis::Group))
+        .collect();
     for (case, included, excluded) in cases {
         let protocol = ProtocolCriteria {
             sites: vec![(0, SiteStatus::Open)],
@@ -40,13 +56,13 @@ fn hand_built_patterns_give_the_reference_answer() {
             ..ProtocolCriteria::open(1, "HAND-BUILT")
         };
         let gates = Gates::build([&protocol]);
-        for code in codes {
-            let profile = PatientProfile::new(50, code.parse().expect("valid code"));
+        for diagnosis in &diagnoses {
+            let profile = PatientProfile::with_diagnosis(50, diagnosis.clone());
             let prepared = gates.prepare(&profile);
             assert_eq!(
                 gates.summarise(0, &protocol, &profile, &prepared, false),
                 judge::summarise(&protocol, &profile, false),
-                "{case}, code {}",
+                "{case}, diagnosis {}",
                 profile.diagnosis
             );
             let fast = gates.diagnosis_match(0, &protocol, &profile, &prepared);
@@ -54,7 +70,7 @@ fn hand_built_patterns_give_the_reference_answer() {
             assert_eq!(
                 (fast.best, fast.excluded_by),
                 (reference.best, reference.excluded_by),
-                "{case}, code {}: patterns named",
+                "{case}, diagnosis {}: patterns named",
                 profile.diagnosis
             );
         }

@@ -59,7 +59,7 @@ fn every_criterion_is_reported_and_judged_as_the_contract_table_says() {
         ("diagnosis equal to a subcode prefix", |p| p.eligibility.diagnoses = patterns("C509"), |_| {}, "diagnosis", Some(Met)),
         ("diagnosis inside a range", |p| p.eligibility.diagnoses = patterns("C48-C52"), |_| {}, "diagnosis", Some(Met)),
         ("diagnosis under another subcode", |p| p.eligibility.diagnoses = patterns("C501"), |_| {}, "diagnosis", Some(NotMet)),
-        ("diagnosis shorter than the prefix", |p| p.eligibility.diagnoses = patterns("C509"), |f| f.diagnosis = code("C50"), "diagnosis", Some(NotMet)),
+        ("diagnosis shorter than the prefix", |p| p.eligibility.diagnoses = patterns("C509"), |f| f.diagnosis = code("C50").into(), "diagnosis", Some(NotMet)),
         ("no diagnoses listed is any diagnosis", |_| {}, |_| {}, "diagnosis", Some(Met)),
         ("diagnosis excluded", |p| p.eligibility.exclude_diagnoses = patterns("C509"), |_| {}, "diagnosis", Some(NotMet)),
         ("diagnosis included and excluded", |p| { p.eligibility.diagnoses = patterns("C50"); p.eligibility.exclude_diagnoses = patterns("C50.9") }, |_| {}, "diagnosis", Some(NotMet)),

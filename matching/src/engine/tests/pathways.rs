@@ -160,6 +160,25 @@ fn icd10_prefixes_scope_a_pathway_to_a_diagnosis() {
         hit[0].reason_en,
         "Applies because the diagnosis C40.2 falls under C40–C41."
     );
+    // A lay group reaches the pathway when one of the pathway's codes reaches the group.
+    let group_cases = [
+        ("sarcoma as a lay group", "C40-C41 C46-C47 C480 C49", true),
+        ("soft-tissue sarcoma", "C49", true),
+        ("bone cancer", "C40-C41", true),
+        ("lung cancer", "C33-C34", false),
+    ];
+    for (case, group, applies) in group_cases {
+        let lay = PatientProfile::with_diagnosis(45, crate::Diagnosis::Group(patterns(group)));
+        let hits = pathway_codes(&snapshot, &lay);
+        assert_eq!(hits == ["SARKOM-MDT"], applies, "{case}: {hits:?}");
+    }
+    let sarcoma = patterns("C40-C41 C46-C47 C480 C49");
+    let lay = PatientProfile::with_diagnosis(45, crate::Diagnosis::Group(sarcoma));
+    let hit = snapshot.match_profile(&lay, false).pathways;
+    assert_eq!(
+        hit[0].reason_da,
+        "Gælder, fordi diagnosegruppen C40–C41, C46–C47, C48.0, C49 overlapper C40–C41."
+    );
 }
 
 #[test]

@@ -19,17 +19,20 @@ fn proposable(protocol: &ProtocolCriteria) -> bool {
             .any(|&(site, status)| status == SiteStatus::Open && site < sites().len())
 }
 
-/// The documented order, as a sort key: verdict, unknowns, longer diagnosis match, distance
-/// (none last), acronym.
-fn order_key(result: &crate::MatchResult) -> (Verdict, usize, Reverse<usize>, (bool, u64), String) {
+/// The documented order, as a sort key: verdict, longer diagnosis match, narrower diagnosis
+/// scope, fewer unknowns, distance (none last), acronym.
+type OrderKey = (Verdict, Reverse<usize>, usize, usize, (bool, u64), String);
+
+fn order_key(result: &crate::MatchResult) -> OrderKey {
     let distance = result
         .nearest_site
         .as_ref()
         .map_or((true, 0), |nearest| (false, nearest.distance_km.to_bits()));
     (
         result.verdict,
-        result.unknowns(),
         Reverse(result.diagnosis_match_len),
+        result.diagnosis_scope,
+        result.unknowns(),
         distance,
         result.acronym.clone(),
     )
@@ -223,7 +226,10 @@ proptest! {
         let covering: Vec<usize> = protocols
             .iter()
             .filter(|p| proposable(p))
-            .filter(|p| p.eligibility.diagnoses.is_empty() || p.eligibility.diagnoses.matches(&profile.diagnosis))
+            .filter(|p| {
+                p.eligibility.diagnoses.is_empty()
+                    || p.eligibility.diagnoses.0.iter().any(|d| profile.diagnosis.is_reached_by(d))
+            })
             .map(|p| p.key)
             .collect();
         for key in covering {

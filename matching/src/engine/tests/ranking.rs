@@ -190,7 +190,7 @@ fn max_km_leaves_out_protocols_whose_nearest_site_is_farther() {
 }
 
 #[test]
-fn results_are_ordered_by_verdict_unknowns_specificity_distance_and_acronym() {
+fn results_are_ordered_by_verdict_specificity_scope_unknowns_distance_and_acronym() {
     let at = |key, acronym: &str, site| ProtocolCriteria {
         sites: vec![(site, SiteStatus::Open)],
         ..protocol(key, acronym)
@@ -251,8 +251,8 @@ fn results_are_ordered_by_verdict_unknowns_specificity_distance_and_acronym() {
         [
             "F SUBCODE NEAR",
             "E SUBCODE FAR",
-            "I RANGE",
             "D CATEGORY",
+            "I RANGE",
             "G ANY",
             "H ANY",
             "C ONE UNKNOWN",
@@ -296,6 +296,7 @@ fn the_outcome_serializes_in_the_contract_shape() {
         .is_some_and(|km| km > 100.0));
     assert_eq!(result["referral_needed"], true);
     assert_eq!(result["diagnosis_match_len"], 3);
+    assert_eq!(result["diagnosis_scope"], 1);
     assert_eq!(json["pathways"], serde_json::json!([]));
     assert_eq!(json["no_offer_reason"], serde_json::Value::Null);
 }
@@ -322,5 +323,119 @@ fn distances_order_as_total_cmp_orders_them() {
                 "{a} against {b}"
             );
         }
+    }
+}
+
+/// A protocol open at one site with these diagnoses and this many unknown markers.
+fn ranked(acronym: &str, diagnoses: &str, unknowns: usize, site: usize) -> ProtocolCriteria {
+    let mut p = ProtocolCriteria {
+        sites: vec![(site, SiteStatus::Open)],
+        ..protocol(0, acronym)
+    };
+    p.eligibility.diagnoses = patterns(diagnoses);
+    p.eligibility.biomarkers_required = ["ER", "PR", "HER2"][..unknowns]
+        .iter()
+        .map(|name| marker(name, BiomarkerStatus::Positive))
+        .collect();
+    p
+}
+
+#[test]
+fn each_ordering_key_decides_before_the_ones_after_it() {
+    // (case, first, second): the first protocol is listed before the second although every
+    // later key favours the second. The patient has lung cancer (C34.1) and lives in Aarhus.
+    #[rustfmt::skip]
+    let cases = [
+        ("eligible before possibly eligible, however wide",
+         ranked("B BASKET", "C00-C97", 0, RH_ONK), ranked("A LUNG", "C341", 1, AUH_ONK)),
+        ("a longer match before a narrower scope",
+         ranked("B SUBCODE", "C341 C50-C59", 0, RH_ONK), ranked("A LUNG", "C34", 0, AUH_ONK)),
+        ("a narrower scope before fewer unknowns",
+         ranked("B LUNG", "C34", 2, RH_ONK), ranked("A BASKET", "C00-C97", 1, AUH_ONK)),
+        ("a narrower scope before distance",
+         ranked("B LUNG", "C34", 0, RH_ONK), ranked("A THORAX", "C30-C39", 0, AUH_ONK)),
+        ("one category before two",
+         ranked("B LUNG", "C34", 0, RH_ONK), ranked("A AIRWAYS", "C33-C34", 0, AUH_ONK)),
+        ("fewer unknowns before distance",
+         ranked("B LUNG", "C34", 0, RH_ONK), ranked("A LUNG", "C34", 1, AUH_ONK)),
+        ("nearer before the acronym",
+         ranked("B LUNG", "C34", 0, AUH_ONK), ranked("A LUNG", "C34", 0, RH_ONK)),
+    ];
+    let patient = PatientProfile {
+        home: Some(aarhus()),
+        ..PatientProfile::new(67, super::fixtures::code("C341"))
+    };
+    for (case, mut first, mut second) in cases {
+        first.key = 1;
+        second.key = 2;
+        let (first_name, second_name) = (first.acronym.clone(), second.acronym.clone());
+        for protocols in [vec![first.clone(), second.clone()], vec![second, first]] {
+            let outcome = snapshot(protocols).match_profile(&patient, true);
+            let acronyms: Vec<&str> = outcome.results.iter().map(|r| r.acronym.as_str()).collect();
+            assert_eq!(
+                acronyms,
+                [first_name.as_str(), second_name.as_str()],
+                "{case}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_trial_for_one_disease_comes_before_baskets_and_all_cancer_trials_for_a_lay_group() {
+    let protocols = vec![
+        ranked("A NO DIAGNOSES", "", 0, AUH_ONK),
+        ranked("B ALL CANCERS", "C00-C97", 0, AUH_ONK),
+        ranked("C THORAX", "C30-C39", 0, AUH_ONK),
+        ranked("D LUNG", "C34", 0, RH_ONK),
+        ranked("E UPPER LOBE", "C341", 0, RH_ONK),
+        ranked("F BREAST", "C50", 0, AUH_ONK),
+    ];
+    let lung = PatientProfile {
+        home: Some(aarhus()),
+        ..PatientProfile::with_diagnosis(67, crate::Diagnosis::Group(patterns("C33-C34")))
+    };
+    let outcome = snapshot(protocols).match_profile(&lung, false);
+    let found: Vec<(&str, usize, usize)> = outcome
+        .results
+        .iter()
+        .map(|r| (r.acronym.as_str(), r.diagnosis_match_len, r.diagnosis_scope))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("E UPPER LOBE", 4, 1),
+            ("D LUNG", 3, 1),
+            ("C THORAX", 3, 10),
+            ("B ALL CANCERS", 3, 98),
+            ("A NO DIAGNOSES", 0, 2600),
+        ],
+        "the breast trial does not reach the group"
+    );
+}
+
+#[test]
+fn the_diagnosis_scope_counts_the_categories_a_protocol_covers() {
+    let cases = [
+        ("C34", 1),
+        ("C341", 1),
+        ("C341 C349", 1),
+        ("C33-C34", 2),
+        ("C509 C50-C52", 3),
+        ("C81-C86 C88", 7),
+        ("C00-C14 C30-C32 C73", 19),
+        ("C00-C97", 98),
+        ("", 2600),
+    ];
+    for (diagnoses, scope) in cases {
+        let outcome = snapshot(vec![ranked("P", diagnoses, 0, AUH_ONK)]).match_profile(
+            &PatientProfile::with_diagnosis(50, crate::Diagnosis::any()),
+            true,
+        );
+        assert_eq!(
+            outcome.results.first().map(|r| r.diagnosis_scope),
+            Some(scope),
+            "scope of {diagnoses:?}"
+        );
     }
 }

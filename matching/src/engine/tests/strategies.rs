@@ -4,7 +4,7 @@
 use super::fixtures::sites;
 use crate::criteria::Eligibility;
 use crate::{
-    Biomarker, BiomarkerStatus, Home, IcdCode, IcdPatternList, PatientProfile, ProtocolCriteria,
+    Biomarker, BiomarkerStatus, Diagnosis, Home, IcdPatternList, PatientProfile, ProtocolCriteria,
     RecruitmentStatus, Region, Setting, Sex, SexEligibility, SiteStatus, Stage,
 };
 use proptest::collection::vec;
@@ -17,6 +17,10 @@ const CODES: &[&str] = &[
 ];
 const PATTERNS: &[&str] = &[
     "C50", "C509", "C501", "C18-C20", "C34", "C71", "C91", "C00-C97", "D05",
+];
+/// Groups a lay term may stand for, chosen to lie inside, cover, straddle and miss `PATTERNS`.
+const GROUP_PATTERNS: &[&str] = &[
+    "C50", "C509", "C501", "C33-C34", "C34", "C910", "C91-C95", "C17-C19", "C81-C86", "D05",
 ];
 pub const MARKERS: &[&str] = &["HER2", "ER", "EGFR", "ALK"];
 
@@ -37,6 +41,22 @@ fn pattern_list(max: usize) -> impl Strategy<Value = IcdPatternList> {
     subsequence(PATTERNS, 0..=max).prop_map(|texts| texts.join(" ").parse().unwrap_or_default())
 }
 
+/// A code as a clinician gives it, or a group (the empty one is any diagnosis) as a lay term
+/// stands for it.
+pub fn diagnosis() -> impl Strategy<Value = Diagnosis> {
+    prop_oneof![
+        2 => select(CODES).prop_map(|code| Diagnosis::Code(code.parse().expect("CODES are valid"))),
+        1 => group(),
+    ]
+}
+
+/// A group of up to three patterns; the empty group is any diagnosis.
+pub fn group() -> impl Strategy<Value = Diagnosis> {
+    subsequence(GROUP_PATTERNS, 0..=3).prop_map(|texts| {
+        Diagnosis::Group(texts.join(" ").parse().expect("GROUP_PATTERNS are valid"))
+    })
+}
+
 pub fn home() -> impl Strategy<Value = Home> {
     (54.6..57.7f64, 8.1..15.1f64, select(Region::ALL.to_vec()))
         .prop_map(|(lat, lon, region)| Home { lat, lon, region })
@@ -46,7 +66,7 @@ pub fn profile() -> impl Strategy<Value = PatientProfile> {
     let basics = (
         0..=120u8,
         option::of(select(Sex::ALL.to_vec())),
-        select(CODES),
+        diagnosis(),
         option::of(select(Setting::ALL.to_vec())),
         option::of(select(Stage::ALL.to_vec())),
         option::of(0..6u8),
@@ -60,13 +80,13 @@ pub fn profile() -> impl Strategy<Value = PatientProfile> {
     );
     (basics, rest).prop_map(
         |(
-            (age, sex, code, setting, stage, prior_lines, ecog),
+            (age, sex, diagnosis, setting, stage, prior_lines, ecog),
             (biomarkers, exhausted, home, max_km),
         )| {
             PatientProfile {
                 age,
                 sex,
-                diagnosis: code.parse::<IcdCode>().expect("CODES are valid"),
+                diagnosis,
                 setting,
                 stage,
                 prior_lines,

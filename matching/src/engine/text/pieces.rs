@@ -2,7 +2,7 @@
 //! diagnosis codes and patterns as people read them, and age and count bounds.
 
 use super::{Lang, Piece};
-use crate::icd::{IcdCode, IcdPattern};
+use crate::icd::{IcdCode, IcdPattern, IcdPatternList};
 
 /// A patient's code in its dotted form, `C50.9`.
 impl Piece for IcdCode {
@@ -120,6 +120,28 @@ impl Piece for Patterns<'_> {
         }
         if self.0.len() > MAX_PATTERNS_SHOWN {
             out.push_str(", …");
+        }
+    }
+}
+
+/// A patient's diagnosis group as people read it, every pattern spelled out: `C33–C34`,
+/// `C81–C86, C88`; the empty group (any diagnosis) as "(alle diagnoser)" / "(any diagnosis)".
+pub(in crate::engine) struct Group<'a>(pub &'a IcdPatternList, pub Lang);
+
+impl Piece for Group<'_> {
+    fn size_hint(&self) -> usize {
+        self.0 .0.len().max(2) * 10
+    }
+
+    fn push_to(&self, out: &mut String) {
+        if self.0.is_empty() {
+            return out.push_str(self.1.pick("(alle diagnoser)", "(any diagnosis)"));
+        }
+        for (index, pattern) in self.0 .0.iter().enumerate() {
+            if index > 0 {
+                out.push_str(", ");
+            }
+            Pattern(pattern).push_to(out);
         }
     }
 }

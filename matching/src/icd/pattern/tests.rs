@@ -133,6 +133,116 @@ fn categories_lists_every_category_a_pattern_covers() {
 }
 
 #[test]
+fn patterns_overlap_when_some_code_falls_under_both() {
+    let cases = [
+        ("C34", "C34", true),
+        ("C34", "C341", true),
+        ("C34", "C33-C34", true),
+        ("C34", "C35", false),
+        ("C34", "C50", false),
+        ("C91", "C910", true),
+        ("C910", "C911", false),
+        ("C18-C20", "C19", true),
+        ("C18-C20", "C199", true),
+        ("C18-C20", "C21", false),
+        ("C18-C20", "C20-C22", true),
+        ("C18-C20", "C21-C22", false),
+        ("C32-C33", "C33-C34", true),
+        ("C924-C926", "C92", true),
+        ("C924-C926", "C925", true),
+        ("C924-C926", "C920", false),
+        ("C924-C926", "C93", false),
+        ("C00-C97", "D05", false),
+        ("C50", "D50", false),
+    ];
+    for (a, b, expected) in cases {
+        for (first, second) in [(a, b), (b, a)] {
+            assert_eq!(
+                pattern(first).overlaps(&pattern(second)),
+                expected,
+                "{first} overlaps {second}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_pattern_covers_another_when_every_code_of_the_other_falls_under_it() {
+    let cases = [
+        ("C34", "C34", true),
+        ("C34", "C341", true),
+        ("C341", "C34", false),
+        ("C00-C97", "C33-C34", true),
+        ("C33-C34", "C34", true),
+        ("C34", "C33-C34", false),
+        ("C30-C39", "C33-C34", true),
+        ("C32-C33", "C33-C34", false),
+        ("C91", "C910", true),
+        ("C92", "C924-C926", true),
+        ("C920-C925", "C924-C926", false),
+        ("C924-C926", "C925", true),
+        ("C924-C926", "C92", false),
+        ("C18-C20", "C19", true),
+        ("C18-C20", "C21", false),
+        ("C50", "D50", false),
+    ];
+    for (outer, inner, expected) in cases {
+        assert_eq!(
+            pattern(outer).covers(&pattern(inner)),
+            expected,
+            "{outer} covers {inner}"
+        );
+    }
+}
+
+#[test]
+fn a_pattern_that_covers_another_overlaps_it_and_matches_its_codes() {
+    let patterns = [
+        "C34",
+        "C341",
+        "C33-C34",
+        "C00-C97",
+        "C91",
+        "C910",
+        "C924-C926",
+        "C92",
+        "C50",
+        "D05",
+    ];
+    let codes = [
+        "C34", "C341", "C33", "C910", "C911", "C925", "C92", "C509", "D05",
+    ];
+    for outer in patterns {
+        for inner in patterns {
+            let (outer_pattern, inner_pattern) = (pattern(outer), pattern(inner));
+            if !outer_pattern.covers(&inner_pattern) {
+                continue;
+            }
+            assert!(
+                outer_pattern.overlaps(&inner_pattern),
+                "{outer} covers {inner}, so they overlap"
+            );
+            for text in codes {
+                if inner_pattern.matches(&code(text)) {
+                    assert!(
+                        outer_pattern.matches(&code(text)),
+                        "{outer} covers {inner}, which matches {text}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn head_len_is_the_match_length_of_every_code_a_pattern_matches() {
+    let cases = [("C50", 3), ("C509", 4), ("C18-C20", 3), ("C924-C926", 4)];
+    for (text, len) in cases {
+        assert_eq!(pattern(text).head_len(), len, "head length of {text}");
+    }
+}
+
+#[test]
 fn hand_built_invalid_patterns_do_not_panic() {
     let broken = [
         IcdPattern::Prefix(String::new()),
@@ -147,6 +257,8 @@ fn hand_built_invalid_patterns_do_not_panic() {
     ];
     for pattern in broken {
         let _ = pattern.categories();
+        let _ = pattern.overlaps(&pattern);
+        let _ = pattern.covers(&IcdPattern::Prefix("CÆ".into()));
         assert!(
             pattern.match_len(&code("D19")).unwrap_or(0) == 0,
             "{pattern:?} must not claim a real match for D19"
