@@ -261,7 +261,10 @@ impl<'a> LineCounter<'a> {
             self.at = 0;
             self.line = 1;
         }
-        self.line += bytes[self.at..start].iter().filter(|b| **b == b'\n').count() as u64;
+        self.line += bytes[self.at..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
         self.at = start;
         self.line
     }
