@@ -385,3 +385,52 @@ async fn matching_on_the_mdt_page_lists_the_trial_for_one_disease_before_a_baske
         );
     }
 }
+
+#[tokio::test]
+async fn result_cards_link_e_mail_and_phone_and_write_distances_in_the_page_s_language() {
+    let app = spawn_app(Data::Demo).await;
+    let client = browser();
+    for (lang, decimal, other) in [("da", ',', '.'), ("en", '.', ',')] {
+        let (status, _) = app.page(&client, &format!("/sprog/{lang}?next=/")).await;
+        assert_eq!(status, 303, "language switch");
+        let token = app.csrf(&client, "/find-forsoeg").await;
+        let response = app
+            .post(
+                &client,
+                "/find-forsoeg",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("age", "64"),
+                    ("diagnosis", "C33-C34"),
+                    ("postcode", "8000"),
+                    ("max_km", "100"),
+                ],
+            )
+            .await;
+        let html = scraper::Html::parse_document(&response.text().await.expect("body"));
+        let mail = attrs(&html, "#results .contact a[href^='mailto:']", "href");
+        let tel = attrs(&html, "#results .contact a[href^='tel:']", "href");
+        assert!(
+            !mail.is_empty() && !tel.is_empty(),
+            "{lang}: {mail:?} {tel:?}"
+        );
+        assert!(
+            tel.iter()
+                .all(|t| t[4..].chars().all(|c| c.is_ascii_digit() || c == '+')),
+            "{tel:?}"
+        );
+        let km = texts(&html, "#results .km");
+        let short: Vec<&String> = km.iter().filter(|k| k.len() < 8).collect();
+        assert!(!short.is_empty(), "{lang}: distances shown {km:?}");
+        for k in &km {
+            let number = k.trim_end_matches(" km");
+            assert!(
+                !number.contains(other),
+                "{lang}: {k:?} uses the other language's decimal mark"
+            );
+            if number.len() > 2 && number.contains(|c: char| !c.is_ascii_digit()) {
+                assert!(number.contains(decimal), "{lang}: {k:?}");
+            }
+        }
+    }
+}

@@ -29,7 +29,9 @@ pub struct CardView {
     pub nearest_km: Option<String>,
     pub referral: bool,
     pub summary: Option<String>,
-    pub contact: Vec<String>,
+    /// The trial's contact as (text, link): the name, the e-mail address as a `mailto:` link
+    /// and the phone number as a `tel:` link, each where known.
+    pub contact: Vec<(String, Option<String>)>,
     pub demo: bool,
     /// A basket or all-cancer trial, tagged "open to many cancer types".
     pub many_cancer_types: bool,
@@ -64,10 +66,6 @@ pub fn card(catalogue: &Catalogue, r: &MatchResult, lang: Lang) -> Option<CardVi
         .nearest_site
         .as_ref()
         .and_then(|n| catalogue.sites.get(n.site));
-    let mut contact = Vec::new();
-    contact.extend(extras.contact_name.clone());
-    contact.extend(extras.contact_email.clone());
-    contact.extend(extras.contact_phone.clone());
     Some(CardView {
         slug: entry.slug.clone(),
         acronym: entry.acronym.clone(),
@@ -98,10 +96,29 @@ pub fn card(catalogue: &Catalogue, r: &MatchResult, lang: Lang) -> Option<CardVi
             })
             .collect(),
         nearest_name: site.map(|s| format!("{}, {} ({})", s.hospital, s.department, s.city)),
-        nearest_km: r.nearest_site.as_ref().map(|n| format_km(n.distance_km)),
+        nearest_km: r
+            .nearest_site
+            .as_ref()
+            .map(|n| format_km(n.distance_km, lang)),
         referral: r.referral_needed,
         summary: extras.summary_da,
-        contact,
+        contact: extras
+            .contact_name
+            .iter()
+            .map(|n| (n.clone(), None))
+            .chain(
+                extras
+                    .contact_email
+                    .iter()
+                    .map(|e| (e.clone(), Some(format!("mailto:{e}")))),
+            )
+            .chain(
+                extras
+                    .contact_phone
+                    .iter()
+                    .map(|p| (p.clone(), Some(tel_uri(p)))),
+            )
+            .collect(),
         demo: entry.demo,
         many_cancer_types: extras.many_cancer_types,
     })
@@ -226,5 +243,26 @@ pub fn to_json<'a>(catalogue: &'a Catalogue, outcome: &'a MatchOutcome) -> Match
         results,
         pathways,
         no_offer_reason: outcome.no_offer_reason,
+    }
+}
+
+/// A phone number as a `tel:` URI: digits and a leading plus only ("+45 78 45 71 50" →
+/// "+4578457150").
+pub fn tel_uri(phone: &str) -> String {
+    let mut out = String::from("tel:");
+    for (i, c) in phone.trim().chars().enumerate() {
+        if c.is_ascii_digit() || (c == '+' && i == 0) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod contact_tests {
+    #[test]
+    fn phone_numbers_become_tel_links_of_digits() {
+        assert_eq!(super::tel_uri("+45 78 45 71 50"), "tel:+4578457150");
+        assert_eq!(super::tel_uri(" 35-45 12 34"), "tel:35451234");
     }
 }

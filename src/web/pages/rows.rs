@@ -23,15 +23,29 @@ pub struct ProtocolRow {
 pub struct NearestView {
     pub code: String,
     pub name: String,
+    /// The distance as the page's language writes it ("4,7" on Danish pages).
     pub km: String,
+    /// The same with a decimal point, for `data-km` (scripts and tests read it).
+    pub km_value: String,
     pub region: String,
 }
 
-pub fn format_km(km: f64) -> String {
+/// A distance in km: one decimal below 10 km, none above; with a decimal point.
+pub fn km_value(km: f64) -> String {
     if km < 10.0 {
         format!("{km:.1}")
     } else {
         format!("{km:.0}")
+    }
+}
+
+/// A distance in km as the page's language writes it: a decimal comma on Danish pages.
+pub fn format_km(km: f64, lang: Lang) -> String {
+    let value = km_value(km);
+    if lang.is_en() {
+        value
+    } else {
+        value.replace('.', ",")
     }
 }
 
@@ -48,7 +62,8 @@ pub fn nearest_view(catalogue: &Catalogue, nearest: Nearest, lang: Lang) -> Near
     NearestView {
         code: site.code.clone(),
         name: format!("{}, {}", site.hospital, site.department),
-        km: format_km(nearest.distance_km),
+        km: format_km(nearest.distance_km, lang),
+        km_value: km_value(nearest.distance_km),
         region: lang
             .pick(site.region.short_da(), site.region.name_en())
             .to_owned(),
