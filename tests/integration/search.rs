@@ -411,3 +411,42 @@ async fn reindex_rebuilds_the_index_folder_or_asks_the_server_holding_it() {
     assert!(folder.join("rebuild-requested").exists());
     drop(held);
 }
+
+#[tokio::test]
+async fn lay_terms_in_the_search_reach_the_right_codes() {
+    let app = crate::helpers::spawn_app(crate::helpers::Data::Demo).await;
+    let acronyms = |body: &serde_json::Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["acronym"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    for (q, must, must_not) in [
+        // Uveal melanoma is C69, not skin melanoma (C43).
+        ("uvealt%20melanom", "DMG UVEA-LIVER", None),
+        // Bladder cancer is C67; the upper urinary tract (C65-C66) has a term of its own.
+        (
+            "bl%C3%A6rekr%C3%A6ft",
+            "DaBlaCa TRIMODAL-DK",
+            Some("DaBlaCa UTUC-NEO"),
+        ),
+        ("urinvejskr%C3%A6ft", "DaBlaCa UTUC-NEO", None),
+        // "Leukæmi" is every leukaemia, chronic ones too.
+        ("leuk%C3%A6mi&status=all", "DLG CLL-FIXED", None),
+    ] {
+        let (status, body) = app
+            .get_json(&format!("/api/v1/protocols?q={q}&per_page=100"))
+            .await;
+        assert_eq!(status, 200, "{q}");
+        let found = acronyms(&body);
+        assert!(found.iter().any(|a| a == must), "{q}: {must} in {found:?}");
+        if let Some(not) = must_not {
+            assert!(
+                !found.iter().any(|a| a == not),
+                "{q}: {not} not in {found:?}"
+            );
+        }
+    }
+}
