@@ -239,9 +239,18 @@ pub fn protect(cells: usize, lines: &[Line], size: &[u64], hidden: &mut [bool]) 
             }
         }
         if !progressed {
-            // Every neighbour is hidden or empty and the cell is still determined (by empty
-            // groups): nothing more can protect it but hiding it in all its lines' totals.
-            return;
+            // Every line of the derivable cells is hidden throughout: they are determined
+            // through lines further away. Hide the smallest published cell of any line that
+            // holds a hidden one; each round hides one more cell, so this ends.
+            let next = lines
+                .iter()
+                .filter(|l| members(l).any(|c| hidden[c]))
+                .filter_map(|l| partner(l, hidden))
+                .min_by_key(|&c| (size[c], c));
+            match next {
+                Some(c) => hidden[c] = true,
+                None => return,
+            }
         }
     }
 }
