@@ -108,17 +108,17 @@ pub fn load_counts(
     Ok(offers::counts(conn, query.from, query.to)?)
 }
 
-/// One grouping of the indicator, exact for DCCC staff and suppressed for everybody else.
-pub fn table(
+/// One grouping of the indicator with exact figures, for DCCC staff (any period). What the
+/// public reads comes from [`public_table`].
+pub fn exact_table(
     counts: &[Counted],
     catalogue: &Catalogue,
     grouping: Grouping,
     query: &IndicatorQuery,
-    exact: bool,
     english: bool,
 ) -> IndicatorTable {
     let (national, rows) = tallies(counts, catalogue, grouping, query, english);
-    publish(grouping, &national, &rows, exact)
+    publish(grouping, &national, &rows, true)
 }
 
 /// The year's decisions counted per quarter: what the published set of that year is laid out

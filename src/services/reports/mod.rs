@@ -104,7 +104,7 @@ pub fn build_report(
         let counts = indicator::load_counts(conn, &query)?;
         Grouping::ALL
             .iter()
-            .map(|&g| indicator::table(&counts, catalogue, g, &query, true, english))
+            .map(|&g| indicator::exact_table(&counts, catalogue, g, &query, english))
             .collect()
     } else if let Ok(published) = published {
         // The same suppressions as the API and every CSV: those of the whole published set.

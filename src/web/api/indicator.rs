@@ -156,7 +156,7 @@ pub async fn show_indicator(
             }
             None => {
                 let counts = indicator::load_counts(&mut conn, &query)?;
-                indicator::table(&counts, &cat, grouping, &query, true, false)
+                indicator::exact_table(&counts, &cat, grouping, &query, false)
             }
         })
     })
