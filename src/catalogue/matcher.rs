@@ -17,6 +17,9 @@ use crate::domain::Protocol;
 #[derive(Debug, Clone, Default)]
 pub struct CardExtras {
     pub summary_da: Option<String>,
+    pub summary_en: Option<String>,
+    /// Markers the patient must have, as the card says them in lay words.
+    pub biomarkers_required: Vec<dccc_matching::Biomarker>,
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
@@ -70,6 +73,8 @@ pub fn build(
         });
         extras.push(CardExtras {
             summary_da: p.summary_da.clone(),
+            summary_en: p.summary_en.clone(),
+            biomarkers_required: p.eligibility.biomarkers_required.clone(),
             contact_name: p.contact.name.clone(),
             contact_email: p.contact.email.as_ref().map(|e| e.as_str().to_owned()),
             contact_phone: p.contact.phone.clone(),

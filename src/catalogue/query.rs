@@ -7,21 +7,23 @@ use dccc_matching::{Phase, RecruitmentStatus, Region, Sex};
 use serde::Serialize;
 
 use super::snapshot::{Catalogue, Entry, PostcodeInfo};
-use crate::domain::Postcode;
+use crate::domain::messages::{quoted, Message};
+use crate::domain::{msg, Postcode};
 
 pub const DEFAULT_PER_PAGE: u32 = 20;
 
 pub const MAX_PER_PAGE: u32 = 100;
 
-/// A parameter that could not be used, named as the client wrote it.
+/// A parameter that could not be used, named as the client wrote it. The message renders in
+/// English for the API and in the reader's language on pages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParamError {
     pub param: String,
-    pub message: String,
+    pub message: Message,
 }
 
 impl ParamError {
-    fn new(param: &str, message: impl Into<String>) -> Self {
+    fn new(param: &str, message: impl Into<Message>) -> Self {
         Self {
             param: param.to_owned(),
             message: message.into(),
@@ -84,7 +86,7 @@ fn one<'a>(values: &[&'a str], param: &str) -> Result<Option<&'a str>, ParamErro
     match values {
         [] => Ok(None),
         [v] => Ok(Some(v)),
-        _ => Err(ParamError::new(param, "may be given only once")),
+        _ => Err(ParamError::new(param, msg::PARAM_ONCE)),
     }
 }
 
@@ -97,7 +99,10 @@ fn whole(param: &str, raw: &str, min: u32, max: u32) -> Result<u32, ParamError> 
         .ok_or_else(|| {
             ParamError::new(
                 param,
-                format!("must be a whole number from {min} to {max} (got {raw:?})"),
+                Message::new(msg::WHOLE_NUMBER_RANGE)
+                    .with("min", min)
+                    .with("max", max)
+                    .with("got", quoted(raw)),
             )
         })
 }
@@ -134,7 +139,7 @@ impl ProtocolQuery {
         if let Some(unknown) = by_name.keys().find(|k| !KNOWN.contains(k)) {
             return Err(ParamError::new(
                 unknown,
-                format!("is not a known parameter; known: {}", KNOWN.join(", ")),
+                Message::new(msg::PARAM_UNKNOWN).with("known", KNOWN.join(", ")),
             ));
         }
         let get = |name: &str| by_name.get(name).cloned().unwrap_or_default();
@@ -150,8 +155,12 @@ impl ProtocolQuery {
         }
         for raw in get("dmcg") {
             let found = catalogue.find_dmcg(raw);
-            let d = found
-                .ok_or_else(|| ParamError::new("dmcg", format!("{raw:?} is not a DMCG acronym")))?;
+            let d = found.ok_or_else(|| {
+                ParamError::new(
+                    "dmcg",
+                    Message::new(msg::PARAM_DMCG).with("input", quoted(raw)),
+                )
+            })?;
             query.dmcgs.push(d.acronym.clone());
         }
         for raw in get("region") {
@@ -163,7 +172,7 @@ impl ProtocolQuery {
                 .ok_or_else(|| {
                     ParamError::new(
                         "region",
-                        format!("{raw:?} is not a region code (1081, 1082, 1083, 1084 or 1085)"),
+                        Message::new(msg::PARAM_REGION).with("input", quoted(raw)),
                     )
                 })?;
             query.regions.push(region);
@@ -173,7 +182,7 @@ impl ProtocolQuery {
             if catalogue.site(&code).is_none() {
                 return Err(ParamError::new(
                     "site",
-                    format!("{raw:?} is not a department code"),
+                    Message::new(msg::PARAM_SITE).with("input", quoted(raw)),
                 ));
             }
             query.sites.push(code);
@@ -182,25 +191,28 @@ impl ProtocolQuery {
             query.phases.push(
                 raw.trim()
                     .parse()
-                    .map_err(|e| ParamError::new("phase", format!("{e}")))?,
+                    .map_err(|e: dccc_matching::UnknownValue| ParamError::new("phase", e))?,
             );
         }
         let statuses = get("status");
         if statuses.iter().any(|s| s.trim() == "all") {
             if statuses.len() > 1 {
-                return Err(ParamError::new(
-                    "status",
-                    "all cannot be combined with other statuses",
-                ));
+                return Err(ParamError::new("status", msg::PARAM_STATUS_ALL));
             }
             query.statuses = None;
         } else if !statuses.is_empty() {
             let parsed = statuses
                 .iter()
                 .map(|s| {
-                    s.trim()
-                        .parse()
-                        .map_err(|e| ParamError::new("status", format!("{e}; or all")))
+                    s.trim().parse().map_err(|e: dccc_matching::UnknownValue| {
+                        ParamError::new(
+                            "status",
+                            Message::new(msg::UNKNOWN_VALUE)
+                                .with_term("kind", "validation.kind.recruitment_status")
+                                .with("input", e.input)
+                                .with("allowed", format!("{}, all", e.allowed.join(", "))),
+                        )
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             query.statuses = Some(parsed);
@@ -212,7 +224,7 @@ impl ProtocolQuery {
                 _ => {
                     return Err(ParamError::new(
                         "paediatric",
-                        format!("must be true or false (got {raw:?})"),
+                        Message::new(msg::PARAM_TRUE_FALSE).with("got", quoted(raw)),
                     ))
                 }
             });
@@ -225,7 +237,7 @@ impl ProtocolQuery {
             query.sexes.push(
                 raw.trim()
                     .parse()
-                    .map_err(|e| ParamError::new("sex", format!("{e}")))?,
+                    .map_err(|e: dccc_matching::UnknownValue| ParamError::new("sex", e))?,
             );
         }
         if let Some(raw) = one(&get("postcode"), "postcode")? {
@@ -233,7 +245,7 @@ impl ProtocolQuery {
             let info = catalogue.postcodes.get(code.as_str()).ok_or_else(|| {
                 ParamError::new(
                     "postcode",
-                    format!("{raw:?} is not a Danish postcode we know"),
+                    Message::new(msg::UNKNOWN_POSTCODE).with("input", quoted(raw)),
                 )
             })?;
             query.postcode = Some(info.clone());
@@ -245,16 +257,10 @@ impl ProtocolQuery {
                 .ok()
                 .filter(|k: &f64| k.is_finite() && *k > 0.0 && *k <= 1000.0)
                 .ok_or_else(|| {
-                    ParamError::new(
-                        "max_km",
-                        format!("must be a distance in km above 0 and at most 1000 (got {raw:?})"),
-                    )
+                    ParamError::new("max_km", Message::new(msg::MAX_KM).with("got", quoted(raw)))
                 })?;
             if query.postcode.is_none() {
-                return Err(ParamError::new(
-                    "max_km",
-                    "needs a postcode to measure from",
-                ));
+                return Err(ParamError::new("max_km", msg::MAX_KM_NEEDS_POSTCODE));
             }
             query.max_km = Some(km);
         }
@@ -269,16 +275,15 @@ impl ProtocolQuery {
                 let known: Vec<&str> = Sort::ALL.iter().map(|s| s.as_str()).collect();
                 ParamError::new(
                     "sort",
-                    format!("must be one of {} (got {raw:?})", known.join(", ")),
+                    Message::new(msg::PARAM_ONE_OF)
+                        .with("allowed", known.join(", "))
+                        .with("got", quoted(raw)),
                 )
             })?;
             // Refused rather than quietly ignored, as `max_km` is without a postcode: a list
             // asked for nearest first that is not would mislead.
             if sort == Sort::Distance && query.postcode.is_none() {
-                return Err(ParamError::new(
-                    "sort",
-                    "distance needs a postcode to measure from",
-                ));
+                return Err(ParamError::new("sort", msg::PARAM_DISTANCE_NEEDS_POSTCODE));
             }
             query.sort = Some(sort);
         }
@@ -428,6 +433,16 @@ pub struct ListResult {
     pub per_page: u32,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// What `max_km` left out: protocols that pass every other filter and have an open
+    /// department, only farther away.
+    pub beyond: Beyond,
+}
+
+/// Protocols hidden by the distance limit alone, and how far the nearest of them is.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Beyond {
+    pub count: usize,
+    pub nearest_km: Option<f64>,
 }
 
 impl ListResult {
@@ -460,6 +475,7 @@ impl Catalogue {
         let mut other_dmcgs: BTreeMap<&str, usize> = BTreeMap::new();
         let mut phase_counts = [0usize; Phase::ALL.len()];
         let mut region_counts = [0usize; Region::ALL.len()];
+        let mut beyond = Beyond::default();
         for &i in pool {
             let entry = &self.entries[i];
             if !query.admits(self, entry) {
@@ -470,8 +486,16 @@ impl Catalogue {
                     .map(|(site, distance_km)| Nearest { site, distance_km })
             });
             if let Some(max) = query.max_km {
-                if nearest.is_none_or(|n| n.distance_km > max) {
-                    continue;
+                match nearest {
+                    None => continue,
+                    Some(n) if n.distance_km > max => {
+                        beyond.count += 1;
+                        if beyond.nearest_km.is_none_or(|km| n.distance_km < km) {
+                            beyond.nearest_km = Some(n.distance_km);
+                        }
+                        continue;
+                    }
+                    Some(_) => {}
                 }
             }
             let key = self
@@ -539,6 +563,7 @@ impl Catalogue {
             per_page: query.per_page,
             hits: page_hits,
             facets,
+            beyond,
         }
     }
 }

@@ -350,3 +350,33 @@ pub const TERMS: &[&str] = &[
     "validation.field.title_da",
     "validation.field.title_en",
 ];
+
+/// A query parameter given twice where it may be given once. Arguments: none.
+pub const PARAM_ONCE: Key = Key("validation.param.once");
+
+/// A query parameter the endpoint does not take. Arguments: `known`.
+pub const PARAM_UNKNOWN: Key = Key("validation.param.unknown");
+
+/// A `dmcg` parameter that names no DMCG. Arguments: `input`.
+pub const PARAM_DMCG: Key = Key("validation.param.dmcg");
+
+/// A `region` parameter that is no region code. Arguments: `input`.
+pub const PARAM_REGION: Key = Key("validation.param.region");
+
+/// A `site` parameter that is no department code. Arguments: `input`.
+pub const PARAM_SITE: Key = Key("validation.param.site");
+
+/// `status=all` beside other statuses. Arguments: none.
+pub const PARAM_STATUS_ALL: Key = Key("validation.param.status_all");
+
+/// A yes/no parameter that is neither. Arguments: `got`.
+pub const PARAM_TRUE_FALSE: Key = Key("validation.param.true_false");
+
+/// A parameter outside its list of values. Arguments: `allowed`, `got`.
+pub const PARAM_ONE_OF: Key = Key("validation.param.one_of");
+
+/// `sort=distance` without a postcode. Arguments: none.
+pub const PARAM_DISTANCE_NEEDS_POSTCODE: Key = Key("validation.param.distance_needs_postcode");
+
+/// A value that is none of a form's choices (a tampered form). Arguments: none.
+pub const CHOOSE_FROM_LIST: Key = Key("validation.choose_from_list");

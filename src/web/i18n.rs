@@ -40,6 +40,14 @@ impl Lang {
     pub fn t(self, key: &str) -> String {
         rust_i18n::t!(key, locale = self.code()).into_owned()
     }
+    /// A count with its noun: `key.one` for 1, `key.other` otherwise, `%{n}` replaced by the
+    /// number ("1 protokol fundet", "2 protokoller fundet").
+    pub fn count(self, n: usize, key: &str) -> String {
+        let form = if n == 1 { "one" } else { "other" };
+        let full = format!("{key}.{form}");
+        let template = rust_i18n::t!(&full, locale = self.code());
+        rust_i18n::replace_patterns(&template, &["n"], &[n.to_string()])
+    }
     /// A validation message in this language.
     pub fn message(self, message: &crate::domain::Message) -> String {
         message.page_text(self.code())

@@ -62,6 +62,24 @@ impl Layout {
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
     }
+    /// The lay diagnosis groups' names in the page's language, for a `<datalist>` (the
+    /// field also takes misspellings and codes).
+    pub fn lay_terms(&self) -> Vec<String> {
+        let english = self.lang.is_en();
+        let mut names: Vec<String> = crate::catalogue::matcher::diagnosis_names()
+            .lay
+            .groups()
+            .iter()
+            .map(|g| g.name(english).to_owned())
+            .collect();
+        names.sort_by_cached_key(|n| n.to_lowercase());
+        names.dedup();
+        names
+    }
+    /// A count with its noun in the page's language ([`Lang::count`]).
+    pub fn count(&self, n: &usize, key: &str) -> String {
+        self.lang.count(*n, key)
+    }
     /// The translation of `prefix` + `name` (for fields named in a template loop).
     pub fn tf(&self, prefix: &str, name: &str) -> String {
         self.lang.t(&format!("{prefix}{name}"))

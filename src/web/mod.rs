@@ -12,6 +12,7 @@ pub mod extract;
 pub mod forms;
 pub mod i18n;
 pub mod layout;
+pub mod map;
 pub mod match_;
 pub mod no_store;
 pub mod offers;

@@ -428,3 +428,176 @@ async fn every_form_shows_its_messages_in_the_pages_language_only() {
         assert_one_language("offer", lang, &html);
     }
 }
+
+/// Words of the interface that only Danish uses, and only English.
+const DANISH_UI: &[&str] = &[
+    "og",
+    "ikke",
+    "eller",
+    "skal",
+    "forsøg",
+    "afdeling",
+    "afdelinger",
+    "postnummer",
+    "kræft",
+    "søg",
+    "vis",
+    "højst",
+    "din",
+    "dit",
+    "dig",
+    "hvad",
+    "betyder",
+    "nærmeste",
+    "fundet",
+    "protokoller",
+    "kendt",
+    "vælg",
+    "tilbage",
+    "udskriv",
+    "lægen",
+    "væk",
+];
+const ENGLISH_UI: &[&str] = &[
+    "the",
+    "and",
+    "not",
+    "or",
+    "must",
+    "trial",
+    "trials",
+    "department",
+    "departments",
+    "postcode",
+    "search",
+    "show",
+    "your",
+    "cancer",
+    "nearest",
+    "found",
+    "protocols",
+    "known",
+    "choose",
+    "back",
+    "print",
+    "doctor",
+    "away",
+    "what",
+    "does",
+    "mean",
+];
+
+/// The interface's own texts: labels, buttons, headings of forms, notices, messages, the
+/// navigation, column heads and hints (not the protocols' titles, names or summaries).
+fn ui_texts(html: &scraper::Html) -> Vec<String> {
+    texts(
+        html,
+        "label, legend, button, summary, .field-error, .hint, .notice, .beyond-note, \
+         .result-count, .form-error, #form-errors li, .site-nav a, th[scope=col], \
+         .glossary-link, .print-link, #nearest h2, .ask-doctor h2, .ask-doctor li, #map figcaption, \
+         .map-list li.home, #sites-by-distance, #searched-for",
+    )
+}
+
+fn assert_ui_in(page: &str, lang: &str, html: &scraper::Html) {
+    let found = ui_texts(html);
+    assert!(
+        !found.is_empty(),
+        "{page} ({lang}): no interface text found"
+    );
+    let foreign = if lang == "da" { ENGLISH_UI } else { DANISH_UI };
+    for text in &found {
+        let words: Vec<String> = text
+            .split(|c: char| !c.is_alphabetic())
+            .map(str::to_lowercase)
+            .collect();
+        if let Some(word) = foreign.iter().find(|w| words.iter().any(|x| x == *w)) {
+            panic!("{page} ({lang}): {word:?} of the other language in {text:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_main_pages_speak_the_page_s_language_throughout_also_with_bad_input() {
+    let app = spawn_app(Data::Demo).await;
+    for lang in ["da", "en"] {
+        let client = browser();
+        in_language(&app, &client, lang).await;
+        for path in [
+            "/",
+            "/protokoller",
+            "/protokoller?postcode=8000&max_km=20",
+            "/protokoller?postcode=0000",
+            "/protokoller?max_km=abc&postcode=8000",
+            "/soeg?q=lungekr%C3%A6ft&postcode=8000&max_km=30",
+            "/soeg?q=lunge&postcode=12",
+            "/soeg?q=lunge&sort=near",
+            "/protokoller/dbcg-rt-hyposkan?postcode=8000",
+            "/protokoller/dbcg-rt-hyposkan?postcode=99",
+            "/protokoller/dbcg-rt-hyposkan/print?postcode=8000",
+            "/find-forsoeg",
+            "/ordliste",
+        ] {
+            let (_, html) = app.page(&client, path).await;
+            assert_ui_in(path, lang, &html);
+        }
+        // The patient page with bad input of every kind, then a search that finds trials
+        // (with the distance limit hiding some, and the pathways for a child with relapse).
+        let token = app.csrf(&client, "/find-forsoeg").await;
+        let response = app
+            .post(
+                &client,
+                "/find-forsoeg",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("for_whom", "neighbour"),
+                    ("situation", "better"),
+                    ("age", "x"),
+                    ("diagnosis", "noget"),
+                    ("postcode", "0000"),
+                    ("max_km", "-1"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 422);
+        let html = scraper::Html::parse_document(&response.text().await.expect("body"));
+        for field in [
+            "for_whom",
+            "situation",
+            "age",
+            "diagnosis",
+            "postcode",
+            "max_km",
+        ] {
+            assert_eq!(
+                texts(&html, &format!(".field-error[data-for='{field}']")).len(),
+                1,
+                "patient ({lang}): the error beside {field}"
+            );
+        }
+        assert_ui_in("/find-forsoeg (bad input)", lang, &html);
+        for (for_whom, situation, age, diagnosis) in [
+            ("child", "relapse", "8", "Akut lymfatisk leukæmi (ALL)"),
+            ("me", "spread", "67", "brystkræft"),
+        ] {
+            let response = app
+                .post(
+                    &client,
+                    "/find-forsoeg",
+                    &[
+                        ("csrf_token", token.as_str()),
+                        ("for_whom", for_whom),
+                        ("situation", situation),
+                        ("age", age),
+                        ("diagnosis", diagnosis),
+                        ("postcode", "8000"),
+                        ("max_km", "50"),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status().as_u16(), 200);
+            let html = scraper::Html::parse_document(&response.text().await.expect("body"));
+            assert_ui_in(&format!("/find-forsoeg ({diagnosis})"), lang, &html);
+        }
+    }
+}

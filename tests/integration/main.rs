@@ -20,6 +20,7 @@ mod matching;
 mod matching_lay;
 mod offers;
 mod pages;
+mod patients;
 mod reference;
 mod review;
 mod search;

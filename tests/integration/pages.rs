@@ -16,9 +16,15 @@ async fn home_counts_open_protocols_per_region_and_per_dmcg() {
     );
     assert_eq!(texts(&html, "#by-dmcg tr").len(), 23, "one row per DMCG");
     assert_eq!(
-        attrs(&html, "form#near-me input[name=postcode]", "name").len(),
+        attrs(&html, "form#find input[name=postcode]", "name").len(),
         1
     );
+    assert_eq!(
+        attrs(&html, "form#find input[name=q]", "list"),
+        ["lay-terms"],
+        "the diagnosis field offers the lay terms"
+    );
+    assert!(attrs(&html, "datalist#lay-terms option", "value").contains(&"Lungekræft".to_owned()));
     assert!(
         texts(&html, "#demo-banner").is_empty(),
         "no demo banner without demo data"
@@ -69,10 +75,11 @@ async fn a_postcode_shows_the_nearest_department_and_sorts_by_distance() {
 #[tokio::test]
 async fn bad_filters_show_the_form_again_with_a_400_and_the_input_kept() {
     let app = spawn_app(Data::Fixture).await;
+    // The field is named by its label in the page's language.
     for (query, field) in [
-        ("phase=banana", "phase"),
-        ("age=-3", "age"),
-        ("postcode=12", "postcode"),
+        ("phase=banana", "Fase"),
+        ("age=-3", "Alder"),
+        ("postcode=12", "Postnummer"),
     ] {
         let (status, html) = app.get_html(&format!("/protokoller?{query}")).await;
         assert_eq!(status, 400, "?{query}");

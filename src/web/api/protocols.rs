@@ -123,7 +123,7 @@ pub async fn list_protocols(
 ) -> Result<HttpResponse, ApiError> {
     let catalogue = state.catalogue.get();
     let query = ProtocolQuery::parse(&query_pairs(&req)?, &catalogue)
-        .map_err(|e| ApiError::bad_request(e.param, e.message))?;
+        .map_err(|e| ApiError::bad_request(e.param, e.message.english()))?;
     let list = list_json(&catalogue, &state.search, &query).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(list))
 }

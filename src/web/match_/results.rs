@@ -29,12 +29,56 @@ pub struct CardView {
     pub nearest_km: Option<String>,
     pub referral: bool,
     pub summary: Option<String>,
+    /// Required biomarkers ("HER2 positiv"), for the patient page's lay sentence.
+    pub biomarkers: Vec<String>,
     /// The trial's contact as (text, link): the name, the e-mail address as a `mailto:` link
     /// and the phone number as a `tel:` link, each where known.
     pub contact: Vec<(String, Option<String>)>,
     pub demo: bool,
     /// A basket or all-cancer trial, tagged "open to many cancer types".
     pub many_cancer_types: bool,
+}
+
+pub use crate::web::map::MapView;
+
+/// The map of the patient results: each result's nearest department once, and home.
+pub fn map_view(
+    catalogue: &Catalogue,
+    outcome: &MatchOutcome,
+    home: &dccc_matching::Home,
+    home_name: String,
+    lang: Lang,
+) -> Option<MapView> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut places = Vec::new();
+    for r in outcome
+        .results
+        .iter()
+        .filter(|r| r.verdict != Verdict::NotEligible)
+    {
+        let Some(n) = r.nearest_site.as_ref() else {
+            continue;
+        };
+        let Some(site) = catalogue.sites.get(n.site) else {
+            continue;
+        };
+        if seen.insert(n.site) {
+            places.push((
+                format!("{}, {} ({})", site.hospital, site.department, site.city),
+                site.lat,
+                site.lon,
+                Some(format_km(n.distance_km, lang)),
+            ));
+        }
+    }
+    if places.is_empty() {
+        return None;
+    }
+    Some(crate::web::map::map_view(
+        &places,
+        Some((home_name, home.lat, home.lon)),
+        lang,
+    ))
 }
 
 pub struct PathwayView {
@@ -101,7 +145,23 @@ pub fn card(catalogue: &Catalogue, r: &MatchResult, lang: Lang) -> Option<CardVi
             .as_ref()
             .map(|n| format_km(n.distance_km, lang)),
         referral: r.referral_needed,
-        summary: extras.summary_da,
+        summary: if en {
+            extras.summary_en.or(extras.summary_da)
+        } else {
+            extras.summary_da.or(extras.summary_en)
+        },
+        biomarkers: extras
+            .biomarkers_required
+            .iter()
+            .map(|b| {
+                let status = if en {
+                    b.status.label_en()
+                } else {
+                    b.status.label_da()
+                };
+                format!("{} {}", b.marker, status.to_lowercase())
+            })
+            .collect(),
         contact: extras
             .contact_name
             .iter()

@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod dmcg;
+pub mod glossary;
 pub mod home;
 pub mod language;
 pub mod not_found;
@@ -27,6 +28,11 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             "/protokoller/{slug}",
             web::get().to(protocols::show::show_protocol),
         )
+        .route(
+            "/protokoller/{slug}/print",
+            web::get().to(protocols::show::print_protocol),
+        )
+        .route("/ordliste", web::get().to(glossary::glossary))
         .route("/dmcg/{acronym}", web::get().to(dmcg::show_dmcg))
         .route("/regioner/{code}", web::get().to(regions::show_region))
         .route("/om", web::get().to(about::about))

@@ -100,3 +100,62 @@ impl ProtocolRow {
         }
     }
 }
+
+/// "3 more protocols farther than 50 km; the nearest is 72 km away", with a link that widens
+/// the limit to take the nearest in.
+#[derive(Debug, Clone)]
+pub struct BeyondView {
+    pub text: String,
+    pub widen_label: String,
+    /// The same address with the wider limit.
+    pub href: String,
+}
+
+/// A limit that takes in `km`: rounded up to the next 25 km.
+pub fn widened_km(km: f64) -> u32 {
+    let steps = (km / 25.0).ceil().max(1.0);
+    // At most 1000 km, the largest limit a query takes.
+    (steps * 25.0).min(1000.0) as u32
+}
+
+pub fn beyond_view(
+    beyond: crate::catalogue::query::Beyond,
+    max_km: f64,
+    lang: Lang,
+    href: impl Fn(u32) -> String,
+) -> Option<BeyondView> {
+    let nearest = beyond.nearest_km.filter(|_| beyond.count > 0)?;
+    let widen_km = widened_km(nearest);
+    let text = rust_i18n::replace_patterns(
+        &lang.count(beyond.count, "list.beyond"),
+        &["max", "nearest"],
+        &[limit_km(max_km, lang), format_km(nearest, lang)],
+    );
+    let widen_label =
+        rust_i18n::replace_patterns(&lang.t("list.widen"), &["km"], &[widen_km.to_string()]);
+    Some(BeyondView {
+        text,
+        widen_label,
+        href: href(widen_km),
+    })
+}
+
+/// The list's address with `max_km` replaced (and the first page).
+pub fn with_max_km(path: &str, pairs: &[(String, String)], km: u32) -> String {
+    let mut next: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| k != "max_km")
+        .cloned()
+        .collect();
+    next.push(("max_km".to_owned(), km.to_string()));
+    super::protocols::list::page_href(path, &next, 1)
+}
+
+/// A distance limit as the reader gave it: whole kilometres without decimals.
+fn limit_km(km: f64, lang: Lang) -> String {
+    if km.fract() == 0.0 {
+        format!("{km:.0}")
+    } else {
+        format_km(km, lang)
+    }
+}

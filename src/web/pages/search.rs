@@ -8,7 +8,7 @@ use dccc_matching::{Phase, Region};
 
 use super::protocols::list::{page_href, page_links, query_pairs, PageLink};
 use super::render_with;
-use super::rows::ProtocolRow;
+use super::rows::{beyond_view, with_max_km, BeyondView, ProtocolRow};
 use crate::catalogue::{Catalogue, Facets, ProtocolQuery, Sort};
 use crate::search::Piece;
 use crate::web::error::{internal, PageError};
@@ -19,7 +19,8 @@ use crate::web::AppState;
 const PATH: &str = "/soeg";
 
 /// Parameters the search form keeps as hidden fields when the text changes.
-const KEPT: [&str; 11] = [
+/// Kept as hidden fields when the text changes (postcode and distance have fields of their own).
+const KEPT: [&str; 9] = [
     "dmcg",
     "region",
     "site",
@@ -28,8 +29,6 @@ const KEPT: [&str; 11] = [
     "paediatric",
     "age",
     "sex",
-    "postcode",
-    "max_km",
     "sort",
 ];
 
@@ -68,8 +67,12 @@ pub struct SearchPage {
     pub layout: Layout,
     /// The text as searched (control characters removed, cut to length).
     pub q: String,
+    pub postcode: String,
+    pub max_km: String,
     pub hidden: Vec<HiddenField>,
     pub error_param: String,
+    /// The parameter of the error, as named in the address.
+    pub error_field: String,
     pub error: String,
     pub total: usize,
     pub hits: Vec<SearchHit>,
@@ -86,6 +89,8 @@ pub struct SearchPage {
     pub pages: Vec<PageLink>,
     pub prev_href: Option<String>,
     pub next_href: Option<String>,
+    /// What the distance limit hides.
+    pub beyond: Option<BeyondView>,
 }
 
 /// The address of this search with one parameter value switched on or off (page reset).
@@ -187,6 +192,13 @@ pub async fn search_protocols(
         "search",
     )
     .with_viewer(&viewer);
+    let first = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.chars().filter(|c| !c.is_control()).take(20).collect())
+            .unwrap_or_default()
+    };
     let hidden = pairs
         .iter()
         .filter(|(k, v)| KEPT.contains(&k.as_str()) && !v.is_empty())
@@ -203,8 +215,11 @@ pub async fn search_protocols(
     let mut page = SearchPage {
         layout,
         q: String::new(),
+        postcode: first("postcode"),
+        max_km: first("max_km"),
         hidden,
         error_param: String::new(),
+        error_field: String::new(),
         error: String::new(),
         total: 0,
         hits: Vec::new(),
@@ -218,6 +233,7 @@ pub async fn search_protocols(
         pages: Vec::new(),
         prev_href: None,
         next_href: None,
+        beyond: None,
     };
     let query = match ProtocolQuery::parse(&pairs, &catalogue) {
         Ok(q) => q,
@@ -227,8 +243,9 @@ pub async fn search_protocols(
                 .find(|(k, _)| k == "q")
                 .map(|(_, v)| v.chars().filter(|c| !c.is_control()).take(500).collect())
                 .unwrap_or_default();
-            page.error_param = e.param;
-            page.error = e.message;
+            page.error_param = super::protocols::filters::param_label(&e.param, lang);
+            page.error_field = e.param;
+            page.error = e.message.page_text(lang.code());
             return render_with(StatusCode::BAD_REQUEST, &page);
         }
     };
@@ -264,6 +281,9 @@ pub async fn search_protocols(
     page.total = result.total;
     page.with_distance = query.postcode.is_some();
     page.sorted_by_distance = query.order() == Sort::Distance;
+    page.beyond = query
+        .max_km
+        .and_then(|max| beyond_view(result.beyond, max, lang, |km| with_max_km(PATH, &pairs, km)));
     page.facets = facet_groups(&catalogue, &result.facets, &pairs, lang);
     page.pages = page_links(PATH, &pairs, &result);
     page.prev_href = (result.page > 1).then(|| page_href(PATH, &pairs, result.page - 1));

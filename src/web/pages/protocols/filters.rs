@@ -30,7 +30,31 @@ pub struct FilterForm {
     pub sort: String,
     /// The parameter with an error and its message, shown next to that field.
     pub error_field: String,
+    /// The field's label in the page's language.
+    pub error_label: String,
     pub error: String,
+}
+
+/// A query parameter named as the page's form labels it ("Postnummer" for `postcode`); a
+/// parameter the form has no field for keeps its name, as the address shows it.
+pub fn param_label(param: &str, lang: Lang) -> String {
+    let key = match param {
+        "q" => "filter.q",
+        "dmcg" => "filter.dmcg",
+        "region" => "filter.region",
+        "site" => "filter.site",
+        "phase" => "filter.phase",
+        "status" => "filter.status",
+        "paediatric" => "filter.who",
+        "age" => "filter.age",
+        "sex" => "filter.sex",
+        "postcode" => "home.postcode",
+        "max_km" => "home.max_km",
+        "sort" => "filter.sort",
+        "page" | "per_page" => "list.pages",
+        _ => return param.to_owned(),
+    };
+    lang.t(key)
 }
 
 impl FilterForm {
@@ -149,6 +173,7 @@ impl FilterForm {
             max_km: first("max_km"),
             sort: first("sort"),
             error_field: String::new(),
+            error_label: String::new(),
             error: String::new(),
         };
         // With no status chosen the list shows open protocols, and the form should say so.

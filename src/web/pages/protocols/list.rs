@@ -11,7 +11,7 @@ use crate::web::error::{internal, PageError};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
-use crate::web::pages::rows::ProtocolRow;
+use crate::web::pages::rows::{beyond_view, with_max_km, BeyondView, ProtocolRow};
 use crate::web::AppState;
 
 pub struct PageLink {
@@ -34,6 +34,8 @@ pub struct ProtocolListPage {
     pub pages: Vec<PageLink>,
     pub prev_href: Option<String>,
     pub next_href: Option<String>,
+    /// What the distance limit hides.
+    pub beyond: Option<BeyondView>,
 }
 
 pub fn query_pairs(req: &HttpRequest) -> Vec<(String, String)> {
@@ -92,8 +94,9 @@ pub async fn list_protocols(
     let query = match ProtocolQuery::parse(&pairs, &catalogue) {
         Ok(q) => q,
         Err(e) => {
+            form.error_label = super::filters::param_label(&e.param, lang);
             form.error_field = e.param;
-            form.error = e.message;
+            form.error = e.message.page_text(lang.code());
             let page = ProtocolListPage {
                 layout,
                 form,
@@ -104,6 +107,7 @@ pub async fn list_protocols(
                 pages: Vec::new(),
                 prev_href: None,
                 next_href: None,
+                beyond: None,
             };
             return render_with(StatusCode::BAD_REQUEST, &page);
         }
@@ -129,6 +133,9 @@ pub async fn list_protocols(
         pages: page_links(path, &pairs, &result),
         prev_href,
         next_href,
+        beyond: query.max_km.and_then(|max| {
+            beyond_view(result.beyond, max, lang, |km| with_max_km(path, &pairs, km))
+        }),
     };
     render_with(StatusCode::OK, &page)
 }

@@ -4,13 +4,17 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use dccc_matching::{IcdCode, IcdPattern, Region};
 
-use super::super::rows::status_class;
+use super::super::rows::{format_km, status_class};
+use crate::catalogue::matcher::diagnosis_names;
 use crate::catalogue::Catalogue;
 use crate::db::protocols::{StoredProtocol, PUBLISHED};
+use crate::domain::messages::quoted;
+use crate::domain::{msg, Message, Postcode};
 use crate::web::error::PageError;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
-use crate::web::pages::render;
+use crate::web::map::MapView;
+use crate::web::match_::results::tel_uri;
 use crate::web::AppState;
 
 pub struct IdentifierView {
@@ -25,8 +29,28 @@ pub struct SiteView {
     pub city: String,
     pub status: &'static str,
     pub status_class: &'static str,
+    pub open: bool,
     pub contact: Option<String>,
     pub email: Option<String>,
+    pub phone: Option<String>,
+    /// The distance from the reader's postcode, as the page writes it.
+    pub km: Option<String>,
+    lat: f64,
+    lon: f64,
+    distance: Option<f64>,
+}
+
+impl SiteView {
+    /// The phone number as a `tel:` link.
+    pub fn tel(&self) -> Option<String> {
+        self.phone.as_deref().map(tel_uri)
+    }
+}
+
+/// One line of who can join, and the glossary entry that explains its term.
+pub struct EligibilityLine {
+    pub text: String,
+    pub glossary: Option<&'static str>,
 }
 
 pub struct RegionSites {
@@ -37,6 +61,8 @@ pub struct RegionSites {
 #[derive(Template)]
 #[template(path = "protocols/show.html")]
 pub struct ProtocolDetailPage {
+    /// The print view ("take this to your doctor") instead of the page.
+    pub print: bool,
     pub layout: Layout,
     pub acronym: String,
     pub title: String,
@@ -56,7 +82,19 @@ pub struct ProtocolDetailPage {
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
     pub regions: Vec<RegionSites>,
-    pub eligibility: Vec<String>,
+    /// With a postcode: every department nearest first (instead of by region).
+    pub by_distance: Vec<SiteView>,
+    /// With a postcode: the nearest open department, whose contact comes first.
+    pub nearest: Option<SiteView>,
+    /// The postcode as typed, and what was wrong with it.
+    pub postcode: String,
+    pub postcode_place: Option<String>,
+    pub postcode_error: Option<String>,
+    pub map: Option<MapView>,
+    pub slug: String,
+    /// This page's address, for the print view.
+    pub address: String,
+    pub eligibility: Vec<EligibilityLine>,
     pub criteria_text: Option<String>,
     pub interventions: Vec<String>,
     pub opened_on: Option<String>,
@@ -66,6 +104,13 @@ pub struct ProtocolDetailPage {
     pub updated: String,
     pub demo: bool,
     pub history: Vec<crate::db::history::HistoryEntry>,
+}
+
+impl ProtocolDetailPage {
+    /// A phone number as a `tel:` link.
+    pub fn tel(&self, phone: &str) -> String {
+        tel_uri(phone)
+    }
 }
 
 /// A pattern as people read codes: with the dot (`C50.9`, `C92.4–C92.6`).
@@ -80,7 +125,40 @@ fn dotted(pattern: &IcdPattern) -> String {
     }
 }
 
-fn eligibility_lines(stored: &StoredProtocol, lang: Lang) -> Vec<String> {
+/// The name of a diagnosis pattern in the page's language: the ICD-10 category's name, or the
+/// lay group's for a range of categories ("C33–C34": lung cancer).
+fn pattern_name(pattern: &IcdPattern, english: bool) -> Option<String> {
+    let names = diagnosis_names();
+    let category = |code: &str| {
+        let code: IcdCode = code.parse().ok()?;
+        names.name_of(&code).map(|n| {
+            if english {
+                n.name_en.clone()
+            } else {
+                n.name_da.clone()
+            }
+        })
+    };
+    match pattern {
+        IcdPattern::Prefix(p) => category(p),
+        IcdPattern::Range { from, to } if from.get(..3) == to.get(..3) => category(from),
+        IcdPattern::Range { .. } => names
+            .lay
+            .groups()
+            .iter()
+            .find(|g| g.codes.0.len() == 1 && g.codes.0[0] == *pattern)
+            .map(|g| g.name(english).to_owned()),
+    }
+}
+
+fn line(text: String) -> EligibilityLine {
+    EligibilityLine {
+        text,
+        glossary: None,
+    }
+}
+
+fn eligibility_lines(stored: &StoredProtocol, lang: Lang) -> Vec<EligibilityLine> {
     let e = &stored.protocol.eligibility;
     let en = lang.is_en();
     let mut lines = Vec::new();
@@ -102,24 +180,31 @@ fn eligibility_lines(stored: &StoredProtocol, lang: Lang) -> Vec<String> {
         )),
         (None, None) => None,
     };
-    lines.extend(age);
+    lines.extend(age.map(line));
     if e.sex != dccc_matching::SexEligibility::All {
-        lines.push(
+        lines.push(line(
             if en {
                 e.sex.label_en()
             } else {
                 e.sex.label_da()
             }
             .to_owned(),
-        );
+        ));
     }
     if !e.diagnoses.is_empty() {
-        let codes: Vec<String> = e.diagnoses.0.iter().map(dotted).collect();
-        lines.push(format!(
-            "{}: {}",
-            lang.t("elig.diagnoses"),
-            codes.join(", ")
-        ));
+        let codes: Vec<String> = e
+            .diagnoses
+            .0
+            .iter()
+            .map(|p| match pattern_name(p, en) {
+                Some(name) => format!("{name} ({})", dotted(p)),
+                None => dotted(p),
+            })
+            .collect();
+        lines.push(EligibilityLine {
+            text: format!("{}: {}", lang.t("elig.diagnoses"), codes.join(", ")),
+            glossary: Some("icd-10"),
+        });
     }
     if !e.exclude_diagnoses.is_empty() {
         let codes: Vec<String> = e
@@ -128,11 +213,10 @@ fn eligibility_lines(stored: &StoredProtocol, lang: Lang) -> Vec<String> {
             .iter()
             .map(ToString::to_string)
             .collect();
-        lines.push(format!(
-            "{}: {}",
-            lang.t("elig.exclude_diagnoses"),
-            codes.join(", ")
-        ));
+        lines.push(EligibilityLine {
+            text: format!("{}: {}", lang.t("elig.exclude_diagnoses"), codes.join(", ")),
+            glossary: Some("icd-10"),
+        });
     }
     if !e.settings.is_empty() {
         let s: Vec<&str> = e
@@ -140,82 +224,144 @@ fn eligibility_lines(stored: &StoredProtocol, lang: Lang) -> Vec<String> {
             .iter()
             .map(|s| if en { s.label_en() } else { s.label_da() })
             .collect();
-        lines.push(format!("{}: {}", lang.t("elig.settings"), s.join(", ")));
+        lines.push(line(format!(
+            "{}: {}",
+            lang.t("elig.settings"),
+            s.join(", ")
+        )));
     }
     if !e.stages.is_empty() {
         let s: Vec<&str> = e.stages.iter().map(|s| s.as_str()).collect();
-        lines.push(format!("{}: {}", lang.t("elig.stages"), s.join(", ")));
+        lines.push(line(format!("{}: {}", lang.t("elig.stages"), s.join(", "))));
     }
     match (e.prior_lines_min, e.prior_lines_max) {
         (None, None) => {}
-        (min, max) => lines.push(format!(
+        (min, max) => lines.push(line(format!(
             "{}: {}–{}",
             lang.t("elig.prior_lines"),
             min.unwrap_or(0),
             max.map_or_else(|| "∞".to_owned(), |m| m.to_string())
-        )),
+        ))),
     }
     if let Some(ecog) = e.ecog_max {
-        lines.push(format!("{} {ecog}", lang.t("elig.ecog")));
+        lines.push(EligibilityLine {
+            text: format!("{} {ecog}", lang.t("elig.ecog")),
+            glossary: Some("ecog"),
+        });
     }
     for b in &e.biomarkers_required {
-        lines.push(format!(
-            "{}: {} {}",
-            lang.t("elig.requires"),
-            b.marker,
-            lang.t(&format!("elig.{}", b.status.as_str()))
-        ));
+        lines.push(EligibilityLine {
+            text: format!(
+                "{} {} {}",
+                lang.t("elig.requires"),
+                b.marker,
+                lang.t(&format!("elig.{}", b.status.as_str()))
+            ),
+            glossary: Some("biomarkoer"),
+        });
     }
     for b in &e.biomarkers_excluded {
-        lines.push(format!(
-            "{}: {} {}",
-            lang.t("elig.excludes"),
-            b.marker,
-            lang.t(&format!("elig.{}", b.status.as_str()))
-        ));
+        lines.push(EligibilityLine {
+            text: format!(
+                "{} {} {}",
+                lang.t("elig.excludes"),
+                b.marker,
+                lang.t(&format!("elig.{}", b.status.as_str()))
+            ),
+            glossary: Some("biomarkoer"),
+        });
     }
     lines
 }
 
-fn region_groups(stored: &StoredProtocol, catalogue: &Catalogue, lang: Lang) -> Vec<RegionSites> {
+fn site_views(
+    stored: &StoredProtocol,
+    catalogue: &Catalogue,
+    home: Option<(f64, f64)>,
+    lang: Lang,
+) -> Vec<SiteView> {
     let en = lang.is_en();
-    Region::ALL
+    stored
+        .protocol
+        .sites
         .iter()
-        .filter_map(|region| {
-            let sites: Vec<SiteView> = stored
-                .protocol
-                .sites
-                .iter()
-                .filter_map(|ps| {
-                    let site = catalogue.site(&ps.site)?;
-                    (site.region == *region).then(|| SiteView {
-                        code: site.code.clone(),
-                        name: format!("{}, {}", site.hospital, site.department),
-                        city: site.city.clone(),
-                        status: if en {
-                            ps.status.label_en()
-                        } else {
-                            ps.status.label_da()
-                        },
-                        status_class: match ps.status {
-                            dccc_matching::SiteStatus::Open => "status-open",
-                            dccc_matching::SiteStatus::Closed => "status-closed",
-                            _ => "status-paused",
-                        },
-                        contact: ps.contact.as_ref().and_then(|c| c.name.clone()),
-                        email: ps
-                            .contact
-                            .as_ref()
-                            .and_then(|c| c.email.as_ref().map(|e| e.as_str().to_owned())),
-                    })
-                })
-                .collect();
-            (!sites.is_empty()).then(|| RegionSites {
-                region: lang.pick(region.name_da(), region.name_en()).to_owned(),
-                sites,
+        .filter_map(|ps| {
+            let site = catalogue.site(&ps.site)?;
+            let distance =
+                home.map(|(lat, lon)| dccc_matching::haversine_km(lat, lon, site.lat, site.lon));
+            let contact = ps.contact.as_ref();
+            Some(SiteView {
+                code: site.code.clone(),
+                name: format!("{}, {}", site.hospital, site.department),
+                city: site.city.clone(),
+                status: if en {
+                    ps.status.label_en()
+                } else {
+                    ps.status.label_da()
+                },
+                status_class: match ps.status {
+                    dccc_matching::SiteStatus::Open => "status-open",
+                    dccc_matching::SiteStatus::Closed => "status-closed",
+                    _ => "status-paused",
+                },
+                open: ps.status == dccc_matching::SiteStatus::Open,
+                contact: contact.and_then(|c| c.name.clone()),
+                email: contact.and_then(|c| c.email.as_ref().map(|e| e.as_str().to_owned())),
+                phone: contact.and_then(|c| c.phone.clone()),
+                km: distance.map(|d| format_km(d, lang)),
+                lat: site.lat,
+                lon: site.lon,
+                distance,
             })
         })
         .collect()
+}
+
+fn region_groups(stored: &StoredProtocol, catalogue: &Catalogue, lang: Lang) -> Vec<RegionSites> {
+    let mut sites = site_views(stored, catalogue, None, lang);
+    Region::ALL
+        .iter()
+        .filter_map(|region| {
+            let in_region: Vec<SiteView> = {
+                let (here, rest): (Vec<SiteView>, Vec<SiteView>) = sites
+                    .drain(..)
+                    .partition(|s| catalogue.site(&s.code).is_some_and(|i| i.region == *region));
+                sites = rest;
+                here
+            };
+            (!in_region.is_empty()).then(|| RegionSites {
+                region: lang.pick(region.name_da(), region.name_en()).to_owned(),
+                sites: in_region,
+            })
+        })
+        .collect()
+}
+
+/// A postcode read from the address: its name ("8000 Aarhus C") and position.
+type Home = (String, f64, f64);
+
+/// The `postcode` parameter: the postcode's place and position, or the message for the field.
+fn read_postcode(
+    req: &HttpRequest,
+    catalogue: &Catalogue,
+) -> (String, Result<Option<Home>, Message>) {
+    let pairs = super::list::query_pairs(req);
+    let raw: String = pairs
+        .iter()
+        .find(|(k, _)| k == "postcode")
+        .map(|(_, v)| v.chars().filter(|c| !c.is_control()).take(20).collect())
+        .unwrap_or_default();
+    if raw.trim().is_empty() {
+        return (raw, Ok(None));
+    }
+    let found = Postcode::parse(&raw).and_then(|code| {
+        catalogue
+            .postcodes
+            .get(code.as_str())
+            .map(|p| Some((format!("{} {}", p.postcode, p.place), p.lat, p.lon)))
+            .ok_or_else(|| Message::new(msg::UNKNOWN_POSTCODE).with("input", quoted(&raw)))
+    });
+    (raw, found)
 }
 
 pub async fn show_protocol(
@@ -225,7 +371,28 @@ pub async fn show_protocol(
     slug: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let slug = slug.into_inner();
+    protocol_page(req, lang, viewer, slug.into_inner(), state, false).await
+}
+
+/// `/protokoller/{slug}/print`: the page made for taking to the doctor.
+pub async fn print_protocol(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: crate::web::auth::Viewer,
+    slug: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    protocol_page(req, lang, viewer, slug.into_inner(), state, true).await
+}
+
+async fn protocol_page(
+    req: HttpRequest,
+    lang: Lang,
+    viewer: crate::web::auth::Viewer,
+    slug: String,
+    state: web::Data<AppState>,
+    print: bool,
+) -> Result<HttpResponse, PageError> {
     let (stored, history) = crate::web::with_conn(&state, move |conn| {
         let stored = crate::db::protocols::find_by_slug(conn, &slug)?;
         let history = crate::db::history::for_entity(conn, "protocol", &slug, true)?;
@@ -267,7 +434,86 @@ pub async fn show_protocol(
         p.title_en.clone()
     };
     let title = p.title(en).to_owned();
+    let (postcode, home) = read_postcode(&req, &catalogue);
+    let (home, postcode_error) = match home {
+        Ok(home) => (home, None),
+        Err(message) => (None, Some(message.page_text(lang.code()))),
+    };
+    let mut by_distance = Vec::new();
+    let mut nearest = None;
+    let mut map = None;
+    if let Some((place, lat, lon)) = &home {
+        by_distance = site_views(&stored, &catalogue, Some((*lat, *lon)), lang);
+        by_distance.sort_by(|a, b| {
+            b.open.cmp(&a.open).then(
+                a.distance
+                    .unwrap_or(f64::MAX)
+                    .total_cmp(&b.distance.unwrap_or(f64::MAX)),
+            )
+        });
+        nearest = by_distance.first().filter(|s| s.open).map(|s| SiteView {
+            code: s.code.clone(),
+            name: s.name.clone(),
+            city: s.city.clone(),
+            status: s.status,
+            status_class: s.status_class,
+            open: s.open,
+            contact: s.contact.clone(),
+            email: s.email.clone(),
+            phone: s.phone.clone(),
+            km: s.km.clone(),
+            lat: s.lat,
+            lon: s.lon,
+            distance: s.distance,
+        });
+        let places: Vec<(String, f64, f64, Option<String>)> = by_distance
+            .iter()
+            .filter(|s| s.open)
+            .map(|s| {
+                (
+                    format!("{} ({})", s.name, s.city),
+                    s.lat,
+                    s.lon,
+                    s.km.clone(),
+                )
+            })
+            .collect();
+        map = Some(crate::web::map::map_view(
+            &places,
+            Some((place.clone(), *lat, *lon)),
+            lang,
+        ));
+    } else {
+        let places: Vec<(String, f64, f64, Option<String>)> =
+            site_views(&stored, &catalogue, None, lang)
+                .iter()
+                .filter(|s| s.open)
+                .map(|s| (format!("{} ({})", s.name, s.city), s.lat, s.lon, None))
+                .collect();
+        if !places.is_empty() {
+            map = Some(crate::web::map::map_view(&places, None, lang));
+        }
+    }
+    let address = format!(
+        "{}/protokoller/{}",
+        state.settings.base_url.trim_end_matches('/'),
+        stored.slug
+    );
+    let status = if postcode_error.is_some() {
+        actix_web::http::StatusCode::BAD_REQUEST
+    } else {
+        actix_web::http::StatusCode::OK
+    };
     let page = ProtocolDetailPage {
+        print,
+        by_distance,
+        nearest,
+        postcode_place: home.as_ref().map(|(place, _, _)| place.clone()),
+        postcode: postcode.trim().to_owned(),
+        postcode_error,
+        map,
+        slug: stored.slug.clone(),
+        address,
         layout: Layout::new(
             &req,
             lang,
@@ -328,5 +574,5 @@ pub async fn show_protocol(
         demo: p.demo,
         history,
     };
-    render(&page)
+    crate::web::pages::render_with(status, &page)
 }
