@@ -21,6 +21,7 @@ mod matching_lay;
 mod offers;
 mod pages;
 mod patients;
+mod phone;
 mod reference;
 mod review;
 mod search;

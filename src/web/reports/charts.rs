@@ -53,7 +53,7 @@ pub fn offered_chart(id: &str, title: &str, rows: &[IndicatorRow]) -> String {
         let tx = x(tick);
         let _ = write!(
             svg,
-            r##"<line class="grid" x1="{tx}" y1="{TOP}" x2="{tx}" y2="{bottom}" stroke="#ddd"/><text class="tick" x="{tx}" y="{}" font-size="11" text-anchor="middle">{tick} %</text>"##,
+            r##"<line class="grid" x1="{tx}" y1="{TOP}" x2="{tx}" y2="{bottom}" stroke="#ddd"/><text class="tick" x="{tx}" y="{}" font-size="12" text-anchor="middle">{tick} %</text>"##,
             bottom + 14.0
         );
     }
