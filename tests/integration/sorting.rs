@@ -155,7 +155,11 @@ async fn an_unknown_sort_or_distance_without_a_postcode_is_refused_naming_sort()
     ] {
         let (status, html) = app.get_html(path).await;
         assert_eq!(status, 400, "{path}");
-        assert_eq!(texts(&html, error), ["sort"], "{path}");
+        assert_eq!(
+            texts(&html, error),
+            ["Rækkefølge"],
+            "{path}: the field by its Danish name"
+        );
     }
 }
 

@@ -248,7 +248,8 @@ pub async fn find_trials(
                         }
                     }
                 }
-                view.beyond = beyond_view(beyond, max_km, lang, |km| km.to_string());
+                view.beyond =
+                    beyond_view("patient.beyond", beyond, max_km, lang, |km| km.to_string());
             }
             let postcode = form.get("postcode").trim();
             view.map = profile.home.as_ref().and_then(|home| {

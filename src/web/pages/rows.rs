@@ -119,6 +119,7 @@ pub fn widened_km(km: f64) -> u32 {
 }
 
 pub fn beyond_view(
+    key: &str,
     beyond: crate::catalogue::query::Beyond,
     max_km: f64,
     lang: Lang,
@@ -127,7 +128,7 @@ pub fn beyond_view(
     let nearest = beyond.nearest_km.filter(|_| beyond.count > 0)?;
     let widen_km = widened_km(nearest);
     let text = rust_i18n::replace_patterns(
-        &lang.count(beyond.count, "list.beyond"),
+        &lang.count(beyond.count, key),
         &["max", "nearest"],
         &[limit_km(max_km, lang), format_km(nearest, lang)],
     );

@@ -281,9 +281,11 @@ pub async fn search_protocols(
     page.total = result.total;
     page.with_distance = query.postcode.is_some();
     page.sorted_by_distance = query.order() == Sort::Distance;
-    page.beyond = query
-        .max_km
-        .and_then(|max| beyond_view(result.beyond, max, lang, |km| with_max_km(PATH, &pairs, km)));
+    page.beyond = query.max_km.and_then(|max| {
+        beyond_view("list.beyond", result.beyond, max, lang, |km| {
+            with_max_km(PATH, &pairs, km)
+        })
+    });
     page.facets = facet_groups(&catalogue, &result.facets, &pairs, lang);
     page.pages = page_links(PATH, &pairs, &result);
     page.prev_href = (result.page > 1).then(|| page_href(PATH, &pairs, result.page - 1));

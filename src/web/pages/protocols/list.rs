@@ -134,7 +134,9 @@ pub async fn list_protocols(
         prev_href,
         next_href,
         beyond: query.max_km.and_then(|max| {
-            beyond_view(result.beyond, max, lang, |km| with_max_km(path, &pairs, km))
+            beyond_view("list.beyond", result.beyond, max, lang, |km| {
+                with_max_km(path, &pairs, km)
+            })
         }),
     };
     render_with(StatusCode::OK, &page)
