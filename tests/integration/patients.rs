@@ -279,3 +279,44 @@ async fn the_glossary_explains_the_terms_the_pages_link_to() {
         "{lines:?}"
     );
 }
+
+#[tokio::test]
+async fn the_checklist_s_screen_reader_words_are_in_the_page_s_language() {
+    let app = spawn_app(Data::Demo).await;
+    app.create_user("doc@auh.test", "clinician", &[], &["AUH-ONK"]);
+    for (lang, words) in [
+        ("da", ["opfyldt:", "ikke opfyldt:", "ukendt:"]),
+        ("en", ["met:", "not met:", "unknown:"]),
+    ] {
+        let doc = app.login("doc@auh.test").await;
+        let _ = doc
+            .get(format!("{}/sprog/{lang}?next=/", app.address))
+            .send()
+            .await
+            .expect("switch");
+        let token = app.csrf(&doc, "/match").await;
+        let response = app
+            .post(
+                &doc,
+                "/match",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("age", "67"),
+                    ("sex", "female"),
+                    ("diagnosis", "C50"),
+                    ("setting", "metastatic"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 200);
+        let html = scraper::Html::parse_document(&response.text().await.expect("body"));
+        let hidden = texts(&html, ".match-card .visually-hidden");
+        assert!(
+            !hidden.is_empty(),
+            "{lang}: the checklist has screen-reader words"
+        );
+        for word in &hidden {
+            assert!(words.contains(&word.as_str()), "{lang}: {word:?}");
+        }
+    }
+}
