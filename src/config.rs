@@ -55,6 +55,8 @@ pub struct Settings {
     pub mail_from: String,
     pub protocol_inbox: Option<String>,
     pub base_url: String,
+    /// ClinicalTrials.gov API v2 (`CTGOV_API_URL`); empty turns fetching and the sync off.
+    pub ctgov_api_url: String,
 }
 
 /// A setting that could not be used, naming the variable.
@@ -150,7 +152,22 @@ impl Settings {
                 message: "must start with http:// or https://".into(),
             });
         }
+        // Set but empty is "off"; unset is the public API.
+        let ctgov_api_url = match get("CTGOV_API_URL") {
+            Some(v) => v.trim().trim_end_matches('/').to_owned(),
+            None => "https://clinicaltrials.gov/api/v2".to_owned(),
+        };
+        if !(ctgov_api_url.is_empty()
+            || ctgov_api_url.starts_with("http://")
+            || ctgov_api_url.starts_with("https://"))
+        {
+            return Err(ConfigError {
+                variable: "CTGOV_API_URL",
+                message: "must start with http:// or https://, or be empty".into(),
+            });
+        }
         Ok(Self {
+            ctgov_api_url,
             database,
             bind,
             data_dir: PathBuf::from(value("DATA_DIR").unwrap_or_else(|| "data".into())),

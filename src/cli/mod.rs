@@ -1,6 +1,7 @@
 //! The command line (contract.md §5): parse arguments, prepare the database, run a command.
 //! One file per command; each calls the services, as the web handlers do.
 
+mod ctgov;
 mod offers;
 mod protocols;
 mod reindex;
@@ -48,6 +49,22 @@ pub enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum CtgovCommand {
+    /// Print the protocol a ClinicalTrials.gov record becomes (nothing stored).
+    Convert {
+        /// A study record file (API v2 JSON) or an NCT number to fetch.
+        source: String,
+    },
+    /// Store a ClinicalTrials.gov record as a draft of a DMCG (never published directly).
+    Import {
+        /// A study record file (API v2 JSON) or an NCT number to fetch.
+        source: String,
+        #[arg(long)]
+        dmcg: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum OffersCommand {
     /// Import MDT decisions from a CSV file (contract.md §4); all or nothing.
     Import { file: PathBuf },
@@ -78,6 +95,11 @@ pub enum Command {
     Offers {
         #[command(subcommand)]
         command: OffersCommand,
+    },
+    /// ClinicalTrials.gov records (contract.md §8).
+    Ctgov {
+        #[command(subcommand)]
+        command: CtgovCommand,
     },
     /// User accounts.
     User {
@@ -132,5 +154,11 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<i32> {
             command: OffersCommand::Import { file },
         } => offers::import(&mut conn, &file),
         Command::Reindex => reindex::reindex(&mut conn, &settings),
+        Command::Ctgov {
+            command: CtgovCommand::Convert { source },
+        } => ctgov::convert(&mut conn, &settings, &source),
+        Command::Ctgov {
+            command: CtgovCommand::Import { source, dmcg },
+        } => ctgov::import(&mut conn, &settings, &source, &dmcg),
     }
 }

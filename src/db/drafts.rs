@@ -18,7 +18,8 @@ pub struct Draft {
     pub doc: ProtocolDoc,
     pub state: DraftState,
     pub review_comment: Option<String>,
-    pub created_by: i32,
+    /// `None` for a draft imported on the command line.
+    pub created_by: Option<i32>,
     pub submitted_by: Option<i32>,
     pub reviewed_by: Option<i32>,
     pub created_at: NaiveDateTime,
@@ -33,7 +34,7 @@ type Row = (
     String,
     String,
     Option<String>,
-    i32,
+    Option<i32>,
     Option<i32>,
     Option<i32>,
     NaiveDateTime,
@@ -102,7 +103,7 @@ pub fn create(
     conn: &mut DbConnection,
     protocol_id: Option<i32>,
     doc: &ProtocolDoc,
-    user: i32,
+    user: Option<i32>,
     now: NaiveDateTime,
 ) -> QueryResult<i32> {
     diesel::insert_into(d::table)
@@ -117,11 +118,15 @@ pub fn create(
             d::updated_at.eq(now),
         ))
         .execute(conn)?;
-    d::table
-        .filter(d::created_by.eq(user))
+    let newest = d::table
+        .filter(d::created_at.eq(now))
+        .filter(d::acronym.eq(doc.acronym.clone().unwrap_or_default()))
         .select(d::id)
-        .order(d::id.desc())
-        .first(conn)
+        .order(d::id.desc());
+    match user {
+        Some(user) => newest.filter(d::created_by.eq(user)).first(conn),
+        None => newest.filter(d::created_by.is_null()).first(conn),
+    }
 }
 
 /// Stores a new version of the document and a new state.
@@ -217,4 +222,66 @@ pub fn open_revision_of(conn: &mut DbConnection, protocol_id: i32) -> QueryResul
         .optional()?
         .map(to_draft)
         .transpose()
+}
+
+/// What an imported draft still needs an editor for (see the `draft_notes` table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftNote {
+    pub id: i32,
+    /// `suggested`, `unmatched` or `to_write`.
+    pub kind: String,
+    pub field: String,
+    pub value: String,
+    pub source: String,
+}
+
+/// Adds notes to a draft.
+pub fn add_notes(
+    conn: &mut DbConnection,
+    draft: i32,
+    notes: &[(&str, String, String, String)],
+) -> QueryResult<()> {
+    use crate::db::schema::draft_notes as n;
+    for (kind, field, value, source) in notes {
+        diesel::insert_into(n::table)
+            .values((
+                n::draft_id.eq(draft),
+                n::kind.eq(*kind),
+                n::field.eq(field),
+                n::value.eq(value),
+                n::source.eq(source),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A draft's notes in the order they were made.
+pub fn notes(conn: &mut DbConnection, draft: i32) -> QueryResult<Vec<DraftNote>> {
+    use crate::db::schema::draft_notes as n;
+    Ok(n::table
+        .filter(n::draft_id.eq(draft))
+        .order(n::id)
+        .select((n::id, n::kind, n::field, n::value, n::source))
+        .load::<(i32, String, String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, kind, field, value, source)| DraftNote {
+            id,
+            kind,
+            field,
+            value,
+            source,
+        })
+        .collect())
+}
+
+/// Removes the notes the editor confirmed (only the draft's own).
+pub fn confirm_notes(conn: &mut DbConnection, draft: i32, ids: &[i32]) -> QueryResult<usize> {
+    use crate::db::schema::draft_notes as n;
+    diesel::delete(
+        n::table
+            .filter(n::draft_id.eq(draft))
+            .filter(n::id.eq_any(ids)),
+    )
+    .execute(conn)
 }

@@ -191,6 +191,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_dmcgs,
     user_sites,
     protocol_drafts,
+    draft_notes,
     history,
     offers,
     offer_monthly,
@@ -238,11 +239,22 @@ diesel::table! {
         doc -> Text,
         state -> Text,
         review_comment -> Nullable<Text>,
-        created_by -> Integer,
+        created_by -> Nullable<Integer>,
         submitted_by -> Nullable<Integer>,
         reviewed_by -> Nullable<Integer>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    draft_notes (id) {
+        id -> Integer,
+        draft_id -> Integer,
+        kind -> Text,
+        field -> Text,
+        value -> Text,
+        source -> Text,
     }
 }
 

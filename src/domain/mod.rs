@@ -13,6 +13,7 @@ pub mod msg;
 pub mod offers;
 pub mod protocol;
 pub mod spreadsheet;
+pub mod suggest;
 pub mod validate;
 
 pub use identifiers::{slugify, Email, EuCtNumber, EudractNumber, NctId, Postcode};

@@ -19,6 +19,7 @@ pub mod offers;
 pub mod pages;
 pub mod reports;
 pub mod state;
+pub mod upload;
 
 use std::net::TcpListener;
 use std::time::Duration;

@@ -405,7 +405,8 @@ fn prepare(app: &TestApp) -> Fixture {
         dmcg: Some("DBCG".into()),
         ..ProtocolDoc::default()
     };
-    let draft_id = drafts::create(&mut conn, None, &doc("DBCG MATRIX"), owner, now).expect("draft");
+    let draft_id =
+        drafts::create(&mut conn, None, &doc("DBCG MATRIX"), Some(owner), now).expect("draft");
     let fixture: Vec<ProtocolDoc> = serde_json::from_str(crate::helpers::FIXTURE).expect("fixture");
     let complete = fixture
         .into_iter()
@@ -414,7 +415,7 @@ fn prepare(app: &TestApp) -> Fixture {
     let mut sub = complete.clone();
     sub.acronym = Some("DBCG MATRIX-SUB".into());
     sub.identifiers = Default::default();
-    let submitted_id = drafts::create(&mut conn, None, &sub, owner, now).expect("draft");
+    let submitted_id = drafts::create(&mut conn, None, &sub, Some(owner), now).expect("draft");
     drafts::set_submitted(&mut conn, submitted_id, owner, now).expect("submitted");
     let _ = users::find_user(&mut conn, owner);
     Fixture {

@@ -9,6 +9,7 @@ mod api_reference;
 mod architecture;
 mod cli;
 mod cpr;
+mod ctgov;
 mod disclosure;
 mod headers;
 mod helpers;

@@ -1,6 +1,7 @@
 //! Formats the registry reads and writes for other systems: the JSON interchange format of
-//! contract.md §1 (import all-or-nothing, export). ClinicalTrials.gov and FHIR live here too.
+//! contract.md §1 (import all-or-nothing, export) and ClinicalTrials.gov records (§8).
 
+pub mod ctgov;
 pub mod json;
 
 pub use json::{

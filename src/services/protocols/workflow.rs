@@ -125,7 +125,7 @@ pub fn save_draft(
     conn.transaction(|conn| {
         let id = match id {
             None => {
-                let id = drafts::create(conn, None, doc, user.id, now)?;
+                let id = drafts::create(conn, None, doc, Some(user.id), now)?;
                 history::record(
                     conn,
                     "draft",
@@ -210,7 +210,9 @@ pub fn submit(
 }
 
 fn submitter_email(conn: &mut DbConnection, draft: &Draft) -> diesel::QueryResult<Option<String>> {
-    let id = draft.submitted_by.unwrap_or(draft.created_by);
+    let Some(id) = draft.submitted_by.or(draft.created_by) else {
+        return Ok(None);
+    };
     Ok(users::find_user(conn, id)?
         .filter(|u| u.active)
         .map(|u| u.email))
@@ -400,7 +402,7 @@ pub fn start_revision(
             return Ok(open.id);
         }
         let doc = ProtocolDoc::from_protocol(&stored.protocol);
-        let id = drafts::create(conn, Some(stored.id), &doc, user.id, now)?;
+        let id = drafts::create(conn, Some(stored.id), &doc, Some(user.id), now)?;
         history::record(
             conn,
             "draft",
@@ -502,4 +504,41 @@ pub fn confirm(
         )?;
         Ok(())
     })
+}
+
+/// Stores a record from another registry as a new draft of its DMCG, with what the editor
+/// must still look at (`notes`: kind, field, value, source). `user` is the editor who fetched
+/// it, `None` on the command line. It is never published without an editor and DCCC.
+pub fn import_draft(
+    conn: &mut DbConnection,
+    doc: &ProtocolDoc,
+    user: Option<&User>,
+    source: &str,
+    notes: &[(&str, String, String, String)],
+    now: NaiveDateTime,
+) -> Result<i32, WorkflowError> {
+    if let Some(user) = user {
+        if !user.may_edit_dmcg(doc.dmcg.as_deref().unwrap_or_default()) {
+            return Err(WorkflowError::Invalid(vec![FieldError::new(
+                "dmcg",
+                msg::OWN_DMCG,
+            )]));
+        }
+    }
+    let actor = user.map_or_else(|| Actor::system(source), Actor::of);
+    Ok(conn.transaction(|conn| {
+        let id = drafts::create(conn, None, doc, user.map(|u| u.id), now)?;
+        drafts::add_notes(conn, id, notes)?;
+        history::record(
+            conn,
+            "draft",
+            &id.to_string(),
+            "imported",
+            &actor,
+            &[],
+            false,
+            now,
+        )?;
+        diesel::QueryResult::Ok(id)
+    })?)
 }

@@ -34,6 +34,66 @@ pub struct DraftPage {
     pub review_comment: Option<String>,
     pub revision_of: Option<String>,
     pub notice: Option<String>,
+    /// What an import left for the editor to confirm.
+    pub notes: Vec<NoteView>,
+}
+
+/// One import note on the draft page, its field named by its label.
+pub struct NoteView {
+    pub id: i32,
+    pub kind: String,
+    pub field: String,
+    pub label: String,
+    pub value: String,
+    pub source: String,
+}
+
+/// A field's label in the editor's form.
+fn field_label(field: &str, lang: Lang) -> String {
+    let key = match field {
+        "eligibility.ecog_max" => "elig.ecog".to_owned(),
+        "eligibility.settings" => "elig.settings".to_owned(),
+        "eligibility.stages" => "elig.stages".to_owned(),
+        "eligibility.biomarkers_required" => "form.biomarkers_required".to_owned(),
+        "eligibility.biomarkers_excluded" => "form.biomarkers_excluded".to_owned(),
+        other => format!("form.{other}"),
+    };
+    lang.t(&key)
+}
+
+/// The notes as the page shows them.
+fn note_views(notes: &[drafts::DraftNote], lang: Lang) -> Vec<NoteView> {
+    notes
+        .iter()
+        .map(|n| {
+            let label = match n.kind.as_str() {
+                "unmatched" => lang.t("ctgov.unmatched"),
+                "to_write" => format!(
+                    "{} – {}",
+                    field_label(&n.field, lang),
+                    lang.t("ctgov.to_write")
+                ),
+                _ => field_label(&n.field, lang),
+            };
+            NoteView {
+                id: n.id,
+                kind: n.kind.clone(),
+                field: n.field.clone(),
+                label,
+                value: n.value.clone(),
+                source: n.source.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The fields the notes mark in the form.
+fn marked_fields(notes: &[drafts::DraftNote]) -> Vec<String> {
+    notes
+        .iter()
+        .filter(|n| n.kind != "unmatched")
+        .map(|n| n.field.clone())
+        .collect()
 }
 
 fn editable_dmcgs(user: &User, state: &AppState) -> Vec<String> {
@@ -85,6 +145,7 @@ pub async fn new_protocol(
         review_comment: None,
         revision_of: None,
         notice: None,
+        notes: Vec::new(),
     };
     render_with(StatusCode::OK, &page)
 }
@@ -103,11 +164,17 @@ async fn save_and_maybe_submit(
     let catalogue = state.catalogue.get();
     let (mut form, doc) = ProtocolForm::from_post(&form_data, &catalogue, &dmcgs, lang);
     let submit = form_data.get("action") == "submit";
+    let confirmed: Vec<i32> = form_data
+        .all("confirm_note")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
     let mut draft_id = draft_id;
     let mut action = draft_id.map_or_else(
         || "/redaktion/ny".to_owned(),
         |id| format!("/redaktion/kladder/{id}"),
     );
+    let mut shown_notes = Vec::new();
     if !form.has_errors() {
         let ctx = state.mail_context();
         let user2 = user.clone();
@@ -116,29 +183,37 @@ async fn save_and_maybe_submit(
             let now = Utc::now().naive_utc();
             let id = match workflow::save_draft(conn, &user2, draft_id, &doc2, now) {
                 Ok(id) => id,
-                Err(e) => return Ok((draft_id, Err(e))),
+                Err(e) => return Ok((draft_id, Err(e), Vec::new())),
             };
+            drafts::confirm_notes(conn, id, &confirmed)?;
+            let notes = drafts::notes(conn, id)?;
             if submit {
-                return Ok((Some(id), workflow::submit(conn, &user2, id, &ctx, now)));
+                return Ok((
+                    Some(id),
+                    workflow::submit(conn, &user2, id, &ctx, now),
+                    notes,
+                ));
             }
-            Ok((Some(id), Ok(())))
+            Ok((Some(id), Ok(()), notes))
         })
         .await?;
         match outcome {
-            (Some(id), Ok(())) => {
+            (Some(id), Ok(()), _) => {
                 let flag = if submit { "indsendt" } else { "gemt" };
                 return Ok(see_other(&format!("/redaktion/kladder/{id}?{flag}=1")));
             }
-            (saved, Err(WorkflowError::Invalid(errors))) => {
+            (saved, Err(WorkflowError::Invalid(errors)), notes) => {
                 form.add_errors(errors);
+                form.marked_fields = marked_fields(&notes);
+                shown_notes = note_views(&notes, lang);
                 // A new draft saved before its submission was refused has its own address now.
                 if let Some(id) = saved {
                     action = format!("/redaktion/kladder/{id}");
                     draft_id = Some(id);
                 }
             }
-            (_, Err(e)) => return Err(PageError::from(e)),
-            (None, Ok(())) => return Err(PageError::not_found()),
+            (_, Err(e), _) => return Err(PageError::from(e)),
+            (None, Ok(()), _) => return Err(PageError::not_found()),
         }
     }
     let page = DraftPage {
@@ -152,6 +227,7 @@ async fn save_and_maybe_submit(
         review_comment: None,
         revision_of: None,
         notice: None,
+        notes: shown_notes,
     };
     render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
@@ -186,8 +262,9 @@ pub async fn edit_draft(
 ) -> Result<HttpResponse, PageError> {
     let user = viewer.require_editor(&req)?.clone();
     let id = id.into_inner();
-    let (draft, revision_of) = with_conn(&state, move |conn| {
+    let (draft, revision_of, notes) = with_conn(&state, move |conn| {
         let draft = drafts::find(conn, id)?;
+        let notes = drafts::notes(conn, id)?;
         let slug = match draft.as_ref().and_then(|d| d.protocol_id) {
             Some(pid) => crate::db::protocols::load_protocols(conn, Some(&[pid]), false)?
                 .into_iter()
@@ -195,7 +272,7 @@ pub async fn edit_draft(
                 .map(|s| s.slug),
             None => None,
         };
-        Ok((draft, slug))
+        Ok((draft, slug, notes))
     })
     .await?;
     let draft = draft.ok_or(PageError::not_found())?;
@@ -204,6 +281,7 @@ pub async fn edit_draft(
     }
     let dmcgs = editable_dmcgs(&user, &state);
     let mut form = ProtocolForm::from_doc(&draft.doc, &state.catalogue.get(), &dmcgs, lang);
+    form.marked_fields = marked_fields(&notes);
     if let Ok(p) = draft.doc.validate(&reference_codes(&state)) {
         form.warnings = crate::domain::interchange::warnings(&p);
     }
@@ -211,6 +289,8 @@ pub async fn edit_draft(
         Some(lang.t("editor.submitted"))
     } else if req.query_string().contains("gemt=1") {
         Some(lang.t("editor.saved"))
+    } else if req.query_string().contains("hentet=1") {
+        Some(lang.t("ctgov.imported"))
     } else {
         None
     };
@@ -227,6 +307,7 @@ pub async fn edit_draft(
             .filter(|_| draft.state == DraftState::Returned),
         revision_of,
         notice,
+        notes: note_views(&notes, lang),
     };
     render_with(StatusCode::OK, &page)
 }

@@ -41,6 +41,8 @@ pub struct ProtocolForm {
     pub site_statuses: Vec<Opt>,
     pub settings: Vec<Opt>,
     pub stages: Vec<Opt>,
+    /// Fields an import suggested or left to write, until the editor confirms them.
+    pub marked_fields: Vec<String>,
 }
 
 fn opts<T: Copy>(
@@ -63,6 +65,23 @@ fn put(values: &mut HashMap<String, String>, key: &str, value: Option<impl ToStr
 }
 
 impl ProtocolForm {
+    /// Whether an import suggested `field` (or left it to write) and nobody confirmed it yet.
+    pub fn marked(&self, field: &str) -> bool {
+        self.marked_fields.iter().any(|f| f == field)
+    }
+    /// The class that marks a suggested field.
+    pub fn mark(&self, field: &str) -> &'static str {
+        if self.marked(field) {
+            " suggested"
+        } else {
+            ""
+        }
+    }
+    /// The mark of the required or excluded biomarkers.
+    pub fn mark_biomarkers(&self, kind: &str) -> &'static str {
+        self.mark(&format!("eligibility.biomarkers_{kind}"))
+    }
+
     fn with_options(catalogue: &Catalogue, editable_dmcgs: &[String], lang: Lang) -> Self {
         let dmcg_opt = |d: &crate::catalogue::DmcgInfo| Opt {
             value: d.acronym.clone(),
@@ -93,6 +112,7 @@ impl ProtocolForm {
             site_statuses: opts(&SiteStatus::ALL, SiteStatus::as_str, SiteStatus::label_da),
             settings: opts(&Setting::ALL, Setting::as_str, Setting::label_da),
             stages: opts(&Stage::ALL, Stage::as_str, Stage::label_da),
+            marked_fields: Vec::new(),
             biomarker_rows: (0..BIOMARKER_ROWS).collect(),
             lang,
             ..Self::default()

@@ -1,5 +1,6 @@
 //! `/redaktion`: where DMCG editors (and admins) write, submit and maintain protocols.
 
+pub mod ctgov;
 pub mod dashboard;
 pub mod draft;
 pub mod form;
@@ -10,6 +11,8 @@ use actix_web::web;
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/redaktion", web::get().to(dashboard::editor_dashboard))
         .route("/redaktion/ny", web::get().to(draft::new_protocol))
+        .route("/redaktion/ctgov", web::get().to(ctgov::show_ctgov_form))
+        .route("/redaktion/ctgov", web::post().to(ctgov::import_from_ctgov))
         .route("/redaktion/ny", web::post().to(draft::create_protocol))
         .route("/redaktion/kladder/{id}", web::get().to(draft::edit_draft))
         .route(

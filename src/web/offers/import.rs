@@ -6,24 +6,20 @@ use actix_web::http::StatusCode;
 use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
-use futures_util::StreamExt;
-use serde::Deserialize;
-use std::io::{Read, Seek, SeekFrom, Write};
 
 use super::require_register_user;
 use crate::db::history::Actor;
 use crate::domain::{msg, Message};
 use crate::services::offers;
 use crate::services::offers::import::{import_csv, ImportError, LineError, COLUMNS};
-use crate::web::auth::{Viewer, CSRF_FIELD};
+use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
 use crate::web::{with_conn, AppState};
 
-/// The largest file accepted (about 100,000 rows).
-pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
+use crate::web::upload::{read_upload, UploadError, UploadQuery, CSRF_HEADER, MAX_UPLOAD};
 
 #[derive(Template)]
 #[template(path = "offers/import.html")]
@@ -84,93 +80,6 @@ pub async fn import_form(
     render_with(StatusCode::OK, &page(&req, lang, &viewer))
 }
 
-/// `?csrf_token=…` in the form's action URL: checked before the body is read.
-#[derive(Debug, Default, Deserialize)]
-pub struct UploadQuery {
-    csrf_token: Option<String>,
-}
-
-/// A scripted upload may send the token in this header instead.
-const CSRF_HEADER: &str = "x-csrf-token";
-/// The CSRF field of a form posted without the token in its URL must come first and be short.
-const MAX_TOKEN_FIELD: usize = 256;
-
-/// Why an upload could not be read.
-enum UploadError {
-    TooLarge,
-    Unreadable,
-    Forged,
-}
-
-/// Reads the upload: the CSRF token (from the URL, a header, or else the form's first field,
-/// read no further than a token can be long), then the file, streamed into a temporary file
-/// that stops at [`MAX_UPLOAD`] bytes.
-async fn read_upload(
-    mut payload: Multipart,
-    viewer: &Viewer,
-    token: Option<String>,
-) -> Result<Vec<u8>, UploadError> {
-    let mut checked = match token {
-        Some(t) => viewer
-            .check_csrf(Some(&t))
-            .map_err(|_| UploadError::Forged)
-            .map(|()| true)?,
-        None => false,
-    };
-    let mut file: Option<std::fs::File> = None;
-    let mut total = 0usize;
-    while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|_| UploadError::Unreadable)?;
-        let name = field.name().unwrap_or("").to_owned();
-        if !checked {
-            if name != CSRF_FIELD {
-                return Err(UploadError::Forged);
-            }
-            let mut value = Vec::new();
-            while let Some(chunk) = field.next().await {
-                value.extend_from_slice(&chunk.map_err(|_| UploadError::Unreadable)?);
-                if value.len() > MAX_TOKEN_FIELD {
-                    return Err(UploadError::Forged);
-                }
-            }
-            viewer
-                .check_csrf(Some(&String::from_utf8_lossy(&value)))
-                .map_err(|_| UploadError::Forged)?;
-            checked = true;
-            continue;
-        }
-        if name != "file" {
-            // Nothing else is read; drain it within the same cap.
-            while let Some(chunk) = field.next().await {
-                total += chunk.map_err(|_| UploadError::Unreadable)?.len();
-                if total > MAX_UPLOAD {
-                    return Err(UploadError::TooLarge);
-                }
-            }
-            continue;
-        }
-        let out = file.insert(tempfile::tempfile().map_err(|_| UploadError::Unreadable)?);
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| UploadError::Unreadable)?;
-            total += chunk.len();
-            if total > MAX_UPLOAD {
-                return Err(UploadError::TooLarge);
-            }
-            out.write_all(&chunk).map_err(|_| UploadError::Unreadable)?;
-        }
-    }
-    if !checked {
-        return Err(UploadError::Forged);
-    }
-    let mut bytes = Vec::new();
-    if let Some(mut f) = file {
-        f.seek(SeekFrom::Start(0))
-            .and_then(|_| f.read_to_end(&mut bytes))
-            .map_err(|_| UploadError::Unreadable)?;
-    }
-    Ok(bytes)
-}
-
 pub async fn import_offers(
     req: HttpRequest,
     lang: Lang,
@@ -189,7 +98,7 @@ pub async fn import_offers(
     });
     let mut view = page(&req, lang, &viewer);
     let file = match read_upload(payload, &viewer, token).await {
-        Ok(file) => file,
+        Ok(upload) => upload.file,
         Err(UploadError::Forged) => return Err(PageError::bad_csrf()),
         Err(UploadError::TooLarge) => {
             view.message = lang

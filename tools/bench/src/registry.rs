@@ -59,6 +59,21 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         rounds: u32,
     },
+    /// Time converting one ClinicalTrials.gov record, and importing records as drafts.
+    Ctgov {
+        /// The record to convert (a large one: hundreds of locations).
+        #[arg(long, default_value = "tests/fixtures/ctgov/NCT04267848.json")]
+        record: std::path::PathBuf,
+        /// How many times to convert it.
+        #[arg(long, default_value_t = 21)]
+        runs: u32,
+        /// Folder of study records to import in turn.
+        #[arg(long, default_value = "tests/fixtures/ctgov")]
+        dir: std::path::PathBuf,
+        /// How many drafts to import.
+        #[arg(long, default_value_t = 1000)]
+        imports: u32,
+    },
     /// Time building the search index, updating one record, and queries of each kind.
     Search {
         /// How many times each query runs (after one warm-up run).
@@ -96,6 +111,12 @@ pub fn run(conn: &mut DbConnection, command: BenchCommand) -> anyhow::Result<i32
             in_ram,
             dir,
         } => crate::search::run(conn, rounds, in_ram, dir),
+        BenchCommand::Ctgov {
+            record,
+            runs,
+            dir,
+            imports,
+        } => crate::ctgov::run(conn, &record, runs, &dir, imports),
     }
 }
 

@@ -1,0 +1,33 @@
+-- A draft imported on the command line (ClinicalTrials.gov) has no user who created it.
+-- SQLite cannot drop NOT NULL in place: the table is rebuilt (nothing references it).
+CREATE TABLE protocol_drafts_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    protocol_id INTEGER REFERENCES protocols(id),
+    dmcg TEXT NOT NULL REFERENCES dmcgs(acronym),
+    acronym TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'returned', 'published')),
+    review_comment TEXT,
+    created_by INTEGER REFERENCES users(id),
+    submitted_by INTEGER REFERENCES users(id),
+    reviewed_by INTEGER REFERENCES users(id),
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+INSERT INTO protocol_drafts_new SELECT * FROM protocol_drafts;
+DROP TABLE protocol_drafts;
+ALTER TABLE protocol_drafts_new RENAME TO protocol_drafts;
+CREATE INDEX protocol_drafts_state ON protocol_drafts(state, dmcg);
+
+-- What a draft imported from another registry still needs an editor for: values suggested
+-- from free text (with the sentence they came from), locations no department was found for,
+-- and Danish fields to write. A note goes when the editor confirms it.
+CREATE TABLE draft_notes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    draft_id INTEGER NOT NULL REFERENCES protocol_drafts(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('suggested', 'unmatched', 'to_write')),
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    source TEXT NOT NULL
+);
+CREATE INDEX draft_notes_draft ON draft_notes(draft_id);
