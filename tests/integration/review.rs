@@ -480,3 +480,46 @@ async fn stale_protocols_are_flagged_and_their_editors_reminded_once_a_week() {
         "confirmed: no longer stale"
     );
 }
+
+#[tokio::test]
+async fn a_draft_is_saved_as_it_is_and_shows_at_once_what_submitting_would_refuse() {
+    let app = spawn_app(Data::Fixture).await;
+    app.create_user("ed@dbcg.test", "dmcg_editor", &["DBCG"], &[]);
+    let editor = app.login("ed@dbcg.test").await;
+    let token = app.csrf(&editor, "/redaktion/ny").await;
+    let saved = app
+        .post(
+            &editor,
+            "/redaktion/ny",
+            &[
+                ("csrf_token", &token),
+                ("acronym", "DBCG SAVE-CHECK"),
+                ("dmcg", "DBCG"),
+                ("eligibility.age_min", "80"),
+                ("eligibility.age_max", "18"),
+                ("contact.email", "nobody"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status().as_u16(), 303, "the draft is kept");
+    let (status, html) = app.page(&editor, &location(&saved)).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        attrs(&html, "#form-errors", "class"),
+        ["warning"],
+        "a warning, not a refusal"
+    );
+    for field in ["eligibility.age_max", "contact.email", "phase"] {
+        assert_eq!(
+            texts(&html, &format!(".field-error[data-for='{field}']")).len(),
+            1,
+            "the message beside {field}"
+        );
+    }
+    assert_eq!(
+        attrs(&html, "#f-eligibility\\.age_min", "value"),
+        ["80"],
+        "kept as typed"
+    );
+}

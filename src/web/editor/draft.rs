@@ -282,8 +282,15 @@ pub async fn edit_draft(
     let dmcgs = editable_dmcgs(&user, &state);
     let mut form = ProtocolForm::from_doc(&draft.doc, &state.catalogue.get(), &dmcgs, lang);
     form.marked_fields = marked_fields(&notes);
-    if let Ok(p) = draft.doc.validate(&reference_codes(&state)) {
-        form.warnings = crate::domain::interchange::warnings(&p);
+    // A draft is saved as it is; what submitting would refuse is shown now, beside the
+    // fields, so nothing waits until the submission.
+    match draft.doc.validate(&reference_codes(&state)) {
+        Ok(p) => form.warnings = crate::domain::interchange::warnings(&p),
+        Err(errors) if matches!(draft.state, DraftState::Draft | DraftState::Returned) => {
+            form.add_errors(errors);
+            form.saved_with_errors = true;
+        }
+        Err(_) => {}
     }
     let notice = if req.query_string().contains("indsendt=1") {
         Some(lang.t("editor.submitted"))

@@ -43,6 +43,8 @@ pub struct ProtocolForm {
     pub stages: Vec<Opt>,
     /// Fields an import suggested or left to write, until the editor confirms them.
     pub marked_fields: Vec<String>,
+    /// The errors are those of a saved draft (kept as it is), not of a refused submission.
+    pub saved_with_errors: bool,
 }
 
 fn opts<T: Copy>(
@@ -113,6 +115,7 @@ impl ProtocolForm {
             settings: opts(&Setting::ALL, Setting::as_str, Setting::label_da),
             stages: opts(&Stage::ALL, Stage::as_str, Stage::label_da),
             marked_fields: Vec::new(),
+            saved_with_errors: false,
             biomarker_rows: (0..BIOMARKER_ROWS).collect(),
             lang,
             ..Self::default()

@@ -454,4 +454,3 @@ pub fn read(source: &Source, api_url: &str) -> Result<Value, ReadError> {
         Source::Nct(nct) => Ok(fetch::fetch_study(api_url, nct, fetch::TIMEOUT)?),
     }
 }
-
