@@ -57,6 +57,9 @@ pub struct Settings {
     pub base_url: String,
     /// ClinicalTrials.gov API v2 (`CTGOV_API_URL`); empty turns fetching and the sync off.
     pub ctgov_api_url: String,
+    /// Hours between comparisons of published protocols with ClinicalTrials.gov
+    /// (`CTGOV_SYNC_HOURS`, default 24; 0 is off).
+    pub ctgov_sync_hours: u64,
 }
 
 /// A setting that could not be used, naming the variable.
@@ -166,7 +169,20 @@ impl Settings {
                 message: "must start with http:// or https://, or be empty".into(),
             });
         }
+        let ctgov_sync_hours = match value("CTGOV_SYNC_HOURS") {
+            None => 24,
+            Some(raw) => raw
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|h| *h <= 24 * 365)
+                .ok_or_else(|| ConfigError {
+                    variable: "CTGOV_SYNC_HOURS",
+                    message: format!("must be a whole number of hours, 0 for off (got {raw:?})"),
+                })?,
+        };
         Ok(Self {
+            ctgov_sync_hours,
             ctgov_api_url,
             database,
             bind,

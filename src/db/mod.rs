@@ -9,6 +9,7 @@ pub mod reference;
 pub mod schema;
 pub mod seed;
 pub mod sessions;
+pub mod source_differences;
 pub mod users;
 
 use diesel::connection::SimpleConnection;

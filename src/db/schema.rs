@@ -192,6 +192,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_sites,
     protocol_drafts,
     draft_notes,
+    source_differences,
     history,
     offers,
     offer_monthly,
@@ -244,6 +245,15 @@ diesel::table! {
         reviewed_by -> Nullable<Integer>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    source_differences (protocol_id) {
+        protocol_id -> Integer,
+        nct -> Text,
+        differences -> Text,
+        checked_at -> Timestamp,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod kind {
     pub const PUBLISHED: &str = "published";
     pub const RETURNED: &str = "returned";
     pub const REMINDER: &str = "reminder";
+    pub const SOURCE_CHANGED: &str = "source_changed";
 }
 
 #[derive(Template)]
@@ -181,6 +182,57 @@ pub fn reminder_mail(
         html: render(&html),
         subject,
         kind: kind::REMINDER,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/source_changed.txt", escape = "none")]
+struct SourceChangedText<'a> {
+    acronym: &'a str,
+    nct: &'a str,
+    lines: &'a [String],
+    url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/source_changed.html")]
+struct SourceChangedHtml<'a> {
+    subject: &'a str,
+    acronym: &'a str,
+    nct: &'a str,
+    lines: &'a [String],
+    url: &'a str,
+}
+
+/// To a protocol's editors: its record on ClinicalTrials.gov says something else about the
+/// recruitment status or a Danish department (`lines`, one difference each).
+pub fn source_changed_mail(
+    to: &str,
+    acronym: &str,
+    nct: &str,
+    lines: &[String],
+    url: &str,
+) -> OutgoingMail {
+    let subject = one_line(&format!("{acronym}: ClinicalTrials.gov siger noget andet"));
+    let text = SourceChangedText {
+        acronym,
+        nct,
+        lines,
+        url,
+    };
+    let html = SourceChangedHtml {
+        subject: &subject,
+        acronym,
+        nct,
+        lines,
+        url,
+    };
+    OutgoingMail {
+        to: to.to_owned(),
+        text: render(&text),
+        html: render(&html),
+        subject,
+        kind: kind::SOURCE_CHANGED,
     }
 }
 

@@ -22,7 +22,9 @@ use lettre::Transport as _;
 use crate::config::Settings;
 use crate::db::{DbConnection, DbPool};
 
-pub use messages::{kind, published_mail, reminder_mail, returned_mail, submitted_mail};
+pub use messages::{
+    kind, published_mail, reminder_mail, returned_mail, source_changed_mail, submitted_mail,
+};
 pub use outbox::{backoff, enqueue, failures, pending_count, OutboxFailure};
 
 /// How long the SMTP client waits for each step of the conversation before giving up.

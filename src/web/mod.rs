@@ -66,6 +66,14 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
         state.pool.clone(),
         state.settings.base_url.clone(),
     );
+    if state.settings.ctgov_sync_hours > 0 {
+        crate::services::interchange::ctgov::sync::spawn(
+            state.pool.clone(),
+            state.settings.ctgov_api_url.clone(),
+            state.settings.base_url.clone(),
+            std::time::Duration::from_secs(state.settings.ctgov_sync_hours * 3600),
+        );
+    }
     let key = auth::session_key(&state.settings).map_err(std::io::Error::other)?;
     let secure = state.settings.base_url.starts_with("https://");
     let data = web::Data::new(state);

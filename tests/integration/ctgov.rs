@@ -499,3 +499,127 @@ fn response_path(html: &scraper::Html) -> String {
         .find(|a| a.starts_with("/redaktion/kladder/"))
         .expect("the draft form")
 }
+
+/// A stand-in for the API whose one record can be changed while it runs.
+fn changing_server(body: std::sync::Arc<std::sync::Mutex<String>>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = format!(
+        "http://127.0.0.1:{}",
+        listener.local_addr().expect("addr").port()
+    );
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
+                    break;
+                }
+            }
+            let body = body.lock().expect("body").clone();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    address
+}
+
+const SYNCED: &str = r#"{"acronym": "DBCG GLUCOSENS", "title_en": "GLUCOSENS", "dmcg": "DBCG",
+  "phase": "n-a", "recruitment_status": "open", "identifiers": {"nct": "NCT06473480"},
+  "contact": {"email": "glucosens@example.dk"},
+  "sites": [{"site": "SUH-KOE-ONK", "status": "open"}, {"site": "OUH-ONK", "status": "open"}]}"#;
+
+#[tokio::test]
+async fn the_sync_flags_a_status_that_changed_on_clinicaltrials_gov_and_mails_the_editors_once() {
+    use dccc_registry::db::schema::mail_outbox;
+    use dccc_registry::services::interchange::ctgov::sync;
+    use diesel::prelude::*;
+
+    let app = spawn_app(Data::Fixture).await;
+    app.create_user("ed@dbcg.test", "dmcg_editor", &["DBCG"], &[]);
+    let original = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/ctgov/NCT06473480.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
+    let body = std::sync::Arc::new(std::sync::Mutex::new(original.clone()));
+    let api = changing_server(body.clone());
+    let pool = app.pool.clone();
+    let run = move || {
+        let (pool, api) = (pool.clone(), api.clone());
+        move || {
+            let mut conn = pool.get().expect("connection");
+            let fetch = |nct: &str| fetch::fetch_study(&api, nct, Duration::from_secs(5));
+            let report = sync::sync_once(
+                &mut conn,
+                &fetch,
+                "http://registry.test",
+                chrono::Utc::now().naive_utc(),
+            )
+            .expect("sync");
+            let mails: i64 = mail_outbox::table
+                .filter(mail_outbox::kind.eq("source_changed"))
+                .count()
+                .get_result(&mut conn)
+                .expect("count");
+            (report, mails)
+        }
+    };
+    {
+        let mut conn = app.pool.get().expect("connection");
+        dccc_registry::services::interchange::import_json(&mut conn, SYNCED, false)
+            .expect("import");
+    }
+    // The same on both sides: nothing to say.
+    let (report, mails) = tokio::task::spawn_blocking(run()).await.expect("task");
+    // The fixture's other protocols get another study's record: not an answer for them.
+    assert_eq!((report.checked, report.differing), (1, 0), "{report:?}");
+    assert!(!report.failed.is_empty());
+    assert_eq!(mails, 0);
+
+    // ClinicalTrials.gov now says the trial no longer recruits and Odense has completed.
+    let changed = original
+        .replacen("\"overallStatus\": \"RECRUITING\"", "\"overallStatus\": \"ACTIVE_NOT_RECRUITING\"", 1)
+        .replace(
+            "\"facility\": \"The Department of Surgery, Odense Univeristy Hospital\",\n          \"status\": \"RECRUITING\"",
+            "\"facility\": \"The Department of Surgery, Odense Univeristy Hospital\",\n          \"status\": \"COMPLETED\"",
+        );
+    assert_ne!(changed, original, "the fixture was changed");
+    *body.lock().expect("body") = changed;
+    let (report, mails) = tokio::task::spawn_blocking(run()).await.expect("task");
+    assert_eq!((report.differing, report.mailed), (1, 1), "{report:?}");
+    assert_eq!(mails, 1, "one editor, one e-mail");
+
+    // The editor sees it on the dashboard; our record is unchanged.
+    let editor = app.login("ed@dbcg.test").await;
+    let (_, html) = app.page(&editor, "/redaktion").await;
+    let lines = texts(&html, "tr[data-slug=dbcg-glucosens] .source-differences li");
+    assert!(
+        lines.iter().any(|l| l
+            == "Rekrutteringsstatus: Åben for inklusion her, Lukket for inklusion på ClinicalTrials.gov"),
+        "{lines:?}"
+    );
+    assert_eq!(lines.len(), 2, "the status and Odense: {lines:?}");
+    let (_, page) = app.page(&editor, "/protokoller/dbcg-glucosens").await;
+    assert_eq!(
+        texts(&page, "#status"),
+        ["Åben for inklusion"],
+        "nothing changed without an editor"
+    );
+
+    // Run again: the same differences are not mailed twice.
+    let (report, mails) = tokio::task::spawn_blocking(run()).await.expect("task");
+    assert_eq!((report.differing, report.mailed), (1, 0));
+    assert_eq!(mails, 1);
+
+    // Back in step: the flag goes.
+    *body.lock().expect("body") = original;
+    let (report, _) = tokio::task::spawn_blocking(run()).await.expect("task");
+    assert_eq!(report.differing, 0);
+    let (_, html) = app.page(&editor, "/redaktion").await;
+    assert!(texts(&html, ".source-differences").is_empty());
+}

@@ -13,3 +13,13 @@ CREATE TABLE draft_notes (
     source TEXT NOT NULL
 );
 CREATE INDEX draft_notes_draft ON draft_notes(draft_id);
+
+-- Where a published protocol's source registry (ClinicalTrials.gov) says something else about
+-- its recruitment status or a Danish department's status: shown to its editors until they
+-- settle it. `differences` is a JSON list of {"what", "ours", "theirs"}.
+CREATE TABLE source_differences (
+    protocol_id INTEGER PRIMARY KEY REFERENCES protocols(id) ON DELETE CASCADE,
+    nct TEXT NOT NULL,
+    differences TEXT NOT NULL,
+    checked_at TIMESTAMP NOT NULL
+);

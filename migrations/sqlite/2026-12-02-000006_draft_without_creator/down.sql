@@ -1,3 +1,4 @@
+DROP TABLE source_differences;
 DROP TABLE draft_notes;
 DELETE FROM protocol_drafts WHERE created_by IS NULL;
 CREATE TABLE protocol_drafts_old (

@@ -4,7 +4,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
 
+use crate::catalogue::Catalogue;
 use crate::db::drafts::{self, DraftState};
+use crate::services::interchange::ctgov::sync::Difference;
 use crate::services::protocols::freshness::stale_before;
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
@@ -24,6 +26,8 @@ pub struct DraftRow {
 }
 
 pub struct PublishedRow {
+    /// Where ClinicalTrials.gov says something else, one line each, in the page's language.
+    pub source_differences: Vec<String>,
     pub slug: String,
     pub acronym: String,
     pub dmcg: String,
@@ -51,12 +55,24 @@ pub async fn editor_dashboard(
     let user = viewer.require_editor(&req)?.clone();
     let scope: Option<Vec<String>> = (!user.is_admin()).then(|| user.dmcgs.clone());
     let scope2 = scope.clone();
-    let (open, stored) = with_conn(&state, move |conn| {
+    let (open, stored, differences) = with_conn(&state, move |conn| {
         let open = drafts::open_drafts(conn, scope2.as_deref())?;
         let stored = crate::db::protocols::load_protocols(conn, None, true)?;
-        Ok((open, stored))
+        let differences = crate::db::source_differences::all(conn)?;
+        Ok((open, stored, differences))
     })
     .await?;
+    let catalogue = state.catalogue.get();
+    let differences_of = |id: i32| -> Vec<String> {
+        differences
+            .iter()
+            .find(|(p, _, _, _)| *p == id)
+            .and_then(|(_, _, json, _)| serde_json::from_str::<Vec<Difference>>(json).ok())
+            .unwrap_or_default()
+            .iter()
+            .map(|d| describe(d, &catalogue, lang))
+            .collect()
+    };
     let stale_limit = stale_before(Utc::now().naive_utc());
     let in_scope = |dmcg: &str| scope.as_ref().is_none_or(|s| s.iter().any(|d| d == dmcg));
     let drafts = open
@@ -79,6 +95,7 @@ pub async fn editor_dashboard(
         .into_iter()
         .filter(|s| in_scope(&s.protocol.dmcg))
         .map(|s| PublishedRow {
+            source_differences: differences_of(s.id),
             stale: s.last_confirmed_at.is_none_or(|c| c < stale_limit),
             confirmed: s
                 .last_confirmed_at
@@ -105,4 +122,33 @@ pub async fn editor_dashboard(
         stale_count,
     };
     render(&page)
+}
+
+/// A difference with ClinicalTrials.gov in the page's words: "Recruitment status: open here,
+/// closed on ClinicalTrials.gov".
+fn describe(d: &Difference, catalogue: &Catalogue, lang: Lang) -> String {
+    let label = |status: &str| -> String {
+        status
+            .parse::<dccc_matching::RecruitmentStatus>()
+            .map(|s| lang.pick(s.label_da(), s.label_en()).to_owned())
+            .or_else(|_| {
+                status
+                    .parse::<dccc_matching::SiteStatus>()
+                    .map(|s| lang.pick(s.label_da(), s.label_en()).to_owned())
+            })
+            .unwrap_or_else(|_| status.to_owned())
+    };
+    let what = if d.what == "status" {
+        lang.t("sync.status")
+    } else {
+        catalogue.site(&d.what).map_or_else(
+            || d.what.clone(),
+            |s| format!("{}, {}", s.hospital, s.department),
+        )
+    };
+    rust_i18n::replace_patterns(
+        &lang.t("sync.line"),
+        &["what", "ours", "theirs"],
+        &[what, label(&d.ours), label(&d.theirs)],
+    )
 }

@@ -4,6 +4,7 @@
 
 pub mod fetch;
 pub mod sites;
+pub mod sync;
 
 use serde::Serialize;
 use serde_json::Value;
