@@ -87,6 +87,15 @@ fn note_views(notes: &[drafts::DraftNote], lang: Lang) -> Vec<NoteView> {
         .collect()
 }
 
+/// The fields an import left to write.
+fn to_write(notes: &[drafts::DraftNote]) -> Vec<String> {
+    notes
+        .iter()
+        .filter(|n| n.kind == "to_write")
+        .map(|n| n.field.clone())
+        .collect()
+}
+
 /// The fields the notes mark in the form.
 fn marked_fields(notes: &[drafts::DraftNote]) -> Vec<String> {
     notes
@@ -205,6 +214,8 @@ async fn save_and_maybe_submit(
             (saved, Err(WorkflowError::Invalid(errors)), notes) => {
                 form.add_errors(errors);
                 form.marked_fields = marked_fields(&notes);
+                form.to_write = to_write(&notes);
+                form.to_write = to_write(&notes);
                 shown_notes = note_views(&notes, lang);
                 // A new draft saved before its submission was refused has its own address now.
                 if let Some(id) = saved {
@@ -282,6 +293,7 @@ pub async fn edit_draft(
     let dmcgs = editable_dmcgs(&user, &state);
     let mut form = ProtocolForm::from_doc(&draft.doc, &state.catalogue.get(), &dmcgs, lang);
     form.marked_fields = marked_fields(&notes);
+    form.to_write = to_write(&notes);
     // A draft is saved as it is; what submitting would refuse is shown now, beside the
     // fields, so nothing waits until the submission.
     match draft.doc.validate(&reference_codes(&state)) {

@@ -45,6 +45,8 @@ pub struct ProtocolForm {
     pub marked_fields: Vec<String>,
     /// The errors are those of a saved draft (kept as it is), not of a refused submission.
     pub saved_with_errors: bool,
+    /// Of the marked fields, those an import left to write (the Danish title and summary).
+    pub to_write: Vec<String>,
 }
 
 fn opts<T: Copy>(
@@ -77,6 +79,14 @@ impl ProtocolForm {
             " suggested"
         } else {
             ""
+        }
+    }
+    /// The words of a field's mark: a suggestion to confirm, or a field still to write.
+    pub fn mark_key(&self, field: &str) -> &'static str {
+        if self.to_write.iter().any(|f| f == field) {
+            "ctgov.to_write"
+        } else {
+            "ctgov.mark"
         }
     }
     /// The mark of the required or excluded biomarkers.
@@ -116,6 +126,7 @@ impl ProtocolForm {
             stages: opts(&Stage::ALL, Stage::as_str, Stage::label_da),
             marked_fields: Vec::new(),
             saved_with_errors: false,
+            to_write: Vec::new(),
             biomarker_rows: (0..BIOMARKER_ROWS).collect(),
             lang,
             ..Self::default()
