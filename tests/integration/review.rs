@@ -523,3 +523,45 @@ async fn a_draft_is_saved_as_it_is_and_shows_at_once_what_submitting_would_refus
         "kept as typed"
     );
 }
+
+#[tokio::test]
+async fn another_department_row_comes_without_saving_and_keeps_what_was_typed() {
+    let app = spawn_app(Data::Fixture).await;
+    app.create_user("ed@dbcg.test", "dmcg_editor", &["DBCG"], &[]);
+    let editor = app.login("ed@dbcg.test").await;
+    let (_, empty) = app.page(&editor, "/redaktion/ny").await;
+    let rows = texts(&empty, ".site-row").len();
+    let token = app.csrf(&editor, "/redaktion/ny").await;
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf_token".into(), token),
+        ("acronym".into(), "DBCG ROWS".into()),
+        ("dmcg".into(), "DBCG".into()),
+        ("action".into(), "add_site".into()),
+    ];
+    for i in 0..rows {
+        let site = if i == 0 { "OUH-ONK" } else { "" };
+        form.push((format!("sites[{i}].site"), site.into()));
+        form.push((format!("sites[{i}].status"), "open".into()));
+    }
+    let response = editor
+        .post(format!("{}/redaktion/ny", app.address))
+        .form(&form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        response.status().as_u16(),
+        200,
+        "the form again, not a redirect"
+    );
+    let html = scraper::Html::parse_document(&response.text().await.expect("body"));
+    assert_eq!(texts(&html, ".site-row").len(), rows + 1, "one more row");
+    assert_eq!(attrs(&html, "#f-acronym", "value"), ["DBCG ROWS"]);
+    assert_eq!(
+        attrs(&html, "#f-sites\\[0\\]\\.site option[selected]", "value"),
+        ["OUH-ONK"]
+    );
+    let mut conn = app.pool.get().expect("connection");
+    let drafts = dccc_registry::db::drafts::open_drafts(&mut conn, None).expect("drafts");
+    assert!(drafts.is_empty(), "nothing was saved");
+}

@@ -173,6 +173,28 @@ async fn save_and_maybe_submit(
     let catalogue = state.catalogue.get();
     let (mut form, doc) = ProtocolForm::from_post(&form_data, &catalogue, &dmcgs, lang);
     let submit = form_data.get("action") == "submit";
+    // "Add another department": the form again with everything as typed and one more empty
+    // row; nothing is saved.
+    if form_data.get("action") == "add_site" {
+        let action = draft_id.map_or_else(
+            || "/redaktion/ny".to_owned(),
+            |id| format!("/redaktion/kladder/{id}"),
+        );
+        let page = DraftPage {
+            layout: layout(&req, lang, &viewer, &state, lang.t("editor.new")),
+            csrf: viewer.csrf(),
+            form,
+            action,
+            draft_id,
+            state: draft_id.map(|_| DraftState::Draft.label_da()),
+            editable: true,
+            review_comment: None,
+            revision_of: None,
+            notice: None,
+            notes: Vec::new(),
+        };
+        return render_with(StatusCode::OK, &page);
+    }
     let confirmed: Vec<i32> = form_data
         .all("confirm_note")
         .iter()
