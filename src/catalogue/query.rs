@@ -445,6 +445,16 @@ pub struct Beyond {
     pub nearest_km: Option<f64>,
 }
 
+impl Beyond {
+    /// Counts one more protocol hidden by the limit, whose nearest open department is `km` away.
+    pub fn add(&mut self, km: f64) {
+        self.count += 1;
+        if self.nearest_km.is_none_or(|nearest| km < nearest) {
+            self.nearest_km = Some(km);
+        }
+    }
+}
+
 impl ListResult {
     pub fn page_count(&self) -> u32 {
         let pages = self.total.div_ceil(self.per_page.max(1) as usize);
@@ -489,10 +499,7 @@ impl Catalogue {
                 match nearest {
                     None => continue,
                     Some(n) if n.distance_km > max => {
-                        beyond.count += 1;
-                        if beyond.nearest_km.is_none_or(|km| n.distance_km < km) {
-                            beyond.nearest_km = Some(n.distance_km);
-                        }
+                        beyond.add(n.distance_km);
                         continue;
                     }
                     Some(_) => {}

@@ -38,18 +38,6 @@ fn real_sentences() -> Vec<(usize, Section, String)> {
         .collect()
 }
 
-#[test]
-#[ignore = "prints what every real sentence yields, for writing the table"]
-fn print_real_sentences() {
-    for (line, section, sentence) in real_sentences() {
-        let got: Vec<String> = suggest_sentence(section, &sentence)
-            .iter()
-            .map(|s| format!("{}={}", s.field.trim_start_matches("eligibility."), s.value))
-            .collect();
-        println!("{line}: {got:?}");
-    }
-}
-
 /// What each real sentence must yield (field without `eligibility.`, value); every other
 /// sentence of the file must yield nothing. Read by hand against the sentence: e.g. line 14
 /// ("no EGFR exon 19 deletion or EGFR L858R") is EGFR negative, line 22 (a stage of *another*

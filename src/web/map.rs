@@ -10,8 +10,8 @@
 //!
 //! # Example
 //!
-//! ```ignore
-//! use crate::web::map::{DenmarkMap, MapText, Marker, MarkerKind};
+//! ```
+//! use dccc_registry::web::map::{DenmarkMap, MapText, Marker, MarkerKind};
 //! // Normally the ~1160 GeoNames postcode centroids (lat, lon).
 //! let map = DenmarkMap::new(&[(55.68, 12.57), (55.47, 8.45), (57.72, 10.58)]);
 //! let svg = map.render(

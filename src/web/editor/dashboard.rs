@@ -127,28 +127,15 @@ pub async fn editor_dashboard(
 /// A difference with ClinicalTrials.gov in the page's words: "Recruitment status: open here,
 /// closed on ClinicalTrials.gov".
 fn describe(d: &Difference, catalogue: &Catalogue, lang: Lang) -> String {
-    let label = |status: &str| -> String {
-        status
-            .parse::<dccc_matching::RecruitmentStatus>()
-            .map(|s| lang.pick(s.label_da(), s.label_en()).to_owned())
-            .or_else(|_| {
-                status
-                    .parse::<dccc_matching::SiteStatus>()
-                    .map(|s| lang.pick(s.label_da(), s.label_en()).to_owned())
-            })
-            .unwrap_or_else(|_| status.to_owned())
+    let site_name = |code: &str| {
+        catalogue
+            .site(code)
+            .map(|s| format!("{}, {}", s.hospital, s.department))
     };
-    let what = if d.what == "status" {
-        lang.t("sync.status")
-    } else {
-        catalogue.site(&d.what).map_or_else(
-            || d.what.clone(),
-            |s| format!("{}, {}", s.hospital, s.department),
-        )
-    };
+    let (what, ours, theirs) = d.labels(site_name, lang.is_en());
     rust_i18n::replace_patterns(
         &lang.t("sync.line"),
         &["what", "ours", "theirs"],
-        &[what, label(&d.ours), label(&d.theirs)],
+        &[what.unwrap_or_else(|| lang.t("sync.status")), ours, theirs],
     )
 }

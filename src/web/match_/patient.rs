@@ -29,8 +29,6 @@ pub struct PatientMatchPage {
     pub csrf: String,
     pub form: Kept,
     pub errors: Vec<FieldError>,
-    /// The lay diagnosis groups to choose from, by name in the page's language.
-    pub lay_groups: Vec<LayOption>,
     /// The group (or code) searched for, as the results' heading names it.
     pub searched_for: Option<String>,
     pub searched: bool,
@@ -39,7 +37,7 @@ pub struct PatientMatchPage {
     /// Who the search is for, as chosen (`me`, `child`, `relative`).
     pub for_whom: &'static str,
     /// The situations to choose from.
-    pub situations: Vec<LayOption>,
+    pub situations: Vec<ChoiceOption>,
     /// What the distance limit hides, with a button that searches again wider.
     pub beyond: Option<BeyondView>,
     /// The map of the results' nearest departments and the home postcode.
@@ -71,25 +69,10 @@ pub fn situation(value: &str) -> Option<(Setting, Option<bool>)> {
         .map(|(_, setting, exhausted)| (*setting, *exhausted))
 }
 
-/// One entry of the diagnosis list: a lay group's name, posting the group's codes.
-pub struct LayOption {
+/// One entry of a choice list: the value posted and its label.
+pub struct ChoiceOption {
     pub value: String,
     pub label: String,
-}
-
-/// The lay groups by name in the reader's language.
-fn lay_options(lang: Lang) -> Vec<LayOption> {
-    let mut options: Vec<LayOption> = diagnosis_names()
-        .lay
-        .groups()
-        .iter()
-        .map(|group| LayOption {
-            value: group.key(),
-            label: group.name(lang.is_en()).to_owned(),
-        })
-        .collect();
-    options.sort_by_cached_key(|option| option.label.to_lowercase());
-    options
 }
 
 impl PatientMatchPage {
@@ -137,7 +120,6 @@ fn page(
         csrf: viewer.csrf(),
         form,
         errors: Vec::new(),
-        lay_groups: lay_options(lang),
         searched_for: None,
         searched: false,
         results: Vec::new(),
@@ -145,7 +127,7 @@ fn page(
         for_whom: "me",
         situations: SITUATIONS
             .iter()
-            .map(|(value, _, _)| LayOption {
+            .map(|(value, _, _)| ChoiceOption {
                 value: (*value).to_owned(),
                 label: lang.t(&format!("patient.situation.{value}")),
             })
@@ -242,10 +224,7 @@ pub async fn find_trials(
                 let mut beyond = crate::catalogue::query::Beyond::default();
                 for r in all.results.iter().filter(shown) {
                     if let Some(n) = r.nearest_site.as_ref().filter(|n| n.distance_km > max_km) {
-                        beyond.count += 1;
-                        if beyond.nearest_km.is_none_or(|km| n.distance_km < km) {
-                            beyond.nearest_km = Some(n.distance_km);
-                        }
+                        beyond.add(n.distance_km);
                     }
                 }
                 view.beyond =

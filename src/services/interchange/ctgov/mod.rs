@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::catalogue::matcher::diagnosis_names;
-use crate::domain::interchange::{BiomarkerDoc, ContactDoc, IdentifiersDoc, SiteDoc};
+use crate::domain::interchange::{BiomarkerDoc, ContactDoc, IdentifiersDoc};
 use crate::domain::suggest::{suggest, Suggestion};
 use crate::domain::ProtocolDoc;
 
@@ -355,15 +355,6 @@ pub fn convert(
         unmatched_locations: unmatched,
         to_write: vec!["title_da", "summary_da"],
     })
-}
-
-/// The site documents' statuses as `SiteDoc`s (re-exported for the sync job's comparison).
-pub fn site_statuses(record: &ProtocolDoc) -> Vec<(String, String)> {
-    record
-        .sites
-        .iter()
-        .map(|SiteDoc { site, status, .. }| (site.clone(), status.clone()))
-        .collect()
 }
 
 impl Converted {

@@ -181,6 +181,11 @@ pub fn match_locations(
     departments: &[DepartmentRef],
 ) -> (Vec<SiteDoc>, Vec<UnmatchedLocation>) {
     let kind = kind_for(dmcg);
+    // Each hospital once, wherever its departments stand in the table (a hospital seen twice
+    // would tie with itself).
+    let mut hospitals: Vec<&str> = departments.iter().map(|d| d.hospital.as_str()).collect();
+    hospitals.sort_unstable();
+    hospitals.dedup();
     let mut docs: Vec<SiteDoc> = Vec::new();
     let mut unmatched = Vec::new();
     for location in locations {
@@ -201,9 +206,7 @@ pub fn match_locations(
         // Score each hospital: its distinctive name words in the facility, its city.
         let mut best: Option<(u32, &str)> = None;
         let mut tie = false;
-        let mut hospitals: Vec<&str> = departments.iter().map(|d| d.hospital.as_str()).collect();
-        hospitals.dedup();
-        for hospital in hospitals {
+        for &hospital in &hospitals {
             let Some(sample) = departments.iter().find(|d| d.hospital == hospital) else {
                 continue;
             };

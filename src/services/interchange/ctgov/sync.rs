@@ -117,33 +117,42 @@ pub fn sync_once(
     Ok(report)
 }
 
+impl Difference {
+    /// The difference in words: the department's name (`None` for the recruitment status),
+    /// then our status and theirs, labelled in Danish or English.
+    pub fn labels(
+        &self,
+        site_name: impl Fn(&str) -> Option<String>,
+        english: bool,
+    ) -> (Option<String>, String, String) {
+        let label = |status: &str| -> String {
+            let (da, en) = match status.parse::<dccc_matching::RecruitmentStatus>() {
+                Ok(s) => (s.label_da(), s.label_en()),
+                Err(_) => match status.parse::<dccc_matching::SiteStatus>() {
+                    Ok(s) => (s.label_da(), s.label_en()),
+                    Err(_) => return status.to_owned(),
+                },
+            };
+            if english { en } else { da }.to_owned()
+        };
+        let what = (self.what != "status")
+            .then(|| site_name(&self.what).unwrap_or_else(|| self.what.clone()));
+        (what, label(&self.ours), label(&self.theirs))
+    }
+}
+
 /// A difference in Danish words, for the editors' e-mail: "Rekrutteringsstatus: Åben for
-/// inklusion her, Lukket på ClinicalTrials.gov".
-pub fn describe_da(d: &Difference, departments: &[super::DepartmentRef]) -> String {
-    let label = |status: &str| -> String {
-        status
-            .parse::<dccc_matching::RecruitmentStatus>()
-            .map(|s| s.label_da().to_owned())
-            .or_else(|_| {
-                status
-                    .parse::<dccc_matching::SiteStatus>()
-                    .map(|s| s.label_da().to_owned())
-            })
-            .unwrap_or_else(|_| status.to_owned())
+/// inklusion her, Lukket for inklusion på ClinicalTrials.gov".
+fn describe_da(d: &Difference, departments: &[super::DepartmentRef]) -> String {
+    let site_name = |code: &str| {
+        departments
+            .iter()
+            .find(|s| s.code == code)
+            .map(|s| format!("{}, {}", s.hospital, s.department))
     };
-    let what = if d.what == "status" {
-        "Rekrutteringsstatus".to_owned()
-    } else {
-        departments.iter().find(|s| s.code == d.what).map_or_else(
-            || d.what.clone(),
-            |s| format!("{}, {}", s.hospital, s.department),
-        )
-    };
-    format!(
-        "{what}: {} her, {} på ClinicalTrials.gov",
-        label(&d.ours),
-        label(&d.theirs)
-    )
+    let (what, ours, theirs) = d.labels(site_name, false);
+    let what = what.unwrap_or_else(|| "Rekrutteringsstatus".to_owned());
+    format!("{what}: {ours} her, {theirs} på ClinicalTrials.gov")
 }
 
 /// The stored differences of a protocol.

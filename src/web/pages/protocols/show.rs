@@ -23,6 +23,7 @@ pub struct IdentifierView {
     pub href: String,
 }
 
+#[derive(Clone)]
 pub struct SiteView {
     pub code: String,
     pub name: String,
@@ -451,21 +452,7 @@ async fn protocol_page(
                     .total_cmp(&b.distance.unwrap_or(f64::MAX)),
             )
         });
-        nearest = by_distance.first().filter(|s| s.open).map(|s| SiteView {
-            code: s.code.clone(),
-            name: s.name.clone(),
-            city: s.city.clone(),
-            status: s.status,
-            status_class: s.status_class,
-            open: s.open,
-            contact: s.contact.clone(),
-            email: s.email.clone(),
-            phone: s.phone.clone(),
-            km: s.km.clone(),
-            lat: s.lat,
-            lon: s.lon,
-            distance: s.distance,
-        });
+        nearest = by_distance.first().filter(|s| s.open).cloned();
         let places: Vec<(String, f64, f64, Option<String>)> = by_distance
             .iter()
             .filter(|s| s.open)
