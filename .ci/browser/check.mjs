@@ -6,7 +6,7 @@
 //
 // Environment:
 //   CHROMIUM        Chromium binary (default /usr/bin/chromium)
-//   CHECK_EMAIL     clinician e-mail; if unset, the pages behind login are skipped
+//   CHECK_EMAIL     an administrator's e-mail; if unset, the pages behind login are skipped
 //   CHECK_PASSWORD  its password
 //   CHECK_ONLY      only pages whose label contains this string (for local work)
 //
@@ -27,7 +27,7 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 //   path    a string, or async (h) => string (h: the helpers below, e.g. h.firstProtocol())
 //   open    async (page, h) => Response: for pages reached by submitting a form; must
 //           return the response of the final navigation (h.submitForm does)
-//   login   true: needs a clinician session (skipped when CHECK_EMAIL is unset)
+//   login   true: needs the administrator's session (skipped when CHECK_EMAIL is unset)
 // ---------------------------------------------------------------------------------------
 const PAGES = [
   '/',
@@ -64,6 +64,15 @@ const PAGES = [
     open: (page, h) =>
       h.submitForm(page, '/match', '#match-form', { diagnosis: 'C50', age: '67', postcode: '8000' }),
   },
+  { path: '/tilbud', login: true },
+  { path: '/tilbud/ny', login: true },
+  { path: '/redaktion', login: true },
+  { path: '/redaktion/ny', login: true },
+  { path: '/redaktion/ctgov', login: true },
+  { label: '/redaktion/kladder/{first}', login: true, path: (h) => h.firstDraft() },
+  { path: '/admin', login: true },
+  { path: '/admin/historik', login: true },
+  { label: '/admin/kladder/{first}', login: true, path: async (h) => (await h.firstDraft()).replace('/redaktion/', '/admin/') },
 ];
 
 const LANGS = ['da', 'en'];
@@ -139,6 +148,29 @@ async function submitForm(page, formPath, formSelector, values) {
     .evaluateAll((els) => els.map((e) => (e.getAttribute('name') ? `${e.getAttribute('name')} invalid` : e.textContent.trim())));
   if (errors.length) throw new CheckError(`form ${formSelector} was rejected: ${errors.join('; ')}`);
   return resp;
+}
+
+// The first link on `listPath` whose address matches `pattern`, looked up once per context.
+const firstLinks = new Map();
+function firstLink(context, listPath, pattern) {
+  const key = `${listPath} ${pattern}`;
+  if (!firstLinks.has(key)) {
+    const found = (async () => {
+      const page = await context.newPage();
+      try {
+        await goto(page, listPath);
+        const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')));
+        const href = hrefs.find((h) => pattern.test(h));
+        if (!href) throw new CheckError(`no link matching ${pattern} on ${listPath}`);
+        return href;
+      } finally {
+        await page.close();
+      }
+    })();
+    found.catch(() => {});
+    firstLinks.set(key, found);
+  }
+  return firstLinks.get(key);
 }
 
 let firstProtocolCache;
@@ -310,6 +342,7 @@ async function main() {
       context.setDefaultNavigationTimeout(TIMEOUT_MS);
       const h = {
         firstProtocol: () => firstProtocol(context),
+        firstDraft: () => firstLink(context, '/redaktion', /^\/redaktion\/kladder\/\d+$/),
         submitForm,
       };
       {

@@ -308,6 +308,14 @@ impl Catalogue {
         (slot != u32::MAX).then_some(slot as usize)
     }
 
+    /// The DMCG and department codes a protocol may name, for validating one.
+    pub fn reference_codes(&self) -> crate::domain::ReferenceCodes {
+        crate::domain::ReferenceCodes {
+            dmcgs: self.dmcgs.iter().map(|d| d.acronym.clone()).collect(),
+            sites: self.sites.iter().map(|s| s.code.clone()).collect(),
+        }
+    }
+
     pub fn site(&self, code: &str) -> Option<&SiteInfo> {
         self.site_index.get(code).map(|&i| &self.sites[i])
     }

@@ -52,7 +52,9 @@ pub struct HistoryEntry {
     pub public: bool,
 }
 
-/// The changes between two JSON values, as dotted field paths (arrays compared whole).
+/// The changes between two JSON values, as dotted field paths. Arrays are compared whole,
+/// except a protocol's departments (objects with a `site` code), which are compared by code:
+/// `sites.AUH-ONK.status`, or `sites.AUH-ONK` for a department added or removed.
 pub fn diff_json(old: &serde_json::Value, new: &serde_json::Value) -> Vec<Change> {
     let mut out = Vec::new();
     diff_into("", old, new, &mut out);
@@ -73,8 +75,19 @@ fn diff_into(
     new: &serde_json::Value,
     out: &mut Vec<Change>,
 ) {
-    use serde_json::Value::Object;
+    use serde_json::Value::{Array, Null, Object};
+    let empty = Object(serde_json::Map::new());
     match (old, new) {
+        // A record created or removed: each of its fields, not the record as one value.
+        (Null, Object(_)) if prefix.is_empty() => diff_into(prefix, &empty, new, out),
+        (Object(_), Null) if prefix.is_empty() => diff_into(prefix, old, &empty, out),
+        (Array(a), Array(b)) if a != b && by_site(a).is_some() && by_site(b).is_some() => {
+            let (a, b) = (
+                by_site(a).unwrap_or_default(),
+                by_site(b).unwrap_or_default(),
+            );
+            diff_into(prefix, &Object(a), &Object(b), out);
+        }
         (Object(a), Object(b)) => {
             let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
             keys.sort();
@@ -101,6 +114,18 @@ fn diff_into(
         }),
         _ => {}
     }
+}
+
+/// Department rows keyed by their site code, if every element is one.
+fn by_site(rows: &[serde_json::Value]) -> Option<serde_json::Map<String, serde_json::Value>> {
+    rows.iter()
+        .map(|row| {
+            let code = row.get("site")?.as_str()?.to_owned();
+            let mut rest = row.as_object()?.clone();
+            rest.remove("site");
+            Some((code, serde_json::Value::Object(rest)))
+        })
+        .collect()
 }
 
 #[expect(
@@ -235,5 +260,38 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn departments_are_compared_by_their_code_not_their_place_in_the_list() {
+        let old = json!({"sites": [{"site": "AUH-ONK", "status": "open"}, {"site": "RH-ONK", "status": "open"}]});
+        let new = json!({"sites": [{"site": "RH-ONK", "status": "closed"}, {"site": "OUH-ONK", "status": "open"}]});
+        let fields: Vec<(String, Option<String>, Option<String>)> = diff_json(&old, &new)
+            .into_iter()
+            .map(|c| (c.field, c.old, c.new))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                (
+                    "sites.AUH-ONK".into(),
+                    Some(r#"{"status":"open"}"#.into()),
+                    None
+                ),
+                (
+                    "sites.OUH-ONK".into(),
+                    None,
+                    Some(r#"{"status":"open"}"#.into())
+                ),
+                (
+                    "sites.RH-ONK.status".into(),
+                    Some("open".into()),
+                    Some("closed".into())
+                ),
+            ]
+        );
+        // The same departments in another order are no change.
+        let reordered = json!({"sites": [{"site": "RH-ONK", "status": "open"}, {"site": "AUH-ONK", "status": "open"}]});
+        assert!(diff_json(&old, &reordered).is_empty());
     }
 }

@@ -37,4 +37,20 @@ impl DraftState {
             Self::Published => "Offentliggjort",
         }
     }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Draft => "Draft",
+            Self::Submitted => "Submitted to DCCC",
+            Self::Returned => "Returned",
+            Self::Published => "Published",
+        }
+    }
+    /// The Danish or English label.
+    pub fn label(self, english: bool) -> &'static str {
+        if english {
+            self.label_en()
+        } else {
+            self.label_da()
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use dccc_matching::Biomarker;
+use dccc_matching::{Biomarker, IcdPattern};
 use serde::{Deserialize, Serialize};
 
 use super::messages::{Key, Message};
@@ -268,18 +268,50 @@ impl ProtocolDoc {
     }
 }
 
-/// Advice that does not stop a record: the contract recommends the DMCG's acronym in the title.
+/// ICD-10's chapter II, neoplasms (C00–D48): a cancer trial's diagnoses lie here.
+const NEOPLASMS: [&str; 2] = ["C00-C97", "D00-D48"];
+
+/// Advice that does not stop a record: the contract recommends the DMCG's acronym in the title,
+/// and a diagnosis outside the neoplasm chapter (`X99`) is more likely a typing error than a
+/// cancer trial's criterion.
 pub fn warnings(p: &Protocol) -> Vec<FieldError> {
+    let mut out = Vec::new();
     let needle = p.dmcg.to_lowercase();
     let mentions = [Some(&p.acronym), p.title_da.as_ref(), p.title_en.as_ref()]
         .into_iter()
         .flatten()
         .any(|t| t.to_lowercase().contains(&needle));
-    if mentions {
-        Vec::new()
-    } else {
-        vec![FieldError::new("title_da", msg::TITLE_WITHOUT_DMCG).with("dmcg", &p.dmcg)]
+    if !mentions {
+        out.push(FieldError::new("title_da", msg::TITLE_WITHOUT_DMCG).with("dmcg", &p.dmcg));
     }
+    out.extend(diagnosis_warnings(
+        &p.eligibility
+            .diagnoses
+            .0
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+    ));
+    out
+}
+
+/// The included diagnoses outside ICD-10's neoplasm chapter, as one warning; codes that do not
+/// parse are left to validation.
+pub fn diagnosis_warnings(diagnoses: &[String]) -> Option<FieldError> {
+    let neoplasms: Vec<IcdPattern> = NEOPLASMS
+        .iter()
+        .map(|p| p.parse().expect("a valid pattern"))
+        .collect();
+    let outside: Vec<String> = diagnoses
+        .iter()
+        .filter_map(|d| d.parse::<IcdPattern>().ok())
+        .filter(|d| !neoplasms.iter().any(|n| d.overlaps(n)))
+        .map(|d| d.to_string())
+        .collect();
+    (!outside.is_empty()).then(|| {
+        FieldError::new("eligibility.diagnoses", msg::DIAGNOSIS_NOT_NEOPLASM)
+            .with("codes", outside.join(", "))
+    })
 }
 
 /// Reads a JSON file of one protocol or an array of them. Each record is read on its own, so

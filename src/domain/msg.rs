@@ -113,6 +113,9 @@ pub const MAX_KM_NEEDS_POSTCODE: Key = Key("validation.max_km_needs_postcode");
 /// A warning: the title does not name the DMCG. Arguments: `dmcg`.
 pub const TITLE_WITHOUT_DMCG: Key = Key("validation.title_without_dmcg");
 
+/// A warning: diagnoses outside ICD-10's neoplasm chapter. Arguments: `codes`.
+pub const DIAGNOSIS_NOT_NEOPLASM: Key = Key("validation.diagnosis_not_neoplasm");
+
 /// A JSON value of the wrong shape; `detail` is serde's English message. Arguments: `detail`.
 pub const JSON_SHAPE: Key = Key("validation.json_shape");
 
@@ -286,6 +289,7 @@ pub const ALL: &[Key] = &[
     MAX_KM,
     MAX_KM_NEEDS_POSTCODE,
     TITLE_WITHOUT_DMCG,
+    DIAGNOSIS_NOT_NEOPLASM,
     JSON_SHAPE,
     ACRONYM_TAKEN,
     IDENTIFIER_TAKEN,

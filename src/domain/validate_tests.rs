@@ -216,3 +216,22 @@ fn line_breaks_and_control_characters_are_refused_in_one_line_fields() {
     );
     assert!(validate(doc).is_ok());
 }
+
+#[test]
+fn diagnoses_outside_the_neoplasm_chapter_are_a_warning_not_a_refusal() {
+    let warned = |codes: &[&str]| {
+        let codes: Vec<String> = codes.iter().map(|c| (*c).to_owned()).collect();
+        super::super::interchange::diagnosis_warnings(&codes).map(|w| w.message.to_string())
+    };
+    assert_eq!(warned(&["C50", "D05", "C81-C96", "D45-D47", "C34.1"]), None);
+    let w = warned(&["C50", "X99", "Z51-Z52", "not a code"]).expect("a warning");
+    assert!(w.contains("X99, Z51-Z52") && !w.contains("C50"), "{w}");
+    let mut doc = valid();
+    set(&mut doc, "eligibility.diagnoses", json!(["X99"]));
+    let protocol = validate(doc).expect("accepted: advice only");
+    let warnings = super::super::interchange::warnings(&protocol);
+    assert!(
+        warnings.iter().any(|w| w.field == "eligibility.diagnoses"),
+        "{warnings:?}"
+    );
+}

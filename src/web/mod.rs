@@ -10,6 +10,7 @@ pub mod editor;
 pub mod error;
 pub mod extract;
 pub mod forms;
+pub mod history;
 pub mod i18n;
 pub mod layout;
 pub mod map;
@@ -19,6 +20,7 @@ pub mod offers;
 pub mod pages;
 pub mod reports;
 pub mod state;
+pub mod time;
 pub mod upload;
 
 use std::net::TcpListener;

@@ -199,11 +199,29 @@ async fn edits_are_kept_in_the_history_and_an_annulled_entry_leaves_the_indicato
         attrs(&html, ".history-entry", "data-action"),
         ["updated", "created"]
     );
-    let changed = texts(
-        &html,
-        ".history-entry[data-action=updated] .changes td:first-child",
+    // Each change as "Felt: gammel → ny", labels and values in Danish, never JSON.
+    let changed = texts(&html, ".history-entry[data-action=updated] li.change");
+    assert_eq!(
+        changed,
+        [
+            "Udfald: Afventer → Inkluderet",
+            "Udfaldets dato: 01-06-2025"
+        ]
     );
-    assert_eq!(changed, ["outcome", "outcome_date"]);
+    let created = texts(&html, ".history-entry[data-action=created] li.change").join(" | ");
+    assert!(created.contains("Aldersgruppe: 40–59 år"), "{created}");
+    assert!(
+        created.contains("Bopælsregion: Region Midtjylland"),
+        "{created}"
+    );
+    assert!(
+        !created.contains('{') && !created.contains("age_band"),
+        "{created}"
+    );
+    assert_eq!(
+        texts(&html, ".history-entry[data-action=updated] .what"),
+        ["ændret"]
+    );
 
     // Admins see exact figures through the API.
     let body = app.json_as(&admin, indicator).await;

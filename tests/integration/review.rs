@@ -335,14 +335,44 @@ async fn a_published_protocol_stays_public_while_its_revision_is_reviewed() {
         "public version unchanged during review"
     );
 
+    // What was sent, read-only, for the editor.
+    let (_, sent) = app.page(&editor, &edit).await;
+    assert_eq!(
+        texts(&sent, "#preview h1 .title"),
+        ["DBCG TEST-ALL5. Ny titel"]
+    );
+    assert!(
+        attrs(&sent, "form input[name=title_da]", "value").is_empty(),
+        "no form to change it while DCCC reviews"
+    );
+
     let review = format!("/admin/kladder/{id}");
     let (_, html) = app.page(&admin, &review).await;
-    let changed: Vec<String> = texts(&html, "#changes td:first-child");
     assert_eq!(
-        changed,
-        ["title_da"],
-        "the review shows exactly what changed"
+        texts(&html, "#changes li.change"),
+        ["Titel (dansk): DBCG TEST-ALL5. Et testforsøg → DBCG TEST-ALL5. Ny titel"],
+        "the review shows exactly what changed, by the field's label"
     );
+    // The submission as the public page will look, its changed part marked, the decision after.
+    assert_eq!(
+        texts(&html, "#preview article.protocol h1 .title"),
+        ["DBCG TEST-ALL5. Ny titel"]
+    );
+    assert_eq!(texts(&html, "#preview h1 .changed-tag"), ["ændret"]);
+    assert!(
+        texts(&html, "#preview dt .changed-tag").is_empty(),
+        "only the title changed"
+    );
+    let page = html.html();
+    let (preview_at, decision_at) = (
+        page.find("id=\"preview\"").expect("preview"),
+        page.find("id=\"publish-form\"").expect("publish form"),
+    );
+    assert!(
+        preview_at < decision_at,
+        "publish and return come after the content"
+    );
+    assert!(!page.contains("<pre"), "no raw record");
     let token = app.csrf(&admin, &review).await;
     assert_eq!(
         app.post(
@@ -361,6 +391,18 @@ async fn a_published_protocol_stays_public_while_its_revision_is_reviewed() {
         attrs(&public, "#history .history-entry", "data-action"),
         ["revision_published"],
         "public change log"
+    );
+    assert_eq!(
+        texts(&public, "#history .history-entry .what"),
+        ["ændring offentliggjort"]
+    );
+    assert_eq!(
+        texts(&public, "#history li.change"),
+        ["Titel (dansk): DBCG TEST-ALL5. Et testforsøg → DBCG TEST-ALL5. Ny titel"]
+    );
+    assert!(
+        texts(&public, "#history .actor").is_empty(),
+        "the public does not see who made the change"
     );
 }
 
@@ -564,4 +606,85 @@ async fn another_department_row_comes_without_saving_and_keeps_what_was_typed() 
     let mut conn = app.pool.get().expect("connection");
     let drafts = dccc_registry::db::drafts::open_drafts(&mut conn, None).expect("drafts");
     assert!(drafts.is_empty(), "nothing was saved");
+}
+
+#[tokio::test]
+async fn the_change_log_reads_as_sentences_in_the_pages_language_and_a_non_cancer_code_is_flagged()
+{
+    let app = spawn_app(Data::Fixture).await;
+    app.create_user("ed@dbcg.test", "dmcg_editor", &["DBCG"], &[]);
+    app.create_user("admin@dccc.test", "admin", &[], &[]);
+    let editor = app.login("ed@dbcg.test").await;
+    let token = app.csrf(&editor, "/redaktion/ny").await;
+    let saved = app
+        .post(
+            &editor,
+            "/redaktion/ny",
+            &[
+                ("csrf_token", &token),
+                ("acronym", "DBCG WORDS-1"),
+                ("title_da", "DBCG WORDS-1. Et forsøg"),
+                ("dmcg", "DBCG"),
+                ("phase", "phase-2"),
+                ("eligibility.diagnoses", "C50 X99"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status().as_u16(), 303);
+    let draft = location(&saved);
+    let (_, html) = app.page(&editor, &draft).await;
+    let warning = texts(&html, ".warning[data-field='eligibility.diagnoses']").join(" ");
+    assert!(
+        warning.contains("X99") && warning.contains("C00–D48") && !warning.contains("C50"),
+        "a code outside the neoplasm chapter is flagged, by itself: {warning}"
+    );
+    // Saved again with the phase changed: the log says what changed in words.
+    let again = [
+        ("csrf_token", token.as_str()),
+        ("acronym", "DBCG WORDS-1"),
+        ("title_da", "DBCG WORDS-1. Et forsøg"),
+        ("dmcg", "DBCG"),
+        ("phase", "phase-3"),
+        ("eligibility.diagnoses", "C50"),
+        ("action", "save"),
+    ];
+    assert_eq!(
+        app.post(&editor, &draft, &again).await.status().as_u16(),
+        303
+    );
+    let (_, html) = app.page(&editor, &draft).await;
+    assert!(texts(&html, ".warning[data-field='eligibility.diagnoses']").is_empty());
+
+    let admin = app.login("admin@dccc.test").await;
+    let (_, log) = app.page(&admin, "/admin/historik").await;
+    let saved_entry = ".history-entry[data-entity=draft][data-action=saved]";
+    assert_eq!(texts(&log, &format!("{saved_entry} .what")), ["gemt"]);
+    let changes = texts(&log, &format!("{saved_entry} li.change"));
+    assert!(
+        changes.iter().any(|c| c == "Fase: Fase 2 → Fase 3"),
+        "{changes:?}"
+    );
+    assert!(
+        texts(&log, &format!("{saved_entry} .actor"))
+            .iter()
+            .all(|a| a.contains("ed@dbcg.test")),
+        "who did it"
+    );
+    let whole = texts(&log, "#history").join(" ");
+    for raw in ["{", "title_da", "phase-3", "eligibility.", "draft 1"] {
+        assert!(!whole.contains(raw), "no {raw:?} in the log: {whole}");
+    }
+    // In English, English words only.
+    app.page(&admin, "/sprog/en?next=/admin").await;
+    let (_, log) = app.page(&admin, "/admin/historik").await;
+    assert_eq!(texts(&log, &format!("{saved_entry} .what")), ["saved"]);
+    let changes = texts(&log, &format!("{saved_entry} li.change"));
+    assert!(
+        changes.iter().any(|c| c == "Phase: Phase 2 → Phase 3"),
+        "{changes:?}"
+    );
+    assert!(texts(&log, ".history-head a, .history-head")
+        .iter()
+        .all(|h| !h.contains("Kladde") && !h.contains("gemt")));
 }

@@ -41,6 +41,14 @@ fn doc_value(doc: &ProtocolDoc) -> serde_json::Value {
     serde_json::to_value(doc).unwrap_or(serde_json::Value::Null)
 }
 
+/// What `doc` changes against the published protocol, field by field (departments by code).
+pub fn changes_against(published: &Protocol, doc: &ProtocolDoc) -> Vec<Change> {
+    diff_json(
+        &doc_value(&ProtocolDoc::from_protocol(published)),
+        &doc_value(doc),
+    )
+}
+
 fn load_draft(conn: &mut DbConnection, user: &User, id: i32) -> Result<Draft, WorkflowError> {
     let draft = drafts::find(conn, id)?.ok_or(WorkflowError::NotFound)?;
     if !user.may_edit_dmcg(&draft.dmcg) {
@@ -152,6 +160,11 @@ pub fn save_draft(
                         ))
                     }
                 }
+                // The form does not carry the demo flag: a revision of a demo record stays one.
+                let doc = &ProtocolDoc {
+                    demo: draft.doc.demo,
+                    ..doc.clone()
+                };
                 let changes = diff_json(&doc_value(&draft.doc), &doc_value(doc));
                 drafts::update(conn, id, doc, DraftState::Draft, now)?;
                 history::record(
@@ -262,19 +275,9 @@ pub fn publish(
             .into_iter()
             .next()
             .ok_or(WorkflowError::NotFound)?;
-        let old = before
-            .as_ref()
-            .map_or(serde_json::Value::Null, |b: &StoredProtocol| {
-                doc_value(&ProtocolDoc::from_protocol(&b.protocol))
-            });
-        let changes = if before.is_some() {
-            diff_json(
-                &old,
-                &doc_value(&ProtocolDoc::from_protocol(&stored.protocol)),
-            )
-        } else {
-            Vec::new()
-        };
+        let changes = before.as_ref().map_or_else(Vec::new, |b: &StoredProtocol| {
+            changes_against(&b.protocol, &ProtocolDoc::from_protocol(&stored.protocol))
+        });
         let action = if before.is_some() {
             "revision_published"
         } else {

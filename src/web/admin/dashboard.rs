@@ -8,11 +8,12 @@ use askama::Template;
 use chrono::Utc;
 
 use crate::db::drafts::{self, DraftState};
-use crate::db::history::{self, HistoryEntry};
+use crate::db::history;
 use crate::mail::{self, OutboxFailure};
 use crate::services::protocols::freshness::stale_before;
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
+use crate::web::history::HistoryLine;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render;
@@ -37,7 +38,7 @@ pub struct AdminDashboard {
     pub stale_by_dmcg: Vec<(String, usize)>,
     pub failures: Vec<OutboxFailure>,
     pub pending_mail: i64,
-    pub history: Vec<HistoryEntry>,
+    pub history: Vec<HistoryLine>,
 }
 
 pub async fn admin_dashboard(
@@ -71,7 +72,7 @@ pub async fn admin_dashboard(
             acronym: d.acronym.clone(),
             dmcg: d.dmcg.clone(),
             revision: d.protocol_id.is_some(),
-            updated: d.updated_at.format("%d-%m-%Y %H:%M").to_string(),
+            updated: crate::web::time::minute(d.updated_at),
         })
         .collect();
     let page = AdminDashboard {
@@ -90,7 +91,7 @@ pub async fn admin_dashboard(
         stale_by_dmcg: stale_by_dmcg.into_iter().collect(),
         failures,
         pending_mail,
-        history,
+        history: crate::web::history::lines(&history, lang, &catalogue, true),
     };
     render(&page)
 }
@@ -99,7 +100,7 @@ pub async fn admin_dashboard(
 #[template(path = "admin/history.html")]
 pub struct HistoryPage {
     pub layout: Layout,
-    pub history: Vec<HistoryEntry>,
+    pub history: Vec<HistoryLine>,
 }
 
 pub async fn all_history(
@@ -119,7 +120,7 @@ pub async fn all_history(
             "admin",
         )
         .with_viewer(&viewer),
-        history,
+        history: crate::web::history::lines(&history, lang, &state.catalogue.get(), true),
     };
     render(&page)
 }

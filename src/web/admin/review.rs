@@ -9,8 +9,10 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
+use crate::catalogue::Catalogue;
 use crate::db::drafts::{self, Draft, DraftState};
 use crate::db::history::{diff_json, Change};
+use crate::db::protocols::StoredProtocol;
 use crate::domain::{FieldError, ProtocolDoc};
 use crate::services::protocols::workflow::{self, WorkflowError};
 use crate::web::auth::Viewer;
@@ -18,8 +20,10 @@ use crate::web::editor::form::field_label;
 use crate::web::error::PageError;
 use crate::web::extract::{CsrfChecked, Form};
 use crate::web::forms::{error_lines, ErrorLine};
+use crate::web::history::{change_lines, ChangeLine};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
+use crate::web::pages::protocols::show::{preview, ProtocolArticle};
 use crate::web::pages::render_with;
 use crate::web::{with_conn, AppState};
 
@@ -33,9 +37,8 @@ pub struct ReviewPage {
     pub dmcg: String,
     pub state: &'static str,
     pub submitted: bool,
-    pub record: String,
-    pub changes: Vec<Change>,
     pub is_revision: bool,
+    pub submission: Submission,
     pub problems: Vec<FieldError>,
     pub comment: String,
     pub comment_error: String,
@@ -46,6 +49,59 @@ impl ReviewPage {
     pub fn problem_lines(&self) -> Vec<ErrorLine> {
         let lang = self.layout.lang;
         error_lines(&self.problems, lang, |field| field_label(field, lang))
+    }
+}
+
+/// The submission as the reader will see it: its public page with the changed parts marked
+/// and the changes listed, or, when it no longer passes validation, its fields and problems.
+pub struct Submission {
+    pub is_revision: bool,
+    /// The submission as the public page will show it.
+    pub preview: Option<ProtocolArticle>,
+    /// What a revision changes against the published version, values in full.
+    pub changes: Vec<ChangeLine>,
+    /// Every field as sent, when the submission cannot be shown as a page.
+    pub fields: Vec<ChangeLine>,
+    pub problems: Vec<FieldError>,
+}
+
+impl Submission {
+    pub fn of(
+        draft: &Draft,
+        public: Option<&StoredProtocol>,
+        catalogue: &Catalogue,
+        layout: &Layout,
+        base_url: &str,
+    ) -> Self {
+        let lang = layout.lang;
+        let lines = |changes: &[Change]| change_lines("protocol", changes, lang, catalogue, None);
+        match preview(draft, public, catalogue, layout, base_url) {
+            Ok((article, changes)) => Self {
+                is_revision: public.is_some(),
+                preview: Some(article),
+                changes: lines(&changes),
+                fields: Vec::new(),
+                problems: Vec::new(),
+            },
+            Err(problems) => {
+                let value = serde_json::to_value(&draft.doc).unwrap_or_default();
+                let old = public.map_or(serde_json::Value::Null, |p| {
+                    serde_json::to_value(ProtocolDoc::from_protocol(&p.protocol))
+                        .unwrap_or_default()
+                });
+                Self {
+                    is_revision: public.is_some(),
+                    preview: None,
+                    changes: if public.is_some() {
+                        lines(&diff_json(&old, &value))
+                    } else {
+                        Vec::new()
+                    },
+                    fields: lines(&diff_json(&serde_json::Value::Null, &value)),
+                    problems,
+                }
+            }
+        }
     }
 }
 
@@ -69,43 +125,33 @@ async fn page(
     })
     .await?;
     let draft = draft.ok_or(PageError::not_found())?;
-    let value = |doc: &ProtocolDoc| serde_json::to_value(doc).unwrap_or_default();
-    let changes = public
-        .as_ref()
-        .map(|p| {
-            diff_json(
-                &value(&ProtocolDoc::from_protocol(&p.protocol)),
-                &value(&draft.doc),
-            )
-        })
-        .unwrap_or_default();
-    let codes = {
-        let c = state.catalogue.get();
-        crate::domain::ReferenceCodes {
-            dmcgs: c.dmcgs.iter().map(|d| d.acronym.clone()).collect(),
-            sites: c.sites.iter().map(|s| s.code.clone()).collect(),
-        }
-    };
-    let problems = draft.doc.validate(&codes).err().unwrap_or_default();
+    let catalogue = state.catalogue.get();
+    let layout = Layout::new(
+        req,
+        lang,
+        draft.acronym.clone(),
+        catalogue.has_demo(),
+        "admin",
+    )
+    .with_viewer(viewer);
+    let submission = Submission::of(
+        &draft,
+        public.as_ref(),
+        &catalogue,
+        &layout,
+        &state.settings.base_url,
+    );
     Ok(ReviewPage {
-        layout: Layout::new(
-            req,
-            lang,
-            draft.acronym.clone(),
-            state.catalogue.get().has_demo(),
-            "admin",
-        )
-        .with_viewer(viewer),
+        layout,
         csrf: viewer.csrf(),
         id,
         acronym: draft.acronym.clone(),
         dmcg: draft.dmcg.clone(),
-        state: draft.state.label_da(),
+        state: draft.state.label(lang.is_en()),
         submitted: draft.state == DraftState::Submitted,
-        record: serde_json::to_string_pretty(&draft.doc).unwrap_or_default(),
-        changes,
         is_revision: public.is_some(),
-        problems,
+        problems: submission.problems.clone(),
+        submission,
         comment: String::new(),
         comment_error: String::new(),
     })

@@ -85,9 +85,9 @@ pub async fn editor_dashboard(
                 d.acronym.clone()
             },
             dmcg: d.dmcg.clone(),
-            state: d.state.label_da(),
+            state: d.state.label(lang.is_en()),
             returned: d.state == DraftState::Returned,
-            updated: d.updated_at.format("%d-%m-%Y %H:%M").to_string(),
+            updated: crate::web::time::minute(d.updated_at),
             revision: d.protocol_id.is_some(),
         })
         .collect();

@@ -7,11 +7,12 @@ use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
 
-use super::form::ProtocolForm;
+use super::form::{field_label, ProtocolForm};
 use crate::db::drafts::{self, DraftState};
 use crate::db::users::User;
 use crate::domain::ProtocolDoc;
 use crate::services::protocols::workflow::{self, WorkflowError};
+use crate::web::admin::review::Submission;
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::extract::Form;
@@ -36,6 +37,8 @@ pub struct DraftPage {
     pub notice: Option<String>,
     /// What an import left for the editor to confirm.
     pub notes: Vec<NoteView>,
+    /// A submitted or published draft: what was sent.
+    pub submission: Option<Submission>,
 }
 
 /// One import note on the draft page, its field named by its label.
@@ -46,19 +49,6 @@ pub struct NoteView {
     pub label: String,
     pub value: String,
     pub source: String,
-}
-
-/// A field's label in the editor's form.
-fn field_label(field: &str, lang: Lang) -> String {
-    let key = match field {
-        "eligibility.ecog_max" => "elig.ecog".to_owned(),
-        "eligibility.settings" => "elig.settings".to_owned(),
-        "eligibility.stages" => "elig.stages".to_owned(),
-        "eligibility.biomarkers_required" => "form.biomarkers_required".to_owned(),
-        "eligibility.biomarkers_excluded" => "form.biomarkers_excluded".to_owned(),
-        other => format!("form.{other}"),
-    };
-    lang.t(&key)
 }
 
 /// The notes as the page shows them.
@@ -155,6 +145,7 @@ pub async fn new_protocol(
         revision_of: None,
         notice: None,
         notes: Vec::new(),
+        submission: None,
     };
     render_with(StatusCode::OK, &page)
 }
@@ -186,12 +177,13 @@ async fn save_and_maybe_submit(
             form,
             action,
             draft_id,
-            state: draft_id.map(|_| DraftState::Draft.label_da()),
+            state: draft_id.map(|_| DraftState::Draft.label(lang.is_en())),
             editable: true,
             review_comment: None,
             revision_of: None,
             notice: None,
             notes: Vec::new(),
+            submission: None,
         };
         return render_with(StatusCode::OK, &page);
     }
@@ -255,12 +247,13 @@ async fn save_and_maybe_submit(
         form,
         action,
         draft_id,
-        state: Some(DraftState::Draft.label_da()),
+        state: Some(DraftState::Draft.label(lang.is_en())),
         editable: true,
         review_comment: None,
         revision_of: None,
         notice: None,
         notes: shown_notes,
+        submission: None,
     };
     render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
@@ -295,19 +288,19 @@ pub async fn edit_draft(
 ) -> Result<HttpResponse, PageError> {
     let user = viewer.require_editor(&req)?.clone();
     let id = id.into_inner();
-    let (draft, revision_of, notes) = with_conn(&state, move |conn| {
+    let (draft, public, notes) = with_conn(&state, move |conn| {
         let draft = drafts::find(conn, id)?;
         let notes = drafts::notes(conn, id)?;
-        let slug = match draft.as_ref().and_then(|d| d.protocol_id) {
+        let public = match draft.as_ref().and_then(|d| d.protocol_id) {
             Some(pid) => crate::db::protocols::load_protocols(conn, Some(&[pid]), false)?
                 .into_iter()
-                .next()
-                .map(|s| s.slug),
+                .next(),
             None => None,
         };
-        Ok((draft, slug, notes))
+        Ok((draft, public, notes))
     })
     .await?;
+    let revision_of = public.as_ref().map(|p| p.slug.clone());
     let draft = draft.ok_or(PageError::not_found())?;
     if !user.may_edit_dmcg(&draft.dmcg) {
         return Err(PageError::forbidden());
@@ -318,11 +311,15 @@ pub async fn edit_draft(
     form.to_write = to_write(&notes);
     // A draft is saved as it is; what submitting would refuse is shown now, beside the
     // fields, so nothing waits until the submission.
-    match draft.doc.validate(&reference_codes(&state)) {
+    match draft.doc.validate(&state.catalogue.get().reference_codes()) {
         Ok(p) => form.warnings = crate::domain::interchange::warnings(&p),
         Err(errors) if matches!(draft.state, DraftState::Draft | DraftState::Returned) => {
             form.add_errors(errors);
             form.saved_with_errors = true;
+            form.warnings
+                .extend(crate::domain::interchange::diagnosis_warnings(
+                    &draft.doc.eligibility.diagnoses,
+                ));
         }
         Err(_) => {}
     }
@@ -335,14 +332,27 @@ pub async fn edit_draft(
     } else {
         None
     };
+    let layout = layout(&req, lang, &viewer, &state, draft.acronym.clone());
+    let editable = matches!(draft.state, DraftState::Draft | DraftState::Returned);
+    // What was sent, read-only, as the public page will show it.
+    let submission = (!editable).then(|| {
+        Submission::of(
+            &draft,
+            public.as_ref(),
+            &state.catalogue.get(),
+            &layout,
+            &state.settings.base_url,
+        )
+    });
     let page = DraftPage {
-        layout: layout(&req, lang, &viewer, &state, draft.acronym.clone()),
+        layout,
         csrf: viewer.csrf(),
         form,
         action: format!("/redaktion/kladder/{id}"),
         draft_id: Some(id),
-        state: Some(draft.state.label_da()),
-        editable: matches!(draft.state, DraftState::Draft | DraftState::Returned),
+        state: Some(draft.state.label(lang.is_en())),
+        editable,
+        submission,
         review_comment: draft
             .review_comment
             .filter(|_| draft.state == DraftState::Returned),
@@ -351,12 +361,4 @@ pub async fn edit_draft(
         notes: note_views(&notes, lang),
     };
     render_with(StatusCode::OK, &page)
-}
-
-fn reference_codes(state: &AppState) -> crate::domain::ReferenceCodes {
-    let c = state.catalogue.get();
-    crate::domain::ReferenceCodes {
-        dmcgs: c.dmcgs.iter().map(|d| d.acronym.clone()).collect(),
-        sites: c.sites.iter().map(|s| s.code.clone()).collect(),
-    }
 }

@@ -424,12 +424,11 @@ impl ProtocolForm {
             field_label(field, self.lang)
         })
     }
-    /// The warnings (advice that does not stop a submission), in the page's language.
-    pub fn warning_texts(&self) -> Vec<String> {
-        self.warnings
-            .iter()
-            .map(|w| self.lang.message(&w.message))
-            .collect()
+    /// The warnings (advice that does not stop a submission), each field named by its label.
+    pub fn warning_lines(&self) -> Vec<ErrorLine> {
+        error_lines(&self.warnings, self.lang, |field| {
+            field_label(field, self.lang)
+        })
     }
     pub fn row_err(&self, i: &usize, field: &str) -> String {
         self.err(&format!("sites[{i}].{field}"))
@@ -501,6 +500,8 @@ pub fn field_label(path: &str, lang: Lang) -> String {
         "eligibility.ecog_max" => "elig.ecog",
         "eligibility.settings" => "elig.settings",
         "eligibility.stages" => "elig.stages",
+        "eligibility.biomarkers_required" => "form.biomarkers_required",
+        "eligibility.biomarkers_excluded" => "form.biomarkers_excluded",
         "acronym"
         | "title_da"
         | "title_en"

@@ -15,6 +15,7 @@ use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::extract::{CsrfChecked, Form};
 use crate::web::forms::FormData;
+use crate::web::history::HistoryLine;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render;
@@ -39,7 +40,7 @@ pub struct ManagePage {
     pub sites: Vec<SiteStatusRow>,
     pub confirmed: String,
     pub open_revision: Option<i32>,
-    pub history: Vec<HistoryEntry>,
+    pub history: Vec<HistoryLine>,
 }
 
 async fn load(
@@ -87,11 +88,11 @@ pub async fn manage_protocol(
         status: stored.protocol.recruitment_status.as_str().into(),
         statuses: RecruitmentStatus::ALL
             .iter()
-            .map(|s| (s.as_str(), s.label_da()))
+            .map(|s| (s.as_str(), lang.pick(s.label_da(), s.label_en())))
             .collect(),
         site_statuses: SiteStatus::ALL
             .iter()
-            .map(|s| (s.as_str(), s.label_da()))
+            .map(|s| (s.as_str(), lang.pick(s.label_da(), s.label_en())))
             .collect(),
         sites: stored
             .protocol
@@ -110,7 +111,7 @@ pub async fn manage_protocol(
             .last_confirmed_at
             .map_or_else(|| "–".into(), |c| c.format("%d-%m-%Y").to_string()),
         open_revision,
-        history,
+        history: crate::web::history::lines(&history, lang, &catalogue, true),
     };
     render(&page)
 }

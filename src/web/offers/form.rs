@@ -69,7 +69,7 @@ impl OfferFormPage {
 
 /// The label of a field of the form, by its column name (the field name itself for a
 /// posted field the form does not have).
-fn label(lang: Lang, field: &str) -> &'static str {
+pub fn label(lang: Lang, field: &str) -> &'static str {
     let (da, en) = match field {
         "decision_date" => ("Dato for MDT-beslutning", "Date of the MDT decision"),
         "site" => ("Afdeling", "Department"),

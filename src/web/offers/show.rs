@@ -9,13 +9,14 @@ use serde::Deserialize;
 
 use super::require_register_user;
 use crate::catalogue::Catalogue;
-use crate::db::history::{self, HistoryEntry};
+use crate::db::history;
 use crate::db::offers::{self as store, OfferRow};
 use crate::domain::offers::{AgeBand, MdtLevel, NotOfferedReason, OfferOutcome};
 use crate::services::offers::{self, OfferError};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::extract::Form;
+use crate::web::history::HistoryLine;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -114,7 +115,7 @@ pub struct OfferPage {
     pub layout: Layout,
     pub csrf: String,
     pub offer: OfferView,
-    pub history: Vec<HistoryEntry>,
+    pub history: Vec<HistoryLine>,
     pub may_change: bool,
     pub saved: bool,
     pub annul_error: String,
@@ -151,7 +152,7 @@ async fn page(
         csrf: viewer.csrf(),
         may_change: row.annulled == 0,
         offer: OfferView::new(&row, &catalogue, lang),
-        history,
+        history: crate::web::history::lines(&history, lang, &catalogue, true),
         saved: false,
         annul_error: String::new(),
         annul_reason: String::new(),

@@ -7,10 +7,15 @@ use dccc_matching::{IcdCode, IcdPattern, Region};
 use super::super::rows::{format_km, status_class};
 use crate::catalogue::matcher::diagnosis_names;
 use crate::catalogue::Catalogue;
+use crate::db::drafts::Draft;
+use crate::db::history::Change;
 use crate::db::protocols::{StoredProtocol, PUBLISHED};
 use crate::domain::messages::quoted;
 use crate::domain::{msg, Message, Postcode};
+use crate::domain::{FieldError, ProtocolDoc};
+use crate::services::protocols::workflow;
 use crate::web::error::PageError;
+use crate::web::history::HistoryLine;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::map::MapView;
@@ -59,11 +64,17 @@ pub struct RegionSites {
     pub sites: Vec<SiteView>,
 }
 
+/// A protocol as its public page shows it. The review and the editor's read-only view of a
+/// submission show a draft with the same template (`preview`), without the page's own forms.
 #[derive(Template)]
-#[template(path = "protocols/show.html")]
-pub struct ProtocolDetailPage {
+#[template(path = "protocols/article.html")]
+pub struct ProtocolArticle {
     /// The print view ("take this to your doctor") instead of the page.
     pub print: bool,
+    /// A submission not yet published: no postcode form, print link or change log.
+    pub preview: bool,
+    /// The parts a submission changes against the published version (see [`Self::changed`]).
+    pub changed_parts: Vec<&'static str>,
     pub layout: Layout,
     pub acronym: String,
     pub title: String,
@@ -104,14 +115,49 @@ pub struct ProtocolDetailPage {
     pub last_confirmed: Option<String>,
     pub updated: String,
     pub demo: bool,
-    pub history: Vec<crate::db::history::HistoryEntry>,
+    pub history: Vec<HistoryLine>,
 }
 
-impl ProtocolDetailPage {
+impl ProtocolArticle {
     /// A phone number as a `tel:` link.
     pub fn tel(&self, phone: &str) -> String {
         tel_uri(phone)
     }
+
+    /// Whether a part of the page shows something the submission changes.
+    pub fn changed(&self, part: &str) -> bool {
+        self.changed_parts.contains(&part)
+    }
+}
+
+/// The part of the page that shows a field (its first path segment), for [`ProtocolArticle::changed`].
+pub fn page_part(field: &str) -> &'static str {
+    match field.split(['.', '[']).next().unwrap_or(field) {
+        "acronym" | "title_da" | "title_en" => "title",
+        "summary_da" | "summary_en" => "summary",
+        "eligibility" => "eligibility",
+        "interventions" => "interventions",
+        "sites" => "sites",
+        "dmcg" | "other_dmcgs" => "dmcg",
+        "phase" => "phase",
+        "recruitment_status" => "status",
+        "evidence_generating" => "evidence",
+        "initiator" => "initiator",
+        "sponsor" => "sponsor",
+        "identifiers" => "identifiers",
+        "contact" => "contact",
+        "opened_on" => "opened",
+        "closes_on" => "closes",
+        "target_enrolment" => "target",
+        _ => "other",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "protocols/show.html")]
+pub struct ProtocolDetailPage {
+    pub layout: Layout,
+    pub article: ProtocolArticle,
 }
 
 /// A pattern as people read codes: with the dot (`C50.9`, `C92.4–C92.6`).
@@ -404,6 +450,72 @@ async fn protocol_page(
         .filter(|s| s.review_status == PUBLISHED)
         .ok_or(PageError::not_found())?;
     let catalogue = state.catalogue.get();
+    let layout = Layout::new(
+        &req,
+        lang,
+        stored.protocol.acronym.clone(),
+        stored.protocol.demo || catalogue.has_demo(),
+        "protocols",
+    )
+    .with_viewer(&viewer);
+    let (postcode, home) = read_postcode(&req, &catalogue);
+    let (home, postcode_error) = match home {
+        Ok(home) => (home, None),
+        Err(message) => (None, Some(message.page_text(lang.code()))),
+    };
+    let status = if postcode_error.is_some() {
+        actix_web::http::StatusCode::BAD_REQUEST
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    let mut article = article(&stored, &catalogue, &layout, &state.settings.base_url);
+    article.print = print;
+    article.history = crate::web::history::lines(&history, lang, &catalogue, layout.is_editor);
+    if let Some((place, lat, lon)) = &home {
+        article.by_distance = site_views(&stored, &catalogue, Some((*lat, *lon)), lang);
+        article.by_distance.sort_by(|a, b| {
+            b.open.cmp(&a.open).then(
+                a.distance
+                    .unwrap_or(f64::MAX)
+                    .total_cmp(&b.distance.unwrap_or(f64::MAX)),
+            )
+        });
+        article.nearest = article.by_distance.first().filter(|s| s.open).cloned();
+        let places: Vec<(String, f64, f64, Option<String>)> = article
+            .by_distance
+            .iter()
+            .filter(|s| s.open)
+            .map(|s| {
+                (
+                    format!("{} ({})", s.name, s.city),
+                    s.lat,
+                    s.lon,
+                    s.km.clone(),
+                )
+            })
+            .collect();
+        article.map = Some(crate::web::map::map_view(
+            &places,
+            Some((place.clone(), *lat, *lon)),
+            lang,
+        ));
+        article.postcode_place = Some(place.clone());
+    }
+    article.postcode = postcode.trim().to_owned();
+    article.postcode_error = postcode_error;
+    let page = ProtocolDetailPage { layout, article };
+    crate::web::pages::render_with(status, &page)
+}
+
+/// The page of a stored protocol (published, or a submission shown as it will look), without
+/// a postcode: departments by region, the map of the open ones, no change log.
+pub fn article(
+    stored: &StoredProtocol,
+    catalogue: &Catalogue,
+    layout: &Layout,
+    base_url: &str,
+) -> ProtocolArticle {
+    let lang = layout.lang;
     let en = lang.is_en();
     let p = &stored.protocol;
     let ids = &p.identifiers;
@@ -435,80 +547,29 @@ async fn protocol_page(
         p.title_en.clone()
     };
     let title = p.title(en).to_owned();
-    let (postcode, home) = read_postcode(&req, &catalogue);
-    let (home, postcode_error) = match home {
-        Ok(home) => (home, None),
-        Err(message) => (None, Some(message.page_text(lang.code()))),
-    };
-    let mut by_distance = Vec::new();
-    let mut nearest = None;
-    let mut map = None;
-    if let Some((place, lat, lon)) = &home {
-        by_distance = site_views(&stored, &catalogue, Some((*lat, *lon)), lang);
-        by_distance.sort_by(|a, b| {
-            b.open.cmp(&a.open).then(
-                a.distance
-                    .unwrap_or(f64::MAX)
-                    .total_cmp(&b.distance.unwrap_or(f64::MAX)),
-            )
-        });
-        nearest = by_distance.first().filter(|s| s.open).cloned();
-        let places: Vec<(String, f64, f64, Option<String>)> = by_distance
-            .iter()
-            .filter(|s| s.open)
-            .map(|s| {
-                (
-                    format!("{} ({})", s.name, s.city),
-                    s.lat,
-                    s.lon,
-                    s.km.clone(),
-                )
-            })
-            .collect();
-        map = Some(crate::web::map::map_view(
-            &places,
-            Some((place.clone(), *lat, *lon)),
-            lang,
-        ));
-    } else {
-        let places: Vec<(String, f64, f64, Option<String>)> =
-            site_views(&stored, &catalogue, None, lang)
-                .iter()
-                .filter(|s| s.open)
-                .map(|s| (format!("{} ({})", s.name, s.city), s.lat, s.lon, None))
-                .collect();
-        if !places.is_empty() {
-            map = Some(crate::web::map::map_view(&places, None, lang));
-        }
-    }
-    let address = format!(
-        "{}/protokoller/{}",
-        state.settings.base_url.trim_end_matches('/'),
-        stored.slug
-    );
-    let status = if postcode_error.is_some() {
-        actix_web::http::StatusCode::BAD_REQUEST
-    } else {
-        actix_web::http::StatusCode::OK
-    };
-    let page = ProtocolDetailPage {
-        print,
-        by_distance,
-        nearest,
-        postcode_place: home.as_ref().map(|(place, _, _)| place.clone()),
-        postcode: postcode.trim().to_owned(),
-        postcode_error,
+    let places: Vec<(String, f64, f64, Option<String>)> = site_views(stored, catalogue, None, lang)
+        .iter()
+        .filter(|s| s.open)
+        .map(|s| (format!("{} ({})", s.name, s.city), s.lat, s.lon, None))
+        .collect();
+    let map = (!places.is_empty()).then(|| crate::web::map::map_view(&places, None, lang));
+    ProtocolArticle {
+        print: false,
+        preview: false,
+        changed_parts: Vec::new(),
+        layout: layout.clone(),
+        by_distance: Vec::new(),
+        nearest: None,
+        postcode_place: None,
+        postcode: String::new(),
+        postcode_error: None,
         map,
         slug: stored.slug.clone(),
-        address,
-        layout: Layout::new(
-            &req,
-            lang,
-            p.acronym.clone(),
-            p.demo || catalogue.has_demo(),
-            "protocols",
-        )
-        .with_viewer(&viewer),
+        address: format!(
+            "{}/protokoller/{}",
+            base_url.trim_end_matches('/'),
+            stored.slug
+        ),
         acronym: p.acronym.clone(),
         other_title: other.filter(|o| *o != title),
         title,
@@ -543,8 +604,8 @@ async fn protocol_page(
         contact_name: p.contact.name.clone(),
         contact_email: p.contact.email.as_ref().map(|e| e.as_str().to_owned()),
         contact_phone: p.contact.phone.clone(),
-        regions: region_groups(&stored, &catalogue, lang),
-        eligibility: eligibility_lines(&stored, lang),
+        regions: region_groups(stored, catalogue, lang),
+        eligibility: eligibility_lines(stored, lang),
         criteria_text: if en {
             p.criteria_text_en.clone().or(p.criteria_text_da.clone())
         } else {
@@ -559,7 +620,35 @@ async fn protocol_page(
             .map(|d| d.format("%d-%m-%Y").to_string()),
         updated: stored.updated_at.format("%d-%m-%Y").to_string(),
         demo: p.demo,
-        history,
+        history: Vec::new(),
+    }
+}
+
+/// A submission as its public page will look, with what it changes against the published
+/// version (`public`). `Err` with the problems when the draft cannot be shown as a page (it no
+/// longer passes validation, e.g. a department was removed since it was sent).
+pub fn preview(
+    draft: &Draft,
+    public: Option<&StoredProtocol>,
+    catalogue: &Catalogue,
+    layout: &Layout,
+    base_url: &str,
+) -> Result<(ProtocolArticle, Vec<Change>), Vec<FieldError>> {
+    let protocol = draft.doc.validate(&catalogue.reference_codes())?;
+    let changes = public.map_or_else(Vec::new, |p| {
+        workflow::changes_against(&p.protocol, &ProtocolDoc::from_protocol(&protocol))
+    });
+    let stored = StoredProtocol {
+        id: public.map_or(0, |p| p.id),
+        slug: public.map_or_else(String::new, |p| p.slug.clone()),
+        review_status: draft.state.as_str().to_owned(),
+        created_at: draft.created_at,
+        updated_at: draft.updated_at,
+        last_confirmed_at: public.and_then(|p| p.last_confirmed_at),
+        protocol,
     };
-    crate::web::pages::render_with(status, &page)
+    let mut article = article(&stored, catalogue, layout, base_url);
+    article.preview = true;
+    article.changed_parts = changes.iter().map(|c| page_part(&c.field)).collect();
+    Ok((article, changes))
 }
