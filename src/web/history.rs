@@ -283,6 +283,17 @@ pub fn value_words(field: &str, value: &str, lang: Lang, catalogue: &Catalogue) 
     if let Some(words) = parsed {
         return words;
     }
+    // A biomarker as the import notes keep it: "HER2 positive".
+    if field.contains("biomarkers") {
+        if let Some((marker, status)) = value.rsplit_once(' ') {
+            if let Ok(s) = BiomarkerStatus::from_str(status) {
+                return format!(
+                    "{marker} {}",
+                    lang.pick(s.label_da(), s.label_en()).to_lowercase()
+                );
+            }
+        }
+    }
     let offer_vocabulary = match field {
         "age_band" => AgeBand::parse(value).map(|v| v.label(en)),
         "mdt_level" => MdtLevel::parse(value).map(|v| v.label(en)),
@@ -490,6 +501,19 @@ mod tests {
                 "Active: Yes → No",
             ),
         ];
+        assert_eq!(
+            value_words(
+                "eligibility.biomarkers_required",
+                "HER2 positive",
+                Lang::Da,
+                &Catalogue::default()
+            ),
+            "HER2 positiv"
+        );
+        assert_eq!(
+            value_words("eligibility.stages", "IV", Lang::Da, &Catalogue::default()),
+            "Stadie IV"
+        );
         for (entity, c, lang, expected) in cases {
             assert_eq!(
                 said(entity, c.clone(), *lang),

@@ -52,7 +52,11 @@ pub struct NoteView {
 }
 
 /// The notes as the page shows them.
-fn note_views(notes: &[drafts::DraftNote], lang: Lang) -> Vec<NoteView> {
+fn note_views(
+    notes: &[drafts::DraftNote],
+    lang: Lang,
+    catalogue: &crate::catalogue::Catalogue,
+) -> Vec<NoteView> {
     notes
         .iter()
         .map(|n| {
@@ -70,7 +74,8 @@ fn note_views(notes: &[drafts::DraftNote], lang: Lang) -> Vec<NoteView> {
                 kind: n.kind.clone(),
                 field: n.field.clone(),
                 label,
-                value: n.value.clone(),
+                // A suggestion in the page's words ("Metastatisk (spredning)", not "metastatic").
+                value: crate::web::history::value_words(&n.field, &n.value, lang, catalogue),
                 source: n.source.clone(),
             }
         })
@@ -230,7 +235,7 @@ async fn save_and_maybe_submit(
                 form.marked_fields = marked_fields(&notes);
                 form.to_write = to_write(&notes);
                 form.to_write = to_write(&notes);
-                shown_notes = note_views(&notes, lang);
+                shown_notes = note_views(&notes, lang, &state.catalogue.get());
                 // A new draft saved before its submission was refused has its own address now.
                 if let Some(id) = saved {
                     action = format!("/redaktion/kladder/{id}");
@@ -358,7 +363,7 @@ pub async fn edit_draft(
             .filter(|_| draft.state == DraftState::Returned),
         revision_of,
         notice,
-        notes: note_views(&notes, lang),
+        notes: note_views(&notes, lang, &state.catalogue.get()),
     };
     render_with(StatusCode::OK, &page)
 }
