@@ -20,6 +20,8 @@ pub struct Layout {
     pub is_clinician: bool,
     /// For the logout form; empty when nobody is logged in.
     pub csrf: String,
+    /// The Atom feed of what this page lists, for `<link rel="alternate">` and a visible link.
+    pub feed: Option<String>,
 }
 
 impl Layout {
@@ -45,7 +47,14 @@ impl Layout {
             is_editor: false,
             is_clinician: false,
             csrf: String::new(),
+            feed: None,
         }
+    }
+
+    /// Links the page to the Atom feed of what it lists.
+    pub fn with_feed(mut self, href: String) -> Self {
+        self.feed = Some(href);
+        self
     }
 
     /// Shows who is logged in, with their links and the logout form.

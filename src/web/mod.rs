@@ -9,6 +9,7 @@ pub mod body_timeout;
 pub mod editor;
 pub mod error;
 pub mod extract;
+pub mod feeds;
 pub mod forms;
 pub mod history;
 pub mod i18n;
@@ -55,6 +56,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(match_::config)
         .configure(offers::config)
         .configure(reports::config)
+        .configure(feeds::config)
         .configure(api::config);
 }
 

@@ -432,7 +432,11 @@ async fn an_editor_uploads_a_record_and_gets_a_draft_with_the_suggestions_marked
         "marked in the form"
     );
     // Suggested values in the page's words, not as codes.
-    let stages = texts(&html, "#import-notes li[data-field='eligibility.stages'] label").join(" ");
+    let stages = texts(
+        &html,
+        "#import-notes li[data-field='eligibility.stages'] label",
+    )
+    .join(" ");
     assert!(stages.starts_with("Stadie: Stadie II"), "{stages}");
     let sources = texts(&html, "#import-notes .note-source q");
     assert!(

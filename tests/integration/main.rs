@@ -11,6 +11,7 @@ mod cli;
 mod cpr;
 mod ctgov;
 mod disclosure;
+mod feeds;
 mod headers;
 mod helpers;
 mod indicator;

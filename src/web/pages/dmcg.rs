@@ -52,7 +52,8 @@ pub async fn show_dmcg(
             catalogue.has_demo(),
             "protocols",
         )
-        .with_viewer(&viewer),
+        .with_viewer(&viewer)
+        .with_feed(crate::web::feeds::feed_href(&[("dmcg", &dmcg.acronym)])),
         acronym: dmcg.acronym.clone(),
         name: dmcg.name_da.clone(),
         area: lang.pick(&dmcg.area_da, &dmcg.area_en).to_owned(),

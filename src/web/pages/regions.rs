@@ -58,7 +58,11 @@ pub async fn show_region(
     let name = lang.pick(region.name_da(), region.name_en()).to_owned();
     let page = RegionPage {
         layout: Layout::new(&req, lang, name.clone(), catalogue.has_demo(), "regions")
-            .with_viewer(&viewer),
+            .with_viewer(&viewer)
+            .with_feed(crate::web::feeds::feed_href(&[(
+                "region",
+                &region.code().to_string(),
+            )])),
         code: region.code(),
         name,
         open_rows,

@@ -83,6 +83,10 @@ pub async fn list_protocols(
     let catalogue = state.catalogue.get();
     let pairs = query_pairs(&req);
     let mut form = FilterForm::new(&pairs, &catalogue, lang);
+    let feed_pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let layout = Layout::new(
         &req,
         lang,
@@ -90,7 +94,8 @@ pub async fn list_protocols(
         catalogue.has_demo(),
         "protocols",
     )
-    .with_viewer(&viewer);
+    .with_viewer(&viewer)
+    .with_feed(crate::web::feeds::feed_href(&feed_pairs));
     let query = match ProtocolQuery::parse(&pairs, &catalogue) {
         Ok(q) => q,
         Err(e) => {
