@@ -284,3 +284,66 @@ async fn unknown_protocols_and_endpoints_give_json_404s() {
         assert_eq!(body["error"]["code"], "not_found", "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_list_as_csv_holds_every_filtered_protocol_for_danish_excel() {
+    let app = spawn_app(Data::Fixture).await;
+    let (_, json) = app
+        .get_json("/api/v1/protocols?status=all&per_page=100")
+        .await;
+    let response = app.get("/api/v1/protocols.csv?status=all&per_page=1").await;
+    assert_eq!(response.status().as_u16(), 200);
+    let kind = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    let bytes = response.bytes().await.expect("body");
+    assert_eq!(
+        &bytes[..3],
+        "\u{feff}".as_bytes(),
+        "a byte order mark for Excel"
+    );
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&bytes[3..]);
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(&header[..3], ["slug", "acronym", "title_da"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(
+        rows.len() as u64,
+        json["total"].as_u64().expect("total"),
+        "every protocol the filters admit, not one page"
+    );
+    // The list's filters, and with a postcode the nearest department with a decimal comma.
+    let response = app
+        .get("/api/v1/protocols.csv?dmcg=DLCG&postcode=8000")
+        .await;
+    let bytes = response.bytes().await.expect("body");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&bytes[3..]);
+    let header = reader.headers().expect("header").clone();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert_eq!(&row[at("dmcg")], "DLCG");
+        let km = &row[at("distance_km")];
+        assert!(
+            km.is_empty() || (km.contains(',') && !km.contains('.')),
+            "{km}"
+        );
+    }
+    // A bad filter is the API's JSON error naming it.
+    let (status, body) = app.get_json("/api/v1/protocols.csv?region=9").await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["field"], "region", "{body}");
+}

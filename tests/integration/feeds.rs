@@ -166,6 +166,11 @@ async fn the_list_dmcg_and_region_pages_link_to_the_feed_of_what_they_show() {
         "the same filters, without the page"
     );
     assert_eq!(attrs(&list, "#feed-link", "href"), feed_of(&list));
+    assert_eq!(
+        attrs(&list, "#csv-link", "href"),
+        ["/api/v1/protocols.csv?dmcg=DBCG&phase=phase-3"],
+        "and the same list as CSV"
+    );
     let (_, dmcg) = app.get_html("/dmcg/DLCG").await;
     assert_eq!(feed_of(&dmcg), ["/feeds/protokoller.atom?dmcg=DLCG"]);
     let (_, region) = app.get_html("/regioner/1081").await;

@@ -18,6 +18,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             .app_data(errors::payload_config())
             .wrap(errors::contract_errors())
             .service(web::resource("/v1/protocols").route(web::get().to(protocols::list_protocols)))
+            .service(
+                web::resource("/v1/protocols.csv")
+                    .route(web::get().to(protocols::list_protocols_csv)),
+            )
             .service(web::resource("/v1/match").route(web::post().to(matching::match_api)))
             .service(web::resource("/v1/indicator").route(web::get().to(indicator::show_indicator)))
             .service(

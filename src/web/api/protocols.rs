@@ -128,6 +128,93 @@ pub async fn list_protocols(
     Ok(HttpResponse::Ok().json(list))
 }
 
+/// The columns of `GET /api/v1/protocols.csv`; with `postcode` also the nearest open
+/// department and its distance.
+const CSV_COLUMNS: [&str; 13] = [
+    "slug",
+    "acronym",
+    "title_da",
+    "title_en",
+    "dmcg",
+    "phase",
+    "recruitment_status",
+    "regions_open",
+    "opened_on",
+    "closes_on",
+    "updated_at",
+    "url",
+    "demo",
+];
+
+/// `GET /api/v1/protocols.csv`: the whole list the filters admit (no paging), in the list's
+/// order, as CSV for Danish Excel (semicolons, decimal commas, a byte order mark).
+pub async fn list_protocols_csv(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let catalogue = state.catalogue.get();
+    let mut query = ProtocolQuery::parse(&query_pairs(&req)?, &catalogue)
+        .map_err(|e| ApiError::bad_request(e.param, e.message.english()))?;
+    query.page = 1;
+    query.per_page = u32::try_from(catalogue.entries.len().max(1)).unwrap_or(u32::MAX);
+    let found = state
+        .search
+        .search(&catalogue, &query)
+        .map_err(ApiError::internal)?;
+    let result = catalogue.list(&query, found.as_ref().map(|f| f.candidates.as_slice()));
+    let base = state.settings.base_url.trim_end_matches('/');
+    let with_postcode = query.postcode.is_some();
+    let mut header: Vec<String> = CSV_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
+    if with_postcode {
+        header.extend(["nearest_site".to_owned(), "distance_km".to_owned()]);
+    }
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let rows: Vec<Vec<String>> = result
+        .hits
+        .iter()
+        .map(|hit| {
+            let e = &catalogue.entries[hit.entry];
+            let mut row = vec![
+                e.slug.clone(),
+                e.acronym.clone(),
+                e.title_da.clone().unwrap_or_default(),
+                e.title_en.clone().unwrap_or_default(),
+                e.dmcg.clone(),
+                e.phase.as_str().to_owned(),
+                e.status.as_str().to_owned(),
+                e.regions_open
+                    .iter()
+                    .map(|r| r.code().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                date(e.opened_on),
+                date(e.closes_on),
+                timestamp(e.updated_at),
+                format!("{base}{}", protocol_url(&e.slug)),
+                e.demo.to_string(),
+            ];
+            if with_postcode {
+                match hit.nearest {
+                    Some(n) => row.extend([
+                        catalogue.sites[n.site].code.clone(),
+                        format!("{:.1}", round_km(n.distance_km)).replace('.', ","),
+                    ]),
+                    None => row.extend([String::new(), String::new()]),
+                }
+            }
+            row
+        })
+        .collect();
+    let body = crate::domain::spreadsheet::excel_csv(&header, &rows).map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"protokoller.csv\"",
+        ))
+        .body(body))
+}
+
 fn timestamp(t: NaiveDateTime) -> String {
     t.and_utc()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

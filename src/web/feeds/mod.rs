@@ -25,13 +25,21 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 
 /// The feed address for a list filtered by `pairs` (as `/protokoller` takes them).
 pub fn feed_href(pairs: &[(&str, &str)]) -> String {
+    filtered_href(PROTOCOLS_FEED, pairs)
+}
+
+/// `path` with the filters of `pairs`, without paging (a feed or a download holds them all).
+pub fn filtered_href(path: &str, pairs: &[(&str, &str)]) -> String {
     let mut ser = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs.iter().filter(|(k, v)| *k != "page" && !v.is_empty()) {
+    for (k, v) in pairs
+        .iter()
+        .filter(|(k, v)| !matches!(*k, "page" | "per_page") && !v.is_empty())
+    {
         ser.append_pair(k, v);
     }
     match ser.finish() {
-        q if q.is_empty() => PROTOCOLS_FEED.to_owned(),
-        q => format!("{PROTOCOLS_FEED}?{q}"),
+        q if q.is_empty() => path.to_owned(),
+        q => format!("{path}?{q}"),
     }
 }
 

@@ -36,6 +36,8 @@ pub struct ProtocolListPage {
     pub next_href: Option<String>,
     /// What the distance limit hides.
     pub beyond: Option<BeyondView>,
+    /// The whole filtered list as CSV.
+    pub csv_href: String,
 }
 
 pub fn query_pairs(req: &HttpRequest) -> Vec<(String, String)> {
@@ -96,6 +98,7 @@ pub async fn list_protocols(
     )
     .with_viewer(&viewer)
     .with_feed(crate::web::feeds::feed_href(&feed_pairs));
+    let csv_href = crate::web::feeds::filtered_href("/api/v1/protocols.csv", &feed_pairs);
     let query = match ProtocolQuery::parse(&pairs, &catalogue) {
         Ok(q) => q,
         Err(e) => {
@@ -113,6 +116,7 @@ pub async fn list_protocols(
                 prev_href: None,
                 next_href: None,
                 beyond: None,
+                csv_href,
             };
             return render_with(StatusCode::BAD_REQUEST, &page);
         }
@@ -138,6 +142,7 @@ pub async fn list_protocols(
         pages: page_links(path, &pairs, &result),
         prev_href,
         next_href,
+        csv_href,
         beyond: query.max_km.and_then(|max| {
             beyond_view("list.beyond", result.beyond, max, lang, |km| {
                 with_max_km(path, &pairs, km)
