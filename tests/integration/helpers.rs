@@ -348,3 +348,9 @@ impl TestApp {
             .collect()
     }
 }
+
+/// How many times, 100 ms apart, a test looks for a change another connection made to reach a
+/// server (which polls every `web::REFRESH_PERIOD`). Generous on purpose: the loop ends as soon
+/// as the change shows, and only guards against a refresher that never runs; how fast it is
+/// belongs in BENCHMARKS.md, not in a test on a shared machine.
+pub const REFRESH_WAIT_ROUNDS: usize = 1200;

@@ -380,7 +380,7 @@ async fn an_admin_sets_a_dmcg_standard_and_the_report_says_whether_it_is_met() {
     assert_eq!(app.post(&admin, path, &post).await.status().as_u16(), 303);
     // DCCG offered 12 of 20 (60 %): below its standard of 65 %.
     let mut shown = Vec::new();
-    for _ in 0..50 {
+    for _ in 0..crate::helpers::REFRESH_WAIT_ROUNDS {
         let (_, html) = app.get_html("/gennemsigtighed?year=2025").await;
         shown = texts(&html, "#table-dmcg tr[data-group=DCCG] .unmet");
         if !shown.is_empty() {

@@ -31,7 +31,7 @@ async fn eventually(
     check: impl Fn(&serde_json::Value) -> bool,
 ) -> serde_json::Value {
     let mut last = serde_json::Value::Null;
-    for _ in 0..100 {
+    for _ in 0..crate::helpers::REFRESH_WAIT_ROUNDS {
         let (_, body) = app.get_json(path).await;
         if check(&body) {
             return body;

@@ -26,9 +26,8 @@ async fn an_import_by_another_process_appears_in_the_running_server() {
     })
     .await
     .expect("import task");
-    // The server polls every second; allow generously for a loaded machine.
     let mut found = Vec::new();
-    for _ in 0..100 {
+    for _ in 0..crate::helpers::REFRESH_WAIT_ROUNDS {
         let (_, body) = app.get_json("/api/v1/protocols?dmcg=DSG").await;
         found = acronyms(&body);
         if !found.is_empty() {
