@@ -1,6 +1,6 @@
 //! `GET /api/v1/protocols` and `/api/v1/protocols/{slug}` against the fixture corpus.
 
-use crate::helpers::{acronyms, spawn_app, Data, FIXTURE};
+use crate::helpers::{acronyms, content_type, excel_rows, spawn_app, Data, FIXTURE};
 use dccc_registry::domain::ProtocolDoc;
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
@@ -293,30 +293,10 @@ async fn the_list_as_csv_holds_every_filtered_protocol_for_danish_excel() {
         .await;
     let response = app.get("/api/v1/protocols.csv?status=all&per_page=1").await;
     assert_eq!(response.status().as_u16(), 200);
-    let kind = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let kind = content_type(&response);
     assert!(kind.starts_with("text/csv"), "{kind}");
-    let bytes = response.bytes().await.expect("body");
-    assert_eq!(
-        &bytes[..3],
-        "\u{feff}".as_bytes(),
-        "a byte order mark for Excel"
-    );
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .from_reader(&bytes[3..]);
-    let header: Vec<String> = reader
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let (header, rows) = excel_rows(&response.bytes().await.expect("body"));
     assert_eq!(&header[..3], ["slug", "acronym", "title_da"]);
-    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     assert_eq!(
         rows.len() as u64,
         json["total"].as_u64().expect("total"),
@@ -326,13 +306,8 @@ async fn the_list_as_csv_holds_every_filtered_protocol_for_danish_excel() {
     let response = app
         .get("/api/v1/protocols.csv?dmcg=DLCG&postcode=8000")
         .await;
-    let bytes = response.bytes().await.expect("body");
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .from_reader(&bytes[3..]);
-    let header = reader.headers().expect("header").clone();
+    let (header, rows) = excel_rows(&response.bytes().await.expect("body"));
     let at = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     assert!(!rows.is_empty());
     for row in &rows {
         assert_eq!(&row[at("dmcg")], "DLCG");

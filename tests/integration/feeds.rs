@@ -1,6 +1,6 @@
 //! The Atom feed (contract.md §10), read with a plain XML parser as a feed reader would.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::helpers::{attrs, spawn_app, Data, TestApp};
 
@@ -26,12 +26,7 @@ fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree:
 async fn read_feed(app: &TestApp, path: &str) -> Vec<Item> {
     let response = app.get(path).await;
     assert_eq!(response.status().as_u16(), 200, "{path}");
-    let kind = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let kind = crate::helpers::content_type(&response);
     assert!(kind.starts_with("application/atom+xml"), "{kind}");
     let body = response.text().await.expect("body");
     let doc = roxmltree::Document::parse(&body).expect("well-formed XML");
@@ -122,18 +117,9 @@ async fn the_feed_lists_published_protocols_newest_change_first_with_the_lists_f
 
     // (Its acronym sorts last: only the order by change puts it first.)
     // A protocol published by another process shows at the top once this server has seen it.
-    let pool = app.pool.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().expect("connection");
-        dccc_registry::services::interchange::json::import_json(&mut conn, NEW_PROTOCOL, false)
-            .expect("import");
-    })
-    .await
-    .expect("import task");
-    // A guard against a refresher that never runs, not a speed check (BENCHMARKS.md has that).
-    let began = Instant::now();
+    crate::helpers::import_elsewhere(app.pool.clone(), NEW_PROTOCOL).await;
     let mut first = String::new();
-    while began.elapsed() < Duration::from_secs(120) {
+    for _ in 0..crate::helpers::REFRESH_WAIT_ROUNDS {
         let feed = read_feed(&app, "/feeds/protokoller.atom?dmcg=DBCG").await;
         first = feed.first().map(|i| i.title.clone()).unwrap_or_default();
         if first.starts_with("DBCG ZULU-1") {
@@ -142,7 +128,7 @@ async fn the_feed_lists_published_protocols_newest_change_first_with_the_lists_f
             }
             break;
         }
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(first.starts_with("DBCG ZULU-1"), "first entry: {first}");
 }

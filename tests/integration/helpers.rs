@@ -354,3 +354,45 @@ impl TestApp {
 /// as the change shows, and only guards against a refresher that never runs; how fast it is
 /// belongs in BENCHMARKS.md, not in a test on a shared machine.
 pub const REFRESH_WAIT_ROUNDS: usize = 1200;
+
+/// Imports a protocol through `pool` off the async runtime, as the command line or another
+/// server would beside the one under test.
+pub async fn import_elsewhere(pool: DbPool, json: &'static str) {
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().expect("connection");
+        interchange::import_json(&mut conn, json, false).expect("import");
+    })
+    .await
+    .expect("import task");
+}
+
+/// A response's `Content-Type`, empty if it has none.
+pub fn content_type(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A CSV file for Danish Excel: checks the byte order mark, reads the semicolon-separated
+/// header and rows.
+pub fn excel_rows(bytes: &[u8]) -> (Vec<String>, Vec<csv::StringRecord>) {
+    assert_eq!(
+        &bytes[..3],
+        "\u{feff}".as_bytes(),
+        "a byte order mark for Excel"
+    );
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&bytes[3..]);
+    let header = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader.records().map(|r| r.expect("row")).collect();
+    (header, rows)
+}

@@ -284,27 +284,10 @@ async fn the_csv_download_parses_back_to_the_numbers_of_the_api() {
         .await
         .expect("get");
     assert_eq!(response.status().as_u16(), 200);
-    assert!(response.headers()["content-type"]
-        .to_str()
-        .expect("type")
-        .starts_with("text/csv"));
+    assert!(crate::helpers::content_type(&response).starts_with("text/csv"));
     let bytes = response.bytes().await.expect("body");
-    assert_eq!(
-        &bytes[..3],
-        "\u{feff}".as_bytes(),
-        "byte order mark for Excel"
-    );
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .from_reader(&bytes[3..]);
-    let header: Vec<String> = reader
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let (header, records) = crate::helpers::excel_rows(&bytes);
     let column = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     let number = |s: &str| -> f64 { s.replace(',', ".").parse().expect("decimal comma") };
     let body = app.json_as(&admin, &format!("{YEAR}&by=dmcg")).await;
     for record in &records[1..] {

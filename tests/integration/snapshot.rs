@@ -18,14 +18,7 @@ async fn an_import_by_another_process_appears_in_the_running_server() {
     let (_, before) = app.get_json("/api/v1/protocols?dmcg=DSG").await;
     assert!(acronyms(&before).is_empty());
     // A separate pool stands in for the command line running `import` beside the server.
-    let pool = app.db.pool();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().expect("connection");
-        dccc_registry::services::interchange::json::import_json(&mut conn, NEW_PROTOCOL, false)
-            .expect("import");
-    })
-    .await
-    .expect("import task");
+    crate::helpers::import_elsewhere(app.db.pool(), NEW_PROTOCOL).await;
     let mut found = Vec::new();
     for _ in 0..crate::helpers::REFRESH_WAIT_ROUNDS {
         let (_, body) = app.get_json("/api/v1/protocols?dmcg=DSG").await;

@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
-use crate::catalogue::{Catalogue, Facets, ProtocolQuery};
+use crate::catalogue::{Catalogue, Facets, ListResult, ProtocolQuery};
 use crate::db::protocols::{StoredProtocol, PUBLISHED};
 use crate::domain::ProtocolDoc;
 use crate::search::{Piece, SearchIndex};
@@ -128,6 +128,19 @@ pub async fn list_protocols(
     Ok(HttpResponse::Ok().json(list))
 }
 
+/// Every protocol the filters admit, paging ignored, in the list's order: what a feed or a
+/// download holds.
+pub fn unpaged(
+    catalogue: &Catalogue,
+    search: &SearchIndex,
+    mut query: ProtocolQuery,
+) -> anyhow::Result<ListResult> {
+    query.page = 1;
+    query.per_page = u32::try_from(catalogue.entries.len().max(1)).unwrap_or(u32::MAX);
+    let found = search.search(catalogue, &query)?;
+    Ok(catalogue.list(&query, found.as_ref().map(|f| f.candidates.as_slice())))
+}
+
 /// The columns of `GET /api/v1/protocols.csv`; with `postcode` also the nearest open
 /// department and its distance.
 const CSV_COLUMNS: [&str; 13] = [
@@ -153,17 +166,11 @@ pub async fn list_protocols_csv(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let catalogue = state.catalogue.get();
-    let mut query = ProtocolQuery::parse(&query_pairs(&req)?, &catalogue)
+    let query = ProtocolQuery::parse(&query_pairs(&req)?, &catalogue)
         .map_err(|e| ApiError::bad_request(e.param, e.message.english()))?;
-    query.page = 1;
-    query.per_page = u32::try_from(catalogue.entries.len().max(1)).unwrap_or(u32::MAX);
-    let found = state
-        .search
-        .search(&catalogue, &query)
-        .map_err(ApiError::internal)?;
-    let result = catalogue.list(&query, found.as_ref().map(|f| f.candidates.as_slice()));
-    let base = state.settings.base_url.trim_end_matches('/');
     let with_postcode = query.postcode.is_some();
+    let result = unpaged(&catalogue, &state.search, query).map_err(ApiError::internal)?;
+    let base = state.settings.base_url.trim_end_matches('/');
     let mut header: Vec<String> = CSV_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
     if with_postcode {
         header.extend(["nearest_site".to_owned(), "distance_km".to_owned()]);

@@ -8,6 +8,7 @@ use atom_syndication::{Category, Entry, Feed, FixedDateTime, Link, Person, Text}
 use chrono::{NaiveDateTime, Timelike, Utc};
 
 use crate::catalogue::{Catalogue, ProtocolQuery};
+use crate::web::api::protocols::unpaged;
 use crate::web::error::{internal, PageError};
 use crate::web::i18n::Lang;
 use crate::web::pages::protocols::list::query_pairs;
@@ -50,7 +51,7 @@ pub async fn protocols_feed(
 ) -> Result<HttpResponse, PageError> {
     let catalogue = state.catalogue.get();
     let pairs = query_pairs(&req);
-    let mut query = match ProtocolQuery::parse(&pairs, &catalogue) {
+    let query = match ProtocolQuery::parse(&pairs, &catalogue) {
         Ok(q) => q,
         Err(e) => {
             let label = crate::web::pages::protocols::filters::param_label(&e.param, lang);
@@ -60,10 +61,7 @@ pub async fn protocols_feed(
         }
     };
     // Every protocol the filters admit, newest change first.
-    query.page = 1;
-    query.per_page = u32::try_from(catalogue.entries.len().max(1)).unwrap_or(u32::MAX);
-    let found = state.search.search(&catalogue, &query).map_err(internal)?;
-    let result = catalogue.list(&query, found.as_ref().map(|f| f.candidates.as_slice()));
+    let result = unpaged(&catalogue, &state.search, query).map_err(internal)?;
     let mut entries: Vec<usize> = result.hits.iter().map(|h| h.entry).collect();
     entries.sort_by(|a, b| {
         catalogue.entries[*b]
