@@ -3,7 +3,7 @@
 
 mod biomarker;
 
-pub use biomarker::{Biomarker, InvalidBiomarker};
+pub use biomarker::{Biomarker, InvalidBiomarker, MAX_MARKER_LEN};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -14,6 +14,9 @@ pub const DEFAULT_PER_PAGE: u32 = 20;
 
 pub const MAX_PER_PAGE: u32 = 100;
 
+/// The highest page number asked for; a page past the last is empty.
+pub const MAX_PAGE: u32 = 1_000_000;
+
 /// A parameter that could not be used, named as the client wrote it. The message renders in
 /// English for the API and in the reader's language on pages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -108,6 +111,25 @@ fn whole(param: &str, raw: &str, min: u32, max: u32) -> Result<u32, ParamError> 
 }
 
 impl ProtocolQuery {
+    /// The parameters a list takes, each described in the API's OpenAPI document.
+    pub const PARAMS: [&'static str; 15] = [
+        "q",
+        "dmcg",
+        "region",
+        "site",
+        "phase",
+        "status",
+        "paediatric",
+        "age",
+        "sex",
+        "postcode",
+        "max_km",
+        "page",
+        "per_page",
+        "lang",
+        "sort",
+    ];
+
     /// Parses query-string pairs against the snapshot's codes. Unknown parameters are refused.
     pub fn parse(pairs: &[(String, String)], catalogue: &Catalogue) -> Result<Self, ParamError> {
         let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -119,27 +141,10 @@ impl ProtocolQuery {
                 by_name.entry(k.as_str()).or_default();
             }
         }
-        const KNOWN: [&str; 15] = [
-            "q",
-            "dmcg",
-            "region",
-            "site",
-            "phase",
-            "status",
-            "paediatric",
-            "age",
-            "sex",
-            "postcode",
-            "max_km",
-            "page",
-            "per_page",
-            "lang",
-            "sort",
-        ];
-        if let Some(unknown) = by_name.keys().find(|k| !KNOWN.contains(k)) {
+        if let Some(unknown) = by_name.keys().find(|k| !Self::PARAMS.contains(k)) {
             return Err(ParamError::new(
                 unknown,
-                Message::new(msg::PARAM_UNKNOWN).with("known", KNOWN.join(", ")),
+                Message::new(msg::PARAM_UNKNOWN).with("known", Self::PARAMS.join(", ")),
             ));
         }
         let get = |name: &str| by_name.get(name).cloned().unwrap_or_default();
@@ -195,10 +200,8 @@ impl ProtocolQuery {
             );
         }
         let statuses = get("status");
+        // `all` with other statuses is still every status.
         if statuses.iter().any(|s| s.trim() == "all") {
-            if statuses.len() > 1 {
-                return Err(ParamError::new("status", msg::PARAM_STATUS_ALL));
-            }
             query.statuses = None;
         } else if !statuses.is_empty() {
             let parsed = statuses
@@ -265,7 +268,7 @@ impl ProtocolQuery {
             query.max_km = Some(km);
         }
         if let Some(raw) = one(&get("page"), "page")? {
-            query.page = whole("page", raw, 1, 1_000_000)?;
+            query.page = whole("page", raw, 1, MAX_PAGE)?;
         }
         if let Some(raw) = one(&get("per_page"), "per_page")? {
             query.per_page = whole("per_page", raw, 1, MAX_PER_PAGE)?;
@@ -383,7 +386,8 @@ pub struct Hit {
     pub nearest: Option<Nearest>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+/// How many of the matching protocols each DMCG, region (code) and phase has.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Facets {
     pub dmcg: BTreeMap<String, usize>,
     pub region: BTreeMap<String, usize>,

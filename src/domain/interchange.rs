@@ -65,7 +65,7 @@ pub struct ReferenceCodes {
     pub sites: HashSet<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IdentifiersDoc {
     #[serde(default)]
@@ -76,7 +76,7 @@ pub struct IdentifiersDoc {
     pub eu_ct: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactDoc {
     #[serde(default)]
@@ -87,35 +87,45 @@ pub struct ContactDoc {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BiomarkerDoc {
+    #[schema(schema_with = crate::domain::schema::marker)]
     pub marker: String,
+    #[schema(schema_with = crate::domain::schema::biomarker_status)]
     pub status: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EligibilityDoc {
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 120)]
     pub age_min: Option<i64>,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 120)]
     pub age_max: Option<i64>,
     #[serde(default)]
+    #[schema(schema_with = crate::domain::schema::sex_eligibility_or_null)]
     pub sex: Option<String>,
     #[serde(default)]
     pub diagnoses: Vec<String>,
     #[serde(default)]
     pub exclude_diagnoses: Vec<String>,
     #[serde(default)]
+    #[schema(schema_with = crate::domain::schema::settings)]
     pub settings: Vec<String>,
     #[serde(default)]
+    #[schema(schema_with = crate::domain::schema::stages)]
     pub stages: Vec<String>,
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub prior_lines_min: Option<i64>,
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub prior_lines_max: Option<i64>,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 4)]
     pub ecog_max: Option<i64>,
     #[serde(default)]
     pub biomarkers_required: Vec<BiomarkerDoc>,
@@ -127,10 +137,11 @@ pub struct EligibilityDoc {
     pub criteria_text_en: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteDoc {
     pub site: String,
+    #[schema(schema_with = crate::domain::schema::site_status)]
     pub status: String,
     #[serde(default)]
     pub contact: Option<ContactDoc>,
@@ -138,7 +149,7 @@ pub struct SiteDoc {
 
 /// A protocol as it travels in JSON. Enumerations are strings here so that every bad value
 /// of a record can be reported at once, not just the first.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProtocolDoc {
     #[serde(default)]
@@ -156,12 +167,15 @@ pub struct ProtocolDoc {
     #[serde(default)]
     pub other_dmcgs: Vec<String>,
     #[serde(default)]
+    #[schema(schema_with = crate::domain::schema::phase_or_null)]
     pub phase: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = crate::domain::schema::recruitment_status_or_null)]
     pub recruitment_status: Option<String>,
     #[serde(default)]
     pub evidence_generating: Option<bool>,
     #[serde(default)]
+    #[schema(schema_with = crate::domain::schema::initiator_or_null)]
     pub initiator: Option<String>,
     #[serde(default)]
     pub sponsor: Option<String>,
@@ -170,10 +184,13 @@ pub struct ProtocolDoc {
     #[serde(default)]
     pub contact: ContactDoc,
     #[serde(default)]
+    #[schema(format = Date)]
     pub opened_on: Option<String>,
     #[serde(default)]
+    #[schema(format = Date)]
     pub closes_on: Option<String>,
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub target_enrolment: Option<i64>,
     #[serde(default)]
     pub interventions: Vec<String>,

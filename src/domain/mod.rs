@@ -12,6 +12,7 @@ pub mod messages;
 pub mod msg;
 pub mod offers;
 pub mod protocol;
+pub mod schema;
 pub mod spreadsheet;
 pub mod suggest;
 pub mod validate;

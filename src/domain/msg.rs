@@ -370,9 +370,6 @@ pub const PARAM_REGION: Key = Key("validation.param.region");
 /// A `site` parameter that is no department code. Arguments: `input`.
 pub const PARAM_SITE: Key = Key("validation.param.site");
 
-/// `status=all` beside other statuses. Arguments: none.
-pub const PARAM_STATUS_ALL: Key = Key("validation.param.status_all");
-
 /// A yes/no parameter that is neither. Arguments: `got`.
 pub const PARAM_TRUE_FALSE: Key = Key("validation.param.true_false");
 

@@ -13,7 +13,7 @@ use tantivy::TantivyDocument;
 const SNIPPET_CHARS: usize = 200;
 
 /// A run of snippet text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Piece {
     pub text: String,
     pub highlighted: bool,

@@ -304,15 +304,20 @@ fn html_response(kind: &ErrorKind) -> HttpResponse {
     .render_response(status)
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
+/// The JSON error body of every refusal under `/api/`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody<'a> {
     error: ErrorFields<'a>,
 }
 
-#[derive(Serialize)]
-struct ErrorFields<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorFields<'a> {
+    /// What kind of refusal: `invalid_parameter`, `cpr_refused`, `not_found`,
+    /// `method_not_allowed`, `payload_too_large`, `unsupported_media_type`, …
     code: &'a str,
+    /// In English, naming the field; a CPR number is never repeated.
     message: String,
+    /// The parameter or field at fault (a JSON path such as `biomarkers[0].status`).
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
 }

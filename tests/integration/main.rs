@@ -21,6 +21,7 @@ mod mail;
 mod matching;
 mod matching_lay;
 mod offers;
+mod openapi;
 mod pages;
 mod patients;
 mod phone;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Longest marker code accepted; real codes (`BRAF-V600E`, `KRAS-G12C`) are far shorter.
-const MAX_MARKER_LEN: usize = 20;
+pub const MAX_MARKER_LEN: usize = 20;
 
 /// A marker code (`HER2`, `BRAF-V600E`, upper case) with its status.
 ///

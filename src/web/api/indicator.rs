@@ -4,6 +4,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Serialize;
+use utoipa::openapi::schema::{Array, ArrayBuilder, Object, ObjectBuilder, SchemaType, Type};
+use utoipa::ToSchema;
 
 use crate::domain::indicator::{Grouping, IndicatorRow};
 use crate::services::offers::indicator::{self, IndicatorQuery, Unpublished};
@@ -13,21 +15,60 @@ use crate::web::error::ApiError;
 use crate::web::AppState;
 
 /// The parameters of the endpoint, each at most once.
-const PARAMS: [&str; 4] = ["from", "to", "by", "dmcg"];
+pub const PARAMS: [&str; 4] = ["from", "to", "by", "dmcg"];
 
-/// A row exactly as the contract names its fields.
-#[derive(Debug, Serialize)]
+/// A row exactly as the contract names its fields. Counts, percentages and intervals are
+/// null when the row is suppressed.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RowJson {
+    /// The DMCG acronym, the region code (a number) or the department code; null for the
+    /// national row.
+    #[schema(schema_with = group_schema)]
     group: serde_json::Value,
     name: String,
+    #[schema(minimum = 0)]
     patients: Option<u64>,
+    #[schema(minimum = 0)]
     offered: Option<u64>,
+    /// Per cent, 0–100.
+    #[schema(minimum = 0, maximum = 100)]
     offered_pct: Option<f64>,
+    /// Wilson 95% interval, per cent.
+    #[schema(schema_with = interval_schema)]
     offered_ci: Option<[f64; 2]>,
+    #[schema(minimum = 0)]
     included: Option<u64>,
+    #[schema(minimum = 0, maximum = 100)]
     included_pct: Option<f64>,
+    #[schema(schema_with = interval_schema)]
     included_ci: Option<[f64; 2]>,
+    /// A count of the row is 1–4: its figures are withheld.
     suppressed: bool,
+}
+
+fn group_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([
+            Type::String,
+            Type::Integer,
+            Type::Null,
+        ]))
+        .build()
+}
+
+/// Two per-cent bounds, low then high, or null.
+fn interval_schema() -> Array {
+    ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::Number)
+                .minimum(Some(0.0))
+                .maximum(Some(100.0)),
+        )
+        .min_items(Some(2))
+        .max_items(Some(2))
+        .build()
 }
 
 impl RowJson {
@@ -56,7 +97,7 @@ impl RowJson {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct IndicatorJson {
     national: RowJson,
     rows: Vec<RowJson>,
@@ -70,6 +111,22 @@ fn date(field: &str, raw: Option<&str>, default: NaiveDate) -> Result<NaiveDate,
     }
 }
 
+/// `GET /api/v1/indicator`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/indicator",
+    tag = "indicator",
+    summary = "The indicator for a period, by DMCG, region, residence region or department",
+    description = "The share of patients offered and included in a trial among the decisions \
+        of the offer register, with Wilson 95% intervals. A row with a count of 1–4 is \
+        suppressed (`suppressed: true`, its figures null), and so is any row from which one \
+        could be worked out. Without a DCCC login only ended quarters, half-years and years \
+        are published.",
+    responses(
+        (status = 200, description = "The national row and one row per group", body = IndicatorJson),
+        (status = 400, description = "A parameter is unknown, repeated, empty or malformed, or the period is not a published one", body = crate::web::error::ErrorBody),
+    )
+)]
 pub async fn show_indicator(
     viewer: crate::web::auth::Viewer,
     req: HttpRequest,
@@ -130,7 +187,7 @@ pub async fn show_indicator(
         None => None,
         Some(d) => Some(
             catalogue
-                .find_dmcg(d)
+                .dmcg(d)
                 .map(|x| x.acronym.clone())
                 .ok_or_else(|| ApiError::bad_request("dmcg", "unknown DMCG"))?,
         ),

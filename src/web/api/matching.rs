@@ -13,7 +13,7 @@ use crate::domain::{msg, FieldError, Message};
 use crate::web::api::params::SingleParams;
 use crate::web::error::ApiError;
 use crate::web::match_::profile::ProfileInput;
-use crate::web::match_::results::to_json;
+use crate::web::match_::results::{to_json, MatchJson};
 use crate::web::AppState;
 
 /// The contract's refusal of a CPR number in `field` (the message names no value).
@@ -57,6 +57,96 @@ fn cpr_in_json(value: &serde_json::Value, path: &str) -> Option<String> {
     }
 }
 
+/// The body's numbers as numbers and its texts as texts, as the OpenAPI document describes
+/// them: the forms' fields are all text, so [`ProfileInput`] reads either, but the API says
+/// exactly what it takes. A whole number written with a zero fraction (`1.0`) is a whole
+/// number. An empty text or biomarker is refused (a form leaves empty fields out), and so are
+/// spaces around a text.
+fn json_types(mut body: serde_json::Value) -> Result<serde_json::Value, ApiError> {
+    use serde_json::Value;
+    let Value::Object(fields) = &mut body else {
+        return Err(ApiError::bad_request("body", "must be a JSON object"));
+    };
+    for name in ["age", "prior_lines", "ecog"] {
+        if let Some(value) = fields.get_mut(name) {
+            match value {
+                Value::Null => {}
+                Value::Number(n) if n.is_i64() || n.is_u64() => {}
+                Value::Number(n) => match n.as_f64() {
+                    Some(f) if f.fract() == 0.0 && f.abs() < 1e9 => {
+                        #[expect(
+                            clippy::cast_possible_truncation,
+                            reason = "a whole number below 1e9 fits"
+                        )]
+                        let whole = f as i64;
+                        *value = Value::from(whole);
+                    }
+                    _ => return Err(ApiError::bad_request(name, "must be a whole number")),
+                },
+                _ => return Err(ApiError::bad_request(name, "must be a whole number")),
+            }
+        }
+    }
+    for name in ["sex", "diagnosis", "setting", "stage", "postcode"] {
+        if let Some(Value::String(text)) = fields.get(name) {
+            if text.is_empty() {
+                return Err(ApiError::bad_request(
+                    name,
+                    "must not be empty; leave the field out instead",
+                ));
+            }
+            if text.trim() != text {
+                return Err(ApiError::bad_request(
+                    name,
+                    "must not begin or end with spaces",
+                ));
+            }
+        }
+    }
+    if let Some(value) = fields.get("max_km") {
+        if !(value.is_null() || value.is_number()) {
+            return Err(ApiError::bad_request("max_km", "must be a number"));
+        }
+    }
+    if let Some(value) = fields.get("postcode") {
+        if !(value.is_null() || value.is_string()) {
+            return Err(ApiError::bad_request(
+                "postcode",
+                "must be a string of four digits",
+            ));
+        }
+    }
+    if let Some(Value::Array(markers)) = fields.get("biomarkers") {
+        for (i, marker) in markers.iter().enumerate() {
+            if marker.get("marker").and_then(Value::as_str) == Some("") {
+                return Err(ApiError::bad_request(
+                    format!("biomarkers[{i}].marker"),
+                    "must not be empty",
+                ));
+            }
+        }
+    }
+    Ok(body)
+}
+
+/// `POST /api/v1/match`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/match",
+    tag = "matching",
+    summary = "Open trials for a patient profile, judged criterion by criterion",
+    description = "Nothing of the profile is stored or logged. Results are ordered: eligible \
+        first, then by longer matching diagnosis code, narrower diagnosis scope, fewer unknown \
+        criteria, shorter distance and acronym (contract.md §2).",
+    params(("include_ineligible" = Option<bool>, Query, description = "Also return the protocols of the patient's disease area that the patient does not fit")),
+    request_body(content = ProfileInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The proposals, referral routes and whether nothing can be offered", body = MatchJson),
+        (status = 400, description = "A field is missing, unknown or out of range, or looks like a CPR number", body = crate::web::error::ErrorBody),
+        (status = 413, description = "The body is larger than 64 KB", body = crate::web::error::ErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = crate::web::error::ErrorBody),
+    )
+)]
 pub async fn match_api(
     req: HttpRequest,
     body: web::Json<serde_json::Value>,
@@ -79,6 +169,7 @@ pub async fn match_api(
     if let Some(field) = cpr_in_json(&body, "") {
         return Err(cpr_refused(&field));
     }
+    let body = json_types(body)?;
     let input: ProfileInput = serde_path_to_error::deserialize(body).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();

@@ -4,6 +4,7 @@
 pub mod errors;
 pub mod indicator;
 pub mod matching;
+pub mod openapi;
 pub mod params;
 pub mod protocols;
 pub mod reference;
@@ -23,6 +24,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(protocols::list_protocols_csv)),
             )
             .service(web::resource("/v1/match").route(web::post().to(matching::match_api)))
+            .service(web::resource("/v1/openapi.json").route(web::get().to(openapi::show_openapi)))
             .service(web::resource("/v1/indicator").route(web::get().to(indicator::show_indicator)))
             .service(
                 web::resource("/v1/protocols/{slug}")

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use actix_web::HttpRequest;
 
+use crate::catalogue::Catalogue;
 use crate::domain::cpr::looks_like_cpr;
 use crate::web::error::ApiError;
 
@@ -58,6 +59,9 @@ impl SingleParams {
                 ));
             }
         }
+        for (name, value) in &pairs {
+            exact_value(name, value)?;
+        }
         Ok(Self(pairs))
     }
 
@@ -69,6 +73,68 @@ impl SingleParams {
             .map(|(_, v)| v.trim())
             .filter(|v| !v.is_empty())
     }
+}
+
+/// A value as the OpenAPI document describes it: not empty (leave the parameter out instead)
+/// and without surrounding spaces. Pages are kinder to their forms; the API says exactly what
+/// it reads.
+fn exact_value(name: &str, value: &str) -> Result<(), ApiError> {
+    if value.is_empty() {
+        return Err(ApiError::bad_request(
+            name,
+            "must not be empty; leave the parameter out instead",
+        ));
+    }
+    if value.trim() != value {
+        return Err(ApiError::bad_request(
+            name,
+            "must not begin or end with spaces",
+        ));
+    }
+    Ok(())
+}
+
+/// The parameters of the protocol list as the OpenAPI document describes them, before
+/// [`ProtocolQuery::parse`](crate::catalogue::ProtocolQuery::parse) reads them: every value
+/// but `q`'s exact (see [`exact_value`]), codes in their own case, and whole numbers
+/// without a sign.
+pub fn exact_list_values(
+    pairs: &[(String, String)],
+    catalogue: &Catalogue,
+) -> Result<(), ApiError> {
+    if pairs.iter().filter(|(name, _)| name == "lang").count() > 1 {
+        return Err(ApiError::bad_request("lang", "may be given only once"));
+    }
+    for (name, value) in pairs {
+        if name == "q" {
+            continue;
+        }
+        exact_value(name, value)?;
+        let known = match name.as_str() {
+            "dmcg" => catalogue.dmcgs.iter().any(|d| d.acronym == *value),
+            "site" => catalogue.site(value).is_some(),
+            // Rust reads `+5` as 5; the document's integers are digits.
+            "age" | "region" | "page" | "per_page" => !value.starts_with('+'),
+            "lang" => matches!(value.as_str(), "da" | "en"),
+            _ => true,
+        };
+        if !known {
+            let message = match name.as_str() {
+                "dmcg" => format!(
+                    "{} is not a DMCG acronym as /api/v1/reference/dmcgs writes it",
+                    quoted(value)
+                ),
+                "site" => format!(
+                    "{} is not a department code as /api/v1/reference/sites writes it",
+                    quoted(value)
+                ),
+                "lang" => format!("must be da or en (got {})", quoted(value)),
+                _ => format!("must be a whole number in digits (got {})", quoted(value)),
+            };
+            return Err(ApiError::bad_request(name.clone(), message));
+        }
+    }
+    Ok(())
 }
 
 /// A piece of the client's input (a path segment) quoted for a message, unless it looks like

@@ -3,43 +3,57 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::catalogue::{Catalogue, Facets, ListResult, ProtocolQuery};
 use crate::db::protocols::{StoredProtocol, PUBLISHED};
 use crate::domain::ProtocolDoc;
 use crate::search::{Piece, SearchIndex};
-use crate::web::api::params::{query_pairs, quoted, SingleParams};
+use crate::web::api::params::{exact_list_values, query_pairs, quoted, SingleParams};
 use crate::web::error::ApiError;
 use crate::web::AppState;
 
-#[derive(Serialize)]
+/// The nearest department with an open site, from the postcode's centre.
+#[derive(Serialize, ToSchema)]
 pub struct NearestSiteJson {
+    /// The department's code (see `/api/v1/reference/sites`).
     pub code: String,
+    /// Hospital and department.
     pub name: String,
+    #[schema(schema_with = crate::domain::schema::region)]
     pub region: i32,
+    /// Straight-line distance, one decimal.
     pub distance_km: f64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ProtocolItem {
     pub slug: String,
     pub acronym: String,
     pub title_da: Option<String>,
     pub title_en: Option<String>,
     pub dmcg: String,
+    #[schema(schema_with = crate::domain::schema::phase)]
     pub phase: &'static str,
+    #[schema(schema_with = crate::domain::schema::recruitment_status)]
     pub recruitment_status: &'static str,
+    /// The regions with at least one open department.
+    #[schema(schema_with = crate::domain::schema::regions)]
     pub regions_open: Vec<i32>,
+    /// The protocol's public page.
     pub url: String,
+    /// A fictional record of the demo data.
     pub demo: bool,
+    /// With `postcode`: the nearest open department, null when none is open.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<NearestSiteJson>)]
     pub nearest_site: Option<Option<NearestSiteJson>>,
     /// With `q`: a fragment of the record's text with the matched words marked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<Vec<Piece>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ProtocolList {
     pub total: usize,
     pub page: u32,
@@ -117,13 +131,33 @@ pub fn list_json(
     })
 }
 
+/// The list's query, read as the OpenAPI document describes it.
+fn list_query(req: &HttpRequest, catalogue: &Catalogue) -> Result<ProtocolQuery, ApiError> {
+    let pairs = query_pairs(req)?;
+    exact_list_values(&pairs, catalogue)?;
+    ProtocolQuery::parse(&pairs, catalogue)
+        .map_err(|e| ApiError::bad_request(e.param, e.message.english()))
+}
+
+/// `GET /api/v1/protocols`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/protocols",
+    tag = "protocols",
+    summary = "Published protocols, filtered, faceted and paged",
+    description = "Open protocols by default. Several values of one parameter are ORed; \
+        different parameters are ANDed.",
+    responses(
+        (status = 200, description = "One page of the list", body = ProtocolList),
+        (status = 400, description = "A parameter is unknown, repeated, empty or out of range", body = crate::web::error::ErrorBody),
+    )
+)]
 pub async fn list_protocols(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let catalogue = state.catalogue.get();
-    let query = ProtocolQuery::parse(&query_pairs(&req)?, &catalogue)
-        .map_err(|e| ApiError::bad_request(e.param, e.message.english()))?;
+    let query = list_query(&req, &catalogue)?;
     let list = list_json(&catalogue, &state.search, &query).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -161,13 +195,27 @@ const CSV_COLUMNS: [&str; 13] = [
 
 /// `GET /api/v1/protocols.csv`: the whole list the filters admit (no paging), in the list's
 /// order, as CSV for Danish Excel (semicolons, decimal commas, a byte order mark).
+#[utoipa::path(
+    get,
+    path = "/api/v1/protocols.csv",
+    tag = "protocols",
+    summary = "The whole filtered list as CSV for Danish Excel",
+    description = "The parameters of /api/v1/protocols; `page` and `per_page` are ignored. \
+        Semicolon-separated, UTF-8 with a byte order mark, decimal commas. Columns: slug, \
+        acronym, title_da, title_en, dmcg, phase, recruitment_status, regions_open, \
+        opened_on, closes_on, updated_at, url, demo, and with `postcode` nearest_site and \
+        distance_km.",
+    responses(
+        (status = 200, description = "The list", content_type = "text/csv", body = String),
+        (status = 400, description = "A parameter is unknown, repeated, empty or out of range", body = crate::web::error::ErrorBody),
+    )
+)]
 pub async fn list_protocols_csv(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let catalogue = state.catalogue.get();
-    let query = ProtocolQuery::parse(&query_pairs(&req)?, &catalogue)
-        .map_err(|e| ApiError::bad_request(e.param, e.message.english()))?;
+    let query = list_query(&req, &catalogue)?;
     let with_postcode = query.postcode.is_some();
     let result = unpaged(&catalogue, &state.search, query).map_err(ApiError::internal)?;
     let base = state.settings.base_url.trim_end_matches('/');
@@ -228,12 +276,16 @@ fn timestamp(t: NaiveDateTime) -> String {
 }
 
 /// A protocol in the interchange format with the API's additions.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ProtocolJson {
     pub slug: String,
     pub url: String,
+    /// Always `published` here: drafts are not served.
     pub review_status: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
+    /// When the DMCG last confirmed that the record is current.
+    #[schema(format = DateTime)]
     pub last_confirmed_at: Option<String>,
     #[serde(flatten)]
     pub doc: ProtocolDoc,
@@ -252,6 +304,19 @@ impl From<&StoredProtocol> for ProtocolJson {
     }
 }
 
+/// `GET /api/v1/protocols/{slug}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/protocols/{slug}",
+    tag = "protocols",
+    summary = "One published protocol in the interchange format",
+    params(("slug" = String, Path, description = "The protocol's slug, as the list gives it")),
+    responses(
+        (status = 200, description = "The protocol", body = ProtocolJson),
+        (status = 400, description = "A parameter was given: this endpoint takes none", body = crate::web::error::ErrorBody),
+        (status = 404, description = "No published protocol has this slug", body = crate::web::error::ErrorBody),
+    )
+)]
 pub async fn show_protocol(
     req: HttpRequest,
     slug: web::Path<String>,

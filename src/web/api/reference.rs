@@ -3,13 +3,15 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use dccc_matching::Region;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::web::api::params::{quoted, SingleParams};
 use crate::web::error::ApiError;
 use crate::web::AppState;
 
-#[derive(Serialize)]
-struct DmcgJson<'a> {
+/// A DMCG (Danish multidisciplinary cancer group).
+#[derive(Serialize, ToSchema)]
+pub struct DmcgJson<'a> {
     acronym: &'a str,
     name_da: &'a str,
     area_da: &'a str,
@@ -19,11 +21,13 @@ struct DmcgJson<'a> {
     scope: &'a str,
 }
 
-#[derive(Serialize)]
-struct SiteJson<'a> {
+/// A department that can run trials.
+#[derive(Serialize, ToSchema)]
+pub struct SiteJson<'a> {
     code: &'a str,
     hospital: &'a str,
     department: &'a str,
+    #[schema(schema_with = crate::domain::schema::region)]
     region: i32,
     postcode: &'a str,
     city: &'a str,
@@ -33,15 +37,18 @@ struct SiteJson<'a> {
     early_phase: bool,
 }
 
-#[derive(Serialize)]
-struct RegionJson {
+/// One of the five regions.
+#[derive(Serialize, ToSchema)]
+pub struct RegionJson {
+    #[schema(schema_with = crate::domain::schema::region)]
     code: i32,
     name_da: &'static str,
     name_en: &'static str,
 }
 
-#[derive(Serialize)]
-struct PathwayJson<'a> {
+/// A referral route.
+#[derive(Serialize, ToSchema)]
+pub struct PathwayJson<'a> {
     code: &'a str,
     kind: &'a str,
     name_da: &'a str,
@@ -49,6 +56,7 @@ struct PathwayJson<'a> {
     site: Option<&'a str>,
     age_min: Option<i32>,
     age_max: Option<i32>,
+    #[schema(schema_with = crate::domain::schema::settings)]
     settings: &'a [String],
     icd10: Vec<&'a str>,
     requires_exhausted: bool,

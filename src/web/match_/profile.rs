@@ -3,6 +3,7 @@
 
 use dccc_matching::{Biomarker, BiomarkerStatus, Home, PatientProfile, Setting, Sex, Stage};
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::catalogue::matcher::{DiagnosisNames, ResolvedDiagnosis};
 use crate::catalogue::Catalogue;
@@ -11,38 +12,63 @@ use crate::domain::messages::{quoted, Message};
 use crate::domain::{msg, FieldError, Postcode};
 use dccc_matching::{MAX_AGE, MAX_ECOG, MAX_PRIOR_LINES};
 
-/// A profile as typed: every value a string (or absent), as forms and JSON give them.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A patient profile. Nothing of it is stored or logged; a field that looks like a CPR
+/// number is refused.
+//
+// As typed: every value a string (or absent), as forms and JSON give them. The schema
+// attributes describe the JSON the API takes, numbers as numbers, which `web::api::matching`
+// checks before the values are read.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileInput {
+    /// Age in whole years.
     #[serde(default)]
+    #[schema(value_type = u8, required = true, minimum = 0, maximum = 120)]
     pub age: Option<serde_json::Value>,
     #[serde(default)]
+    #[schema(schema_with = crate::domain::schema::sex_or_null)]
     pub sex: Option<String>,
+    /// An ICD-10 code in any accepted form (`C50.9`, `C509`, `DC509`), or a lay diagnosis
+    /// group (`lungekræft`).
     #[serde(default)]
+    #[schema(value_type = String, required = true)]
     pub diagnosis: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = crate::domain::schema::setting_or_null)]
     pub setting: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = crate::domain::schema::stage_or_null)]
     pub stage: Option<String>,
+    /// Earlier lines of treatment for this disease.
     #[serde(default)]
+    #[schema(value_type = Option<u8>, minimum = 0, maximum = 20)]
     pub prior_lines: Option<serde_json::Value>,
+    /// ECOG performance status.
     #[serde(default)]
+    #[schema(value_type = Option<u8>, minimum = 0, maximum = 4)]
     pub ecog: Option<serde_json::Value>,
     #[serde(default)]
     pub biomarkers: Option<Vec<BiomarkerInput>>,
+    /// The standard treatments have been tried.
     #[serde(default)]
     pub standard_options_exhausted: Option<bool>,
+    /// The patient's postcode; results then give the nearest open department.
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub postcode: Option<serde_json::Value>,
+    /// Leave out trials whose nearest open department is farther (needs `postcode`).
     #[serde(default)]
+    #[schema(value_type = Option<f64>, exclusive_minimum = 0, maximum = 1000)]
     pub max_km: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A biomarker result of the patient.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BiomarkerInput {
+    #[schema(schema_with = crate::domain::schema::marker_input)]
     pub marker: String,
+    #[schema(schema_with = crate::domain::schema::biomarker_status)]
     pub status: String,
 }
 

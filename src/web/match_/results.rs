@@ -4,8 +4,11 @@
 use dccc_matching::{MatchOutcome, MatchResult, Outcome, Verdict};
 use serde::Serialize;
 
+use utoipa::openapi::schema::{Array, ArrayBuilder, Object, ObjectBuilder, SchemaType, Type};
+use utoipa::ToSchema;
+
 use crate::catalogue::Catalogue;
-use crate::web::api::protocols::{protocol_url, round_km};
+use crate::web::api::protocols::{protocol_url, round_km, NearestSiteJson};
 use crate::web::i18n::Lang;
 use crate::web::pages::rows::format_km;
 
@@ -205,50 +208,115 @@ pub fn pathway_views(
         .collect()
 }
 
-#[derive(Serialize)]
-struct ProtocolRef<'a> {
+/// The protocol a match result is about.
+#[derive(Serialize, ToSchema)]
+pub struct ProtocolRef<'a> {
     slug: &'a str,
     acronym: &'a str,
     title_da: Option<&'a str>,
     title_en: Option<&'a str>,
     dmcg: &'a str,
+    #[schema(schema_with = crate::domain::schema::phase)]
     phase: &'static str,
     url: String,
 }
 
-#[derive(Serialize)]
-struct NearestJson {
-    code: String,
-    name: String,
-    region: i32,
-    distance_km: f64,
-}
-
-#[derive(Serialize)]
-struct ResultJson<'a> {
+/// One protocol judged for the profile.
+#[derive(Serialize, ToSchema)]
+pub struct ResultJson<'a> {
     protocol: ProtocolRef<'a>,
+    #[schema(schema_with = verdict_schema)]
     verdict: Verdict,
+    /// Every criterion the protocol sets, with its outcome and the reason in words.
+    #[schema(schema_with = criteria_schema)]
     criteria: &'a [dccc_matching::CriterionResult],
-    nearest_site: Option<NearestJson>,
+    /// With `postcode`: the nearest open department.
+    nearest_site: Option<NearestSiteJson>,
+    /// The patient would be referred to another hospital.
     referral_needed: bool,
 }
 
-#[derive(Serialize)]
-struct PathwayJson<'a> {
+/// A referral route that applies to the profile.
+#[derive(Serialize, ToSchema)]
+pub struct ReferralJson<'a> {
     code: &'a str,
     kind: &'a str,
     name_da: &'a str,
     name_en: &'a str,
     reason_da: &'a str,
     reason_en: &'a str,
+    /// The department the route leads to, when it is one.
     site: Option<&'a str>,
 }
 
-#[derive(Serialize)]
+/// The response body of `POST /api/v1/match`.
+#[derive(Serialize, ToSchema)]
 pub struct MatchJson<'a> {
     results: Vec<ResultJson<'a>>,
-    pathways: Vec<PathwayJson<'a>>,
+    pathways: Vec<ReferralJson<'a>>,
+    /// `no_relevant_protocol` when no result is eligible or possibly eligible.
+    #[schema(schema_with = no_offer_reason_schema)]
     no_offer_reason: Option<dccc_matching::NoOfferReason>,
+}
+
+/// The serde strings of some values of a type, for the OpenAPI document.
+fn serde_strings<T: Serialize>(values: &[T]) -> Vec<String> {
+    values
+        .iter()
+        .filter_map(|v| serde_json::to_value(v).ok())
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Every verdict and every outcome of a criterion, as the document lists them.
+const VERDICTS: [Verdict; 3] = [
+    Verdict::Eligible,
+    Verdict::PossiblyEligible,
+    Verdict::NotEligible,
+];
+const OUTCOMES: [Outcome; 3] = [Outcome::Met, Outcome::NotMet, Outcome::Unknown];
+
+fn strings(values: Vec<String>) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values))
+}
+
+fn verdict_schema() -> Object {
+    strings(serde_strings(&VERDICTS)).build()
+}
+
+fn no_offer_reason_schema() -> Object {
+    let reasons = serde_strings(&[dccc_matching::NoOfferReason::NoRelevantProtocol]);
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .enum_values(Some(
+            reasons
+                .into_iter()
+                .map(serde_json::Value::from)
+                .chain([serde_json::Value::Null]),
+        ))
+        .build()
+}
+
+/// A judged criterion as [`dccc_matching::CriterionResult`] serializes it.
+fn criteria_schema() -> Array {
+    let text = || ObjectBuilder::new().schema_type(Type::String);
+    let item = ObjectBuilder::new()
+        .property(
+            "criterion",
+            text().description(Some(
+                "age, sex, diagnosis, setting, stage, prior_lines, ecog, biomarker:<MARKER> or excluded_biomarker:<MARKER>",
+            )),
+        )
+        .property("outcome", strings(serde_strings(&OUTCOMES)))
+        .property("detail_da", text())
+        .property("detail_en", text())
+        .required("criterion")
+        .required("outcome")
+        .required("detail_da")
+        .required("detail_en");
+    ArrayBuilder::new().items(item).build()
 }
 
 /// The response body of `POST /api/v1/match`.
@@ -272,7 +340,7 @@ pub fn to_json<'a>(catalogue: &'a Catalogue, outcome: &'a MatchOutcome) -> Match
                 criteria: &r.criteria,
                 nearest_site: r.nearest_site.as_ref().and_then(|n| {
                     let s = catalogue.sites.get(n.site)?;
-                    Some(NearestJson {
+                    Some(NearestSiteJson {
                         code: s.code.clone(),
                         name: format!("{}, {}", s.hospital, s.department),
                         region: s.region.code(),
@@ -286,7 +354,7 @@ pub fn to_json<'a>(catalogue: &'a Catalogue, outcome: &'a MatchOutcome) -> Match
     let pathways = outcome
         .pathways
         .iter()
-        .map(|p| PathwayJson {
+        .map(|p| ReferralJson {
             code: &p.code,
             kind: &p.kind,
             name_da: &p.name_da,

@@ -1,6 +1,7 @@
 //! Server-rendered public pages, one module per area.
 
 pub mod about;
+pub mod api_docs;
 pub mod dmcg;
 pub mod glossary;
 pub mod home;
@@ -36,6 +37,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/dmcg/{acronym}", web::get().to(dmcg::show_dmcg))
         .route("/regioner/{code}", web::get().to(regions::show_region))
         .route("/om", web::get().to(about::about))
+        .route("/api", web::get().to(api_docs::show_api))
         .route("/sprog/{lang}", web::get().to(language::switch_language))
         .route("/static/{file}", web::get().to(static_files::static_file));
 }
