@@ -54,6 +54,7 @@ const PAGES = [
       }),
   },
   '/om',
+  '/api',
   '/gennemsigtighed',
   '/dmcg/DLCG',
   '/regioner/1081',

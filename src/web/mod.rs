@@ -10,6 +10,7 @@ pub mod editor;
 pub mod error;
 pub mod extract;
 pub mod feeds;
+pub mod fhir;
 pub mod forms;
 pub mod history;
 pub mod i18n;
@@ -57,6 +58,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(offers::config)
         .configure(reports::config)
         .configure(feeds::config)
+        .configure(fhir::config)
         .configure(api::config);
 }
 

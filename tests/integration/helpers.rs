@@ -69,7 +69,7 @@ impl TestDatabase {
             "DEMO_DATA" => Some(demo.to_string()),
             "DATA_DIR" => Some(data_dir.display().to_string()),
             "PROTOCOL_INBOX" => Some(INBOX.into()),
-            "BASE_URL" => Some("http://registry.test".into()),
+            "BASE_URL" => Some(BASE_URL.into()),
             _ => None,
         })
         .expect("test settings are valid")
@@ -100,6 +100,10 @@ fn unique() -> u64 {
         .unwrap_or(0);
     COUNTER.fetch_add(1, Ordering::Relaxed) * 1_000_000_000 + u64::from(nanos)
 }
+
+/// The `BASE_URL` every test app is configured with: the address links and identifiers
+/// start with.
+pub const BASE_URL: &str = "http://registry.test";
 
 pub struct TestApp {
     pub address: String,

@@ -12,6 +12,7 @@ mod cpr;
 mod ctgov;
 mod disclosure;
 mod feeds;
+mod fhir;
 mod headers;
 mod helpers;
 mod indicator;
