@@ -55,6 +55,8 @@ const PAGES = [
   },
   '/om',
   '/api',
+  '/abonnement',
+  '/abonnement?dmcg=DBCG&region=1084',
   '/gennemsigtighed',
   '/dmcg/DLCG',
   '/regioner/1081',

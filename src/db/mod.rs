@@ -1,6 +1,7 @@
 //! The database: one connection type over SQLite and PostgreSQL, the pool, migrations and
 //! the query functions (each takes `&mut DbConnection`, so they compose in transactions).
 
+pub mod alerts;
 pub mod drafts;
 pub mod history;
 pub mod offers;

@@ -351,6 +351,24 @@ diesel::table! {
         last_error -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        list_unsubscribe -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    alert_subscriptions (id) {
+        id -> Integer,
+        email -> Text,
+        lang -> Text,
+        dmcg -> Nullable<Text>,
+        region -> Nullable<Integer>,
+        lay_group -> Nullable<Text>,
+        phase -> Nullable<Text>,
+        audience -> Nullable<Text>,
+        confirm_token_hash -> Text,
+        created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        last_sent_at -> Nullable<Timestamp>,
     }
 }
 

@@ -76,6 +76,9 @@ pub const POSTCODE_FORM: Key = Key("validation.postcode_form");
 /// Four digits, but no postcode of the postcode table. Arguments: `input`.
 pub const UNKNOWN_POSTCODE: Key = Key("validation.unknown_postcode");
 
+/// A choice of the alert form that is none of the offered ones. Arguments: none.
+pub const ALERT_UNKNOWN_CHOICE: Key = Key("validation.alert_unknown_choice");
+
 /// None of a vocabulary's values; `kind` is a term `validation.kind.*`. Arguments: `kind`, `input`, `allowed`.
 pub const UNKNOWN_VALUE: Key = Key("validation.unknown_value");
 

@@ -12,6 +12,8 @@ pub mod kind {
     pub const RETURNED: &str = "returned";
     pub const REMINDER: &str = "reminder";
     pub const SOURCE_CHANGED: &str = "source_changed";
+    pub const ALERT_CONFIRM: &str = "alert_confirm";
+    pub const ALERT: &str = "alert";
 }
 
 #[derive(Template)]
@@ -61,6 +63,7 @@ pub fn submitted_mail(
         html: render(&html),
         subject,
         kind: kind::SUBMITTED,
+        list_unsubscribe: None,
     }
 }
 
@@ -97,6 +100,7 @@ pub fn published_mail(to: &str, acronym: &str, public_url: &str) -> OutgoingMail
         html: render(&html),
         subject,
         kind: kind::PUBLISHED,
+        list_unsubscribe: None,
     }
 }
 
@@ -137,6 +141,7 @@ pub fn returned_mail(to: &str, acronym: &str, comment: &str, edit_url: &str) -> 
         html: render(&html),
         subject,
         kind: kind::RETURNED,
+        list_unsubscribe: None,
     }
 }
 
@@ -182,6 +187,7 @@ pub fn reminder_mail(
         html: render(&html),
         subject,
         kind: kind::REMINDER,
+        list_unsubscribe: None,
     }
 }
 
@@ -233,6 +239,7 @@ pub fn source_changed_mail(
         html: render(&html),
         subject,
         kind: kind::SOURCE_CHANGED,
+        list_unsubscribe: None,
     }
 }
 
@@ -337,5 +344,116 @@ mod tests {
         assert!(one.text.contains("for 1 dag siden"), "{}", one.text);
         let many = reminder_mail("a@dccc.invalid", "X", 190, "https://r.example");
         assert!(many.text.contains("for 190 dage siden"), "{}", many.text);
+    }
+}
+
+/// One protocol of an alert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertItem {
+    pub acronym: String,
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/alert_confirm.txt", escape = "none")]
+struct AlertConfirmText<'a> {
+    english: bool,
+    filter: &'a [String],
+    confirm_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/alert_confirm.html")]
+struct AlertConfirmHtml<'a> {
+    english: bool,
+    subject: &'a str,
+    filter: &'a [String],
+    confirm_url: &'a str,
+}
+
+/// To someone who asked for alerts: confirm the address (double opt-in). Nothing else is
+/// sent to it until they do.
+pub fn alert_confirm_mail(
+    to: &str,
+    english: bool,
+    filter: &[String],
+    confirm_url: &str,
+) -> OutgoingMail {
+    let subject = if english {
+        "Confirm your alerts about new cancer trials".to_owned()
+    } else {
+        "Bekræft din besked om nye kræftforsøg".to_owned()
+    };
+    OutgoingMail {
+        to: to.to_owned(),
+        text: render(&AlertConfirmText {
+            english,
+            filter,
+            confirm_url,
+        }),
+        html: render(&AlertConfirmHtml {
+            english,
+            subject: &subject,
+            filter,
+            confirm_url,
+        }),
+        subject,
+        kind: kind::ALERT_CONFIRM,
+        list_unsubscribe: None,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/alert.txt", escape = "none")]
+struct AlertText<'a> {
+    english: bool,
+    filter: &'a [String],
+    items: &'a [AlertItem],
+    leave_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/alert.html")]
+struct AlertHtml<'a> {
+    english: bool,
+    subject: &'a str,
+    filter: &'a [String],
+    items: &'a [AlertItem],
+    leave_url: &'a str,
+}
+
+/// The weekly alert: the protocols that opened since the last one, and the way out.
+pub fn alert_mail(
+    to: &str,
+    english: bool,
+    filter: &[String],
+    items: &[AlertItem],
+    leave_url: &str,
+) -> OutgoingMail {
+    let subject = one_line(&match (english, items.len()) {
+        (false, 1) => "1 nyt kræftforsøg er åbnet".to_owned(),
+        (false, n) => format!("{n} nye kræftforsøg er åbnet"),
+        (true, 1) => "1 new cancer trial has opened".to_owned(),
+        (true, n) => format!("{n} new cancer trials have opened"),
+    });
+    OutgoingMail {
+        to: to.to_owned(),
+        text: render(&AlertText {
+            english,
+            filter,
+            items,
+            leave_url,
+        }),
+        html: render(&AlertHtml {
+            english,
+            subject: &subject,
+            filter,
+            items,
+            leave_url,
+        }),
+        subject,
+        kind: kind::ALERT,
+        list_unsubscribe: Some(leave_url.to_owned()),
     }
 }

@@ -23,7 +23,8 @@ use crate::config::Settings;
 use crate::db::{DbConnection, DbPool};
 
 pub use messages::{
-    kind, published_mail, reminder_mail, returned_mail, source_changed_mail, submitted_mail,
+    alert_confirm_mail, alert_mail, kind, published_mail, reminder_mail, returned_mail,
+    source_changed_mail, submitted_mail, AlertItem,
 };
 pub use outbox::{backoff, enqueue, failures, pending_count, OutboxFailure};
 
@@ -41,6 +42,9 @@ pub struct OutgoingMail {
     pub html: String,
     /// What the message is about, one of [`kind`]; stored in the outbox.
     pub kind: &'static str,
+    /// Where a one-click unsubscribe goes (RFC 8058): sent as `List-Unsubscribe` with
+    /// `List-Unsubscribe-Post`, for messages someone subscribed to.
+    pub list_unsubscribe: Option<String>,
 }
 
 /// A message as the in-memory transport recorded it.
@@ -50,6 +54,7 @@ pub struct SentMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    pub list_unsubscribe: Option<String>,
 }
 
 /// Where messages go.
@@ -116,12 +121,25 @@ impl Mailer {
     /// Sends one message now, blocking until the transport accepted it. Requests queue with
     /// [`enqueue`] instead; this is for the worker and the command line.
     pub fn send(&self, mail: &OutgoingMail) -> anyhow::Result<()> {
-        self.transmit(&mail.to, &mail.subject, &mail.text, &mail.html)
+        self.transmit(
+            &mail.to,
+            &mail.subject,
+            &mail.text,
+            &mail.html,
+            mail.list_unsubscribe.as_deref(),
+        )
     }
 
-    fn transmit(&self, to: &str, subject: &str, text: &str, html: &str) -> anyhow::Result<()> {
+    fn transmit(
+        &self,
+        to: &str,
+        subject: &str,
+        text: &str,
+        html: &str,
+        list_unsubscribe: Option<&str>,
+    ) -> anyhow::Result<()> {
         let to_mailbox: Mailbox = to.parse().context("invalid recipient address")?;
-        let message = Message::builder()
+        let mut message = Message::builder()
             .from(self.from.clone())
             .to(to_mailbox)
             .subject(subject)
@@ -129,6 +147,18 @@ impl Mailer {
                 text.to_owned(),
                 html.to_owned(),
             ))?;
+        if let Some(url) = list_unsubscribe {
+            use lettre::message::header::{HeaderName, HeaderValue};
+            let headers = message.headers_mut();
+            headers.insert_raw(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ));
+            headers.insert_raw(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
+        }
         match &self.transport {
             Transport::Smtp(smtp) => {
                 smtp.send(&message)?;
@@ -142,6 +172,7 @@ impl Mailer {
                         subject: subject.to_owned(),
                         text: text.to_owned(),
                         html: html.to_owned(),
+                        list_unsubscribe: list_unsubscribe.map(str::to_owned),
                     });
             }
         }
@@ -163,7 +194,13 @@ impl Mailer {
             if !outbox::claim(conn, row.id, now)? {
                 continue;
             }
-            match self.transmit(&row.recipient, &row.subject, &row.body_text, &row.body_html) {
+            match self.transmit(
+                &row.recipient,
+                &row.subject,
+                &row.body_text,
+                &row.body_html,
+                row.list_unsubscribe.as_deref(),
+            ) {
                 Ok(()) => {
                     outbox::mark_sent(conn, row.id, now)?;
                     report.sent += 1;
@@ -290,7 +327,32 @@ mod tests {
                 subject: mail.subject.clone(),
                 text: mail.text.clone(),
                 html: mail.html.clone(),
+                list_unsubscribe: None,
             }]
+        );
+    }
+
+    #[test]
+    fn a_message_one_can_leave_carries_the_one_click_unsubscribe_headers() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mailer = Mailer::file(dir.path(), from());
+        let mut mail = reminder_mail("ida@dccc.invalid", "X", 190, "https://r.example/c");
+        mail.list_unsubscribe = Some("https://r.example/abonnement/afmeld/1/abc".into());
+        mailer.send(&mail).expect("sent");
+        let file = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .next()
+            .expect("a file")
+            .expect("entry")
+            .path();
+        let raw = std::fs::read_to_string(file).expect("readable");
+        assert!(
+            raw.contains("List-Unsubscribe: <https://r.example/abonnement/afmeld/1/abc>"),
+            "{raw}"
+        );
+        assert!(
+            raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+            "{raw}"
         );
     }
 

@@ -37,6 +37,7 @@ pub fn enqueue(
             o::attempts.eq(0),
             o::next_attempt_at.eq(now),
             o::created_at.eq(now),
+            o::list_unsubscribe.eq(&mail.list_unsubscribe),
         ))
         .execute(conn)?;
     Ok(())
@@ -59,6 +60,7 @@ pub(super) struct OutboxRow {
     pub body_html: String,
     pub kind: String,
     pub attempts: i32,
+    pub list_unsubscribe: Option<String>,
 }
 
 /// Unsent messages whose time has come, oldest first.
@@ -80,6 +82,7 @@ pub(super) fn due(
             o::body_html,
             o::kind,
             o::attempts,
+            o::list_unsubscribe,
         ))
         .load(conn)
 }

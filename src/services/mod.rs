@@ -4,6 +4,7 @@
 //! same code.
 
 pub mod accounts;
+pub mod alerts;
 pub mod demo;
 pub mod interchange;
 pub mod offers;

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod body_timeout;
@@ -58,6 +59,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(offers::config)
         .configure(reports::config)
         .configure(feeds::config)
+        .configure(alerts::config)
         .configure(fhir::config)
         .configure(api::config);
 }
@@ -71,6 +73,12 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
     crate::services::protocols::freshness::spawn(
         state.pool.clone(),
         state.settings.base_url.clone(),
+    );
+    crate::services::alerts::spawn(
+        state.pool.clone(),
+        state.catalogue.clone(),
+        state.settings.base_url.clone(),
+        state.link_key.to_vec(),
     );
     if state.settings.ctgov_sync_hours > 0 {
         crate::services::interchange::ctgov::sync::spawn(

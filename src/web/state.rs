@@ -22,6 +22,9 @@ pub struct AppState {
     pub reports: Arc<ReportCache>,
     pub settings: Settings,
     pub mailer: Arc<Mailer>,
+    /// The key that signs links sent by e-mail (unsubscribing from alerts): the signing half
+    /// of the session key, so it survives restarts as sessions do.
+    pub link_key: Arc<Vec<u8>>,
 }
 
 impl AppState {
@@ -33,6 +36,7 @@ impl AppState {
         mailer: Arc<Mailer>,
     ) -> anyhow::Result<Self> {
         let models = ReadModels::open(&mut *pool.get()?, search)?;
+        let link_key = Arc::new(crate::web::auth::session_key(&settings)?.signing().to_vec());
         Ok(Self {
             pool,
             catalogue: models.catalogue,
@@ -40,6 +44,7 @@ impl AppState {
             reports: Arc::default(),
             settings,
             mailer,
+            link_key,
         })
     }
 

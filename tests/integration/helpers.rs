@@ -111,6 +111,8 @@ pub struct TestApp {
     pub pool: DbPool,
     pub sent: Arc<Mutex<Vec<SentMail>>>,
     pub mailer: Arc<Mailer>,
+    /// The key the server signs e-mailed links with.
+    pub link_key: Vec<u8>,
     // Dropped last: the server may still hold connections to it.
     pub db: TestDatabase,
     _data_dir: tempfile::TempDir,
@@ -163,6 +165,7 @@ pub async fn spawn_on(db: TestDatabase, data: Data) -> TestApp {
         mailer.clone(),
     )
     .expect("app state");
+    let link_key = state.link_key.to_vec();
     let server = web::start(listener, state).expect("server starts");
     tokio::spawn(server);
     let client = reqwest::Client::builder()
@@ -176,6 +179,7 @@ pub async fn spawn_on(db: TestDatabase, data: Data) -> TestApp {
         pool,
         sent,
         mailer,
+        link_key,
         db,
         _data_dir: data_dir,
     }

@@ -239,6 +239,7 @@ fn the_memory_transport_records_due_messages_oldest_first() {
             subject: m.subject,
             text: m.text,
             html: m.html,
+            list_unsubscribe: m.list_unsubscribe,
         })
         .collect();
     assert_eq!(recorded, expected);

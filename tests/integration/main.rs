@@ -2,6 +2,7 @@
 //! (a SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set).
 
 mod accounts;
+mod alerts;
 mod api_errors;
 mod api_params;
 mod api_protocols;
