@@ -83,6 +83,12 @@ def main(base):
     # Each study read on its own, as a client following a fullUrl does.
     for study_id in sorted(seen):
         check_study(get(f"{base}/fhir/ResearchStudy/{study_id}"))
+    # The nightly full export: a collection Bundle of the same studies.
+    export = Bundle.model_validate(get(f"{base}/data/protokoller.fhir.json"))
+    assert export.type == "collection"
+    exported = {check_study(e.resource.model_dump(mode="json", by_alias=True, exclude_none=True)).id
+                for e in export.entry or []}
+    assert exported == seen, "the export holds the published studies"
     for url, status in [
         (f"{base}/fhir/ResearchStudy?nonsense=1", 400),
         (f"{base}/fhir/ResearchStudy?status=open", 400),
@@ -90,8 +96,9 @@ def main(base):
         (f"{base}/fhir/Patient", 404),
     ]:
         OperationOutcome.model_validate(get(url, expect=status))
-    print(f"FHIR: CapabilityStatement, {studies} ResearchStudy resources in searchset Bundles "
-          f"and read one by one, and 4 OperationOutcomes validate as R4B")
+    print(f"FHIR: CapabilityStatement, {studies} ResearchStudy resources in searchset Bundles, "
+          f"read one by one and in the export's collection Bundle, and 4 OperationOutcomes "
+          f"validate as R4B")
 
 
 if __name__ == "__main__":

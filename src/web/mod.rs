@@ -74,6 +74,12 @@ pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
         state.pool.clone(),
         state.settings.base_url.clone(),
     );
+    crate::services::interchange::export::spawn(
+        state.pool.clone(),
+        state.catalogue.clone(),
+        state.settings.base_url.trim_end_matches('/').to_owned(),
+        crate::services::interchange::export::export_dir(&state.settings.data_dir),
+    );
     crate::services::alerts::spawn(
         state.pool.clone(),
         state.catalogue.clone(),

@@ -23,6 +23,7 @@ mod mail;
 mod matching;
 mod matching_lay;
 mod offers;
+mod open_data;
 mod openapi;
 mod pages;
 mod patients;

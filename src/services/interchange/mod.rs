@@ -2,6 +2,7 @@
 //! contract.md §1 (import all-or-nothing, export) and ClinicalTrials.gov records (§8).
 
 pub mod ctgov;
+pub mod export;
 pub mod fhir;
 pub mod json;
 

@@ -3,6 +3,7 @@
 pub mod about;
 pub mod api_docs;
 pub mod dmcg;
+pub mod downloads;
 pub mod glossary;
 pub mod home;
 pub mod language;
@@ -38,6 +39,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/regioner/{code}", web::get().to(regions::show_region))
         .route("/om", web::get().to(about::about))
         .route("/api", web::get().to(api_docs::show_api))
+        .route("/data/{file}", web::get().to(downloads::download))
         .route("/sprog/{lang}", web::get().to(language::switch_language))
         .route("/static/{file}", web::get().to(static_files::static_file));
 }
