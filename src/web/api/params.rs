@@ -96,7 +96,7 @@ fn exact_value(name: &str, value: &str) -> Result<(), ApiError> {
 
 /// The parameters of the protocol list as the OpenAPI document describes them, before
 /// [`ProtocolQuery::parse`](crate::catalogue::ProtocolQuery::parse) reads them: every value
-/// but `q`'s exact (see [`exact_value`]), codes in their own case, and whole numbers
+/// but `q`'s exact (see `exact_value`), codes in their own case, and whole numbers
 /// without a sign.
 pub fn exact_list_values(
     pairs: &[(String, String)],

@@ -4,6 +4,7 @@
 
 mod ctgov;
 mod offers;
+mod propagation;
 mod registry;
 mod search;
 

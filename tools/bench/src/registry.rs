@@ -87,6 +87,14 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<std::path::PathBuf>,
     },
+    /// Time, end to end, how long a protocol published in the database takes to reach a
+    /// running server's feed and search (the server at `--url`, on the same database).
+    Propagation {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        #[arg(long, default_value_t = 20)]
+        rounds: u32,
+    },
 }
 
 /// Runs a bench command on a prepared (migrated, reference-seeded) database; returns the exit
@@ -117,6 +125,7 @@ pub fn run(conn: &mut DbConnection, command: BenchCommand) -> anyhow::Result<i32
             dir,
             imports,
         } => crate::ctgov::run(conn, &record, runs, &dir, imports),
+        BenchCommand::Propagation { url, rounds } => crate::propagation::run(conn, &url, rounds),
     }
 }
 
