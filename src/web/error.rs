@@ -322,10 +322,41 @@ pub struct ErrorFields<'a> {
     field: Option<&'a str>,
 }
 
+impl<'a> ErrorFields<'a> {
+    pub fn new(code: &'a str, message: String, field: Option<&'a str>) -> Self {
+        Self {
+            code,
+            message,
+            field,
+        }
+    }
+}
+
 /// The JSON error body of contract.md §6 for any kind; also used for actix's own errors under
 /// `/api/` (see `web::api`).
 pub fn json_response(kind: &ErrorKind) -> HttpResponse {
-    let (status, code, message, field) = match kind {
+    let (status, code, message, field) = json_parts(kind);
+    HttpResponse::build(status).json(ErrorBody {
+        error: ErrorFields {
+            code,
+            message,
+            field,
+        },
+    })
+}
+
+impl WebError<Json> {
+    /// The code, message and field of the JSON body (for an error reported inside another
+    /// answer, such as one case of a batch).
+    pub fn fields(&self) -> (&'static str, String, Option<String>) {
+        let (_, code, message, field) = json_parts(&self.kind);
+        (code, message, field.map(str::to_owned))
+    }
+}
+
+/// The status, code, message and field of an error's JSON body.
+fn json_parts(kind: &ErrorKind) -> (StatusCode, &'static str, String, Option<&str>) {
+    match kind {
         ErrorKind::NotFound(what) => (
             StatusCode::NOT_FOUND,
             "not_found",
@@ -395,14 +426,7 @@ pub fn json_response(kind: &ErrorKind) -> HttpResponse {
             "internal error; it has been logged".into(),
             None,
         ),
-    };
-    HttpResponse::build(status).json(ErrorBody {
-        error: ErrorFields {
-            code,
-            message,
-            field,
-        },
-    })
+    }
 }
 
 impl ResponseError for WebError<Html> {

@@ -91,6 +91,16 @@ async fn logs_hold_no_profile_data() {
         .await
         .expect("match");
     assert_eq!(bad.status().as_u16(), 400);
+    let batch = client
+        .post(format!("{base}/api/v1/match/batch"))
+        .json(&serde_json::json!({ "cases": [
+            { "ref": "KONF-77", "profile": profile },
+            { "ref": "KONF-78", "profile": { "age": 93, "diagnosis": "DC50.8", "postcode": "7199" } }
+        ] }))
+        .send()
+        .await
+        .expect("batch");
+    assert_eq!(batch.status().as_u16(), 400, "the second case is refused");
     let listed = client
         .get(format!("{base}/api/v1/protocols?postcode=7100&age=93"))
         .send()
@@ -109,7 +119,7 @@ async fn logs_hold_no_profile_data() {
         "the access log works: {logs}"
     );
     for secret in [
-        "DC50.8", "C508", "7130", "7199", "ZZTOP1", "age=93", "\"age\"",
+        "DC50.8", "C508", "7130", "7199", "ZZTOP1", "age=93", "\"age\"", "KONF-77", "KONF-78",
     ] {
         let line = logs.lines().find(|l| contains_token(l, secret));
         assert!(line.is_none(), "{secret:?} found in the logs: {line:?}");

@@ -8,6 +8,7 @@ mod api_params;
 mod api_protocols;
 mod api_reference;
 mod architecture;
+mod batch;
 mod cli;
 mod cpr;
 mod ctgov;

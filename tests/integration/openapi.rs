@@ -52,6 +52,7 @@ async fn the_document_is_openapi_3_1_and_names_every_route_of_the_api() {
         "/api/v1/protocols.csv",
         "/api/v1/protocols/{slug}",
         "/api/v1/match",
+        "/api/v1/match/batch",
         "/api/v1/indicator",
         "/api/v1/openapi.json",
         "/api/v1/reference/dmcgs",
@@ -63,15 +64,18 @@ async fn the_document_is_openapi_3_1_and_names_every_route_of_the_api() {
     .map(|s| (*s).to_owned())
     .collect();
     assert_eq!(paths, expected);
-    // Every operation has an id (the /api page names it by that) and its errors' body.
+    // Every operation has an id (the /api page names it by that) and its errors' body: the
+    // contract's, or for the batch the contract's with the refused cases beside it.
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for (method, operation) in item.as_object().expect("operations") {
             assert!(operation["operationId"].is_string(), "{method} {path}");
-            assert_eq!(
-                operation["responses"]["400"]["content"]["application/json"]["schema"]["$ref"],
-                "#/components/schemas/ErrorBody",
-                "{method} {path}"
-            );
+            let body = &operation["responses"]["400"]["content"]["application/json"]["schema"];
+            let expected = if path == "/api/v1/match/batch" {
+                "#/components/schemas/BatchErrorBody"
+            } else {
+                "#/components/schemas/ErrorBody"
+            };
+            assert_eq!(body["$ref"], expected, "{method} {path}");
         }
     }
     // Each GET without a path parameter answers as documented: 200 and its content type.

@@ -8,13 +8,15 @@ use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::catalogue::matcher::diagnosis_names;
+use crate::catalogue::Catalogue;
 use crate::domain::cpr::looks_like_cpr;
 use crate::domain::{msg, FieldError, Message};
-use crate::web::api::params::SingleParams;
+use crate::web::api::params::{quoted, SingleParams};
 use crate::web::error::ApiError;
 use crate::web::match_::profile::ProfileInput;
 use crate::web::match_::results::{to_json, MatchJson};
 use crate::web::AppState;
+use dccc_matching::PatientProfile;
 
 /// The contract's refusal of a CPR number in `field` (the message names no value).
 fn cpr_refused(field: &str) -> ApiError {
@@ -27,7 +29,7 @@ fn cpr_refused(field: &str) -> ApiError {
 
 /// The first place in a JSON value that looks like a CPR number: a string, a number, or an
 /// object's key (named by the object holding it, so the key itself is not echoed).
-fn cpr_in_json(value: &serde_json::Value, path: &str) -> Option<String> {
+pub(crate) fn cpr_in_json(value: &serde_json::Value, path: &str) -> Option<String> {
     let here = || {
         if path.is_empty() {
             "body".to_owned()
@@ -129,43 +131,13 @@ fn json_types(mut body: serde_json::Value) -> Result<serde_json::Value, ApiError
     Ok(body)
 }
 
-/// `POST /api/v1/match`.
-#[utoipa::path(
-    post,
-    path = "/api/v1/match",
-    tag = "matching",
-    summary = "Open trials for a patient profile, judged criterion by criterion",
-    description = "Nothing of the profile is stored or logged. Results are ordered: eligible \
-        first, then by longer matching diagnosis code, narrower diagnosis scope, fewer unknown \
-        criteria, shorter distance and acronym (contract.md §2).",
-    params(("include_ineligible" = Option<bool>, Query, description = "Also return the protocols of the patient's disease area that the patient does not fit")),
-    request_body(content = ProfileInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "The proposals, referral routes and whether nothing can be offered", body = MatchJson),
-        (status = 400, description = "A field is missing, unknown or out of range, or looks like a CPR number", body = crate::web::error::ErrorBody),
-        (status = 413, description = "The body is larger than 64 KB", body = crate::web::error::ErrorBody),
-        (status = 415, description = "The body is not sent as application/json", body = crate::web::error::ErrorBody),
-    )
-)]
-pub async fn match_api(
-    req: HttpRequest,
-    body: web::Json<serde_json::Value>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let params = SingleParams::parse(&req, &["include_ineligible"])?;
-    let include_ineligible = match params.get("include_ineligible") {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(other) => {
-            return Err(ApiError::bad_request(
-                "include_ineligible",
-                format!("must be true or false (got {other:?})"),
-            ))
-        }
-    };
-    // The body is searched for CPR numbers before its shape is checked, since serde's messages
-    // quote the values they refuse.
-    let body = body.into_inner();
+/// A profile from the JSON the API takes: CPR numbers refused first (serde's messages quote
+/// the values they refuse), then the types as documented ([`json_types`]), then every field
+/// checked; the first refusal names its field.
+pub(crate) fn read_profile(
+    body: serde_json::Value,
+    catalogue: &Catalogue,
+) -> Result<PatientProfile, ApiError> {
     if let Some(field) = cpr_in_json(&body, "") {
         return Err(cpr_refused(&field));
     }
@@ -191,16 +163,55 @@ pub async fn match_api(
         };
         ApiError::bad_request(field, message)
     })?;
+    input
+        .to_profile(catalogue, diagnosis_names())
+        .map_err(
+            |errors: Vec<FieldError>| match errors.iter().find(|e| e.is(msg::CPR_REFUSED)) {
+                Some(refused) => cpr_refused(&refused.field),
+                None => ApiError::invalid(errors),
+            },
+        )
+}
+
+/// The `include_ineligible` parameter: `true` or `false`, default false.
+pub(crate) fn include_ineligible(params: &SingleParams) -> Result<bool, ApiError> {
+    match params.get("include_ineligible") {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(ApiError::bad_request(
+            "include_ineligible",
+            format!("must be true or false (got {})", quoted(other)),
+        )),
+    }
+}
+
+/// `POST /api/v1/match`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/match",
+    tag = "matching",
+    summary = "Open trials for a patient profile, judged criterion by criterion",
+    description = "Nothing of the profile is stored or logged. Results are ordered: eligible \
+        first, then by longer matching diagnosis code, narrower diagnosis scope, fewer unknown \
+        criteria, shorter distance and acronym.",
+    params(("include_ineligible" = Option<bool>, Query, description = "Also return the protocols of the patient's disease area that the patient does not fit")),
+    request_body(content = ProfileInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The proposals, referral routes and whether nothing can be offered", body = MatchJson),
+        (status = 400, description = "A field is missing, unknown or out of range, or looks like a CPR number", body = crate::web::error::ErrorBody),
+        (status = 413, description = "The body is larger than 64 KB", body = crate::web::error::ErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = crate::web::error::ErrorBody),
+    )
+)]
+pub async fn match_api(
+    req: HttpRequest,
+    body: web::Json<serde_json::Value>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let params = SingleParams::parse(&req, &["include_ineligible"])?;
+    let include_ineligible = include_ineligible(&params)?;
     let catalogue = state.catalogue.get();
-    let profile =
-        input
-            .to_profile(&catalogue, diagnosis_names())
-            .map_err(|errors: Vec<FieldError>| {
-                match errors.iter().find(|e| e.is(msg::CPR_REFUSED)) {
-                    Some(refused) => cpr_refused(&refused.field),
-                    None => ApiError::invalid(errors),
-                }
-            })?;
+    let profile = read_profile(body.into_inner(), &catalogue)?;
     let outcome = catalogue
         .matcher
         .snapshot

@@ -1,6 +1,7 @@
 //! The public, read-only JSON API under `/api/v1` (contract.md §3). Everything under `/api/`
 //! that is not a success answers with the contract's JSON error body (§6), see [`errors`].
 
+pub mod batch;
 pub mod errors;
 pub mod indicator;
 pub mod matching;
@@ -24,6 +25,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(protocols::list_protocols_csv)),
             )
             .service(web::resource("/v1/match").route(web::post().to(matching::match_api)))
+            .service(web::resource("/v1/match/batch").route(web::post().to(batch::match_batch)))
             .service(web::resource("/v1/openapi.json").route(web::get().to(openapi::show_openapi)))
             .service(web::resource("/v1/indicator").route(web::get().to(indicator::show_indicator)))
             .service(

@@ -16,7 +16,7 @@ use crate::catalogue::query::{Sort, MAX_PAGE, MAX_PER_PAGE};
 use crate::catalogue::{Catalogue, ProtocolQuery};
 use crate::domain::schema;
 use crate::web::api::params::SingleParams;
-use crate::web::api::{indicator, matching, protocols, reference};
+use crate::web::api::{batch, indicator, matching, protocols, reference};
 use crate::web::error::ApiError;
 use crate::web::AppState;
 
@@ -35,6 +35,7 @@ use crate::web::AppState;
         protocols::list_protocols_csv,
         protocols::show_protocol,
         matching::match_api,
+        batch::match_batch,
         indicator::show_indicator,
         show_openapi,
     ),
@@ -410,5 +411,9 @@ mod tests {
             json!(dccc_matching::MAX_PRIOR_LINES)
         );
         assert_eq!(doc["openapi"], json!("3.1.0"));
+        let batch = &doc["components"]["schemas"]["BatchInput"]["properties"]["cases"];
+        assert_eq!(batch["maxItems"], json!(batch::MAX_CASES));
+        let reference = &doc["components"]["schemas"]["CaseInput"]["properties"]["ref"];
+        assert_eq!(reference["maxLength"], json!(batch::MAX_REF));
     }
 }
