@@ -67,6 +67,22 @@ const PAGES = [
     open: (page, h) =>
       h.submitForm(page, '/match', '#match-form', { diagnosis: 'C50', age: '67', postcode: '8000' }),
   },
+  { path: '/match/konference', login: true },
+  {
+    label: 'POST /match/konference',
+    login: true,
+    open: (page, h) =>
+      h.submitForm(page, '/match/konference', '#conference-form', {
+        'cases[0].case': 'K1',
+        'cases[0].age': '67',
+        'cases[0].diagnosis': 'C50',
+        'cases[0].postcode': '8000',
+        'cases[1].case': 'K2',
+        'cases[1].age': '8',
+        'cases[1].diagnosis': 'C71',
+        'cases[1].postcode': '9000',
+      }),
+  },
   { path: '/tilbud', login: true },
   { path: '/tilbud/ny', login: true },
   { path: '/redaktion', login: true },

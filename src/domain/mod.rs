@@ -2,7 +2,9 @@
 //! interchange format. A value of these types that exists is valid.
 
 pub mod accounts;
+pub mod case_list;
 pub mod cpr;
+pub mod csv_table;
 pub mod disclosure;
 pub mod drafts;
 pub mod identifiers;

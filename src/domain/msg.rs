@@ -254,8 +254,28 @@ pub const IMPORT_UPLOAD_FAILED: Key = Key("validation.import.upload_failed");
 /// An upload above the limit. Arguments: `mb`.
 pub const IMPORT_TOO_LARGE: Key = Key("validation.import.too_large");
 
+/// A case list longer than `max` cases. Arguments: `max`.
+pub const CASE_LIST_TOO_LONG: Key = Key("validation.case_list.too_long");
+
+/// A biomarker of a case list not written `HER2+` or `ER-`. Arguments: `input`.
+pub const CASE_LIST_BIOMARKERS: Key = Key("validation.case_list.biomarkers");
+
+/// Not yes, no or empty. Arguments: none.
+pub const CASE_LIST_YES_NO: Key = Key("validation.case_list.yes_no");
+
+/// A file not in UTF-8. Arguments: none.
+pub const NOT_UTF8: Key = Key("validation.import.not_utf8");
+
+/// An empty case list. Arguments: none.
+pub const CASE_LIST_EMPTY: Key = Key("validation.case_list.empty");
+
 /// Every key above.
 pub const ALL: &[Key] = &[
+    CASE_LIST_TOO_LONG,
+    CASE_LIST_BIOMARKERS,
+    CASE_LIST_YES_NO,
+    CASE_LIST_EMPTY,
+    NOT_UTF8,
     UNTRANSLATED,
     CPR_REFUSED,
     REQUIRED,

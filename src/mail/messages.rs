@@ -28,6 +28,8 @@ struct SubmittedText<'a> {
 #[derive(Template)]
 #[template(path = "email/submitted.html")]
 struct SubmittedHtml<'a> {
+    /// Staff mail is in Danish.
+    english: bool,
     subject: &'a str,
     acronym: &'a str,
     dmcg: &'a str,
@@ -51,6 +53,7 @@ pub fn submitted_mail(
         review_url,
     };
     let html = SubmittedHtml {
+        english: false,
         subject: &subject,
         acronym,
         dmcg,
@@ -77,6 +80,8 @@ struct PublishedText<'a> {
 #[derive(Template)]
 #[template(path = "email/published.html")]
 struct PublishedHtml<'a> {
+    /// Staff mail is in Danish.
+    english: bool,
     subject: &'a str,
     acronym: &'a str,
     public_url: &'a str,
@@ -90,6 +95,7 @@ pub fn published_mail(to: &str, acronym: &str, public_url: &str) -> OutgoingMail
         public_url,
     };
     let html = PublishedHtml {
+        english: false,
         subject: &subject,
         acronym,
         public_url,
@@ -115,6 +121,8 @@ struct ReturnedText<'a> {
 #[derive(Template)]
 #[template(path = "email/returned.html")]
 struct ReturnedHtml<'a> {
+    /// Staff mail is in Danish.
+    english: bool,
     subject: &'a str,
     acronym: &'a str,
     comment: &'a str,
@@ -130,6 +138,7 @@ pub fn returned_mail(to: &str, acronym: &str, comment: &str, edit_url: &str) -> 
         edit_url,
     };
     let html = ReturnedHtml {
+        english: false,
         subject: &subject,
         acronym,
         comment,
@@ -156,6 +165,8 @@ struct ReminderText<'a> {
 #[derive(Template)]
 #[template(path = "email/reminder.html")]
 struct ReminderHtml<'a> {
+    /// Staff mail is in Danish.
+    english: bool,
     subject: &'a str,
     acronym: &'a str,
     days_since_confirmed: i64,
@@ -176,6 +187,7 @@ pub fn reminder_mail(
         confirm_url,
     };
     let html = ReminderHtml {
+        english: false,
         subject: &subject,
         acronym,
         days_since_confirmed,
@@ -203,6 +215,8 @@ struct SourceChangedText<'a> {
 #[derive(Template)]
 #[template(path = "email/source_changed.html")]
 struct SourceChangedHtml<'a> {
+    /// Staff mail is in Danish.
+    english: bool,
     subject: &'a str,
     acronym: &'a str,
     nct: &'a str,
@@ -227,6 +241,7 @@ pub fn source_changed_mail(
         url,
     };
     let html = SourceChangedHtml {
+        english: false,
         subject: &subject,
         acronym,
         nct,

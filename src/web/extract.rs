@@ -43,3 +43,42 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
         })
     }
 }
+
+/// How an unsubscribe request was posted: by a mail program's one-click request (RFC 8058:
+/// the body `List-Unsubscribe=One-Click` and no CSRF token, as the signed link alone
+/// authorises it) or by the page's button, whose CSRF token is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsubscribe {
+    OneClick,
+    Page,
+}
+
+/// The fields an unsubscribe post may carry; any other is ignored.
+#[derive(Debug, serde::Deserialize)]
+struct UnsubscribeFields {
+    #[serde(rename = "List-Unsubscribe")]
+    list_unsubscribe: Option<String>,
+    csrf_token: Option<String>,
+}
+
+impl FromRequest for Unsubscribe {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let body = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let body = body
+                .await
+                .map_err(|_| PageError::from(ErrorKind::PayloadTooLarge))?;
+            let fields: UnsubscribeFields = serde_html_form::from_bytes(&body)
+                .map_err(|e| PageError::refused("invalid_form", None, e.to_string()))?;
+            if fields.list_unsubscribe.as_deref() == Some("One-Click") {
+                return Ok(Self::OneClick);
+            }
+            check_csrf(&session, fields.csrf_token.as_deref())?;
+            Ok(Self::Page)
+        })
+    }
+}

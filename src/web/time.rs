@@ -12,6 +12,11 @@ pub fn minute(at_utc: NaiveDateTime) -> String {
         .to_string()
 }
 
+/// Today's date in Denmark.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&Copenhagen).date_naive()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! parameter is a 400 naming it in the JSON error body, and a CPR number is refused without
 //! being repeated.
 
-use crate::helpers::{spawn_app, Data, TestApp};
+use crate::helpers::{post_match, spawn_app, Data, TestApp};
 
 /// Status and parsed body; the body must be JSON whatever the status.
 async fn json_of(response: reqwest::Response) -> (u16, serde_json::Value) {
@@ -15,22 +15,6 @@ async fn json_of(response: reqwest::Response) -> (u16, serde_json::Value) {
 
 async fn get(app: &TestApp, path: &str) -> (u16, serde_json::Value) {
     json_of(app.get(path).await).await
-}
-
-async fn post_match(
-    app: &TestApp,
-    query: &str,
-    body: serde_json::Value,
-) -> (u16, serde_json::Value) {
-    json_of(
-        app.client
-            .post(format!("{}/api/v1/match{query}", app.address))
-            .json(&body)
-            .send()
-            .await
-            .expect("post"),
-    )
-    .await
 }
 
 #[tokio::test]

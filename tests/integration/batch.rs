@@ -4,22 +4,10 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Data, TestApp};
-
-async fn post(app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
-    let response = app
-        .client
-        .post(format!("{}{path}", app.address))
-        .json(body)
-        .send()
-        .await
-        .expect("post");
-    let status = response.status().as_u16();
-    (status, response.json().await.expect("json"))
-}
+use crate::helpers::{spawn_app, Data};
 
 /// Forty varied cases: diagnoses, ages, settings, postcodes.
-fn cases() -> Vec<Value> {
+pub fn cases() -> Vec<Value> {
     let diagnoses = [
         "C50.9",
         "C34.1",
@@ -57,20 +45,21 @@ async fn a_forty_case_list_is_matched_in_one_post_each_case_as_the_single_match(
     let app = spawn_app(Data::Demo).await;
     let list = cases();
     for query in ["", "?include_ineligible=true"] {
-        let (status, body) = post(
-            &app,
-            &format!("/api/v1/match/batch{query}"),
-            &json!({ "cases": list }),
-        )
-        .await;
+        let (status, body) = app
+            .post_json(
+                &format!("/api/v1/match/batch{query}"),
+                &json!({ "cases": list }),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         let results = body["results"].as_array().expect("results");
         assert_eq!(results.len(), 40);
         let mut with_proposals = 0;
         for (case, result) in list.iter().zip(results) {
             assert_eq!(result["ref"], case["ref"], "in the order given");
-            let (status, single) =
-                post(&app, &format!("/api/v1/match{query}"), &case["profile"]).await;
+            let (status, single) = app
+                .post_json(&format!("/api/v1/match{query}"), &case["profile"])
+                .await;
             assert_eq!(status, 200);
             assert_eq!(result["match"], single, "{}", case["ref"]);
             if !single["results"].as_array().expect("results").is_empty() {
@@ -91,7 +80,9 @@ async fn a_refused_case_refuses_the_list_naming_every_refused_case_and_field() {
     list[1]["profile"]["age"] = json!(130);
     list[4]["profile"]["diagnosis"] = json!("not a diagnosis");
     list[6]["ref"] = json!("");
-    let (status, body) = post(&app, "/api/v1/match/batch", &json!({ "cases": list })).await;
+    let (status, body) = app
+        .post_json("/api/v1/match/batch", &json!({ "cases": list }))
+        .await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error"]["field"], "cases[1].profile.age");
     let fields: Vec<&str> = body["errors"]
@@ -114,7 +105,9 @@ async fn a_refused_case_refuses_the_list_naming_every_refused_case_and_field() {
     // A CPR number as a reference is refused without being repeated.
     let mut list = cases();
     list[3]["ref"] = json!("010190-1234");
-    let (status, body) = post(&app, "/api/v1/match/batch", &json!({ "cases": list })).await;
+    let (status, body) = app
+        .post_json("/api/v1/match/batch", &json!({ "cases": list }))
+        .await;
     assert_eq!(status, 400);
     assert_eq!(body["error"]["code"], "cpr_refused");
     assert_eq!(body["error"]["field"], "cases[3].ref");
@@ -130,7 +123,7 @@ async fn a_refused_case_refuses_the_list_naming_every_refused_case_and_field() {
         (json!({ "cases": [], "extra": 1 }), "extra"),
         (json!([1, 2]), "body"),
     ] {
-        let (status, body) = post(&app, "/api/v1/match/batch", &bad).await;
+        let (status, body) = app.post_json("/api/v1/match/batch", &bad).await;
         assert_eq!(status, 400, "{bad}: {body}");
         assert!(
             body["error"]["field"]

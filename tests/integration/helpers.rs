@@ -80,6 +80,51 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// Whether any table holds `needle` anywhere in a row. On SQLite the file itself is
+    /// searched (with its write-ahead log), so freed pages count too.
+    pub fn holds_text(&self, needle: &str) -> bool {
+        if self.pg.is_none() {
+            let path = self
+                .url
+                .strip_prefix("sqlite://")
+                .expect("a SQLite URL")
+                .to_owned();
+            return ["", "-wal", "-journal"].iter().any(|suffix| {
+                std::fs::read(format!("{path}{suffix}"))
+                    .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+            });
+        }
+        #[derive(diesel::QueryableByName)]
+        struct Table {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            table_name: String,
+        }
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = PgConnection::establish(&self.url).expect("PostgreSQL");
+        let tables: Vec<Table> = diesel::sql_query(
+            "SELECT table_name::text AS table_name FROM information_schema.tables \
+             WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+        )
+        .load(&mut conn)
+        .expect("tables");
+        tables.iter().any(|t| {
+            let found: Count = diesel::sql_query(format!(
+                "SELECT count(*) AS n FROM \"{}\" row WHERE row::text LIKE $1",
+                t.table_name
+            ))
+            .bind::<diesel::sql_types::Text, _>(format!("%{needle}%"))
+            .get_result(&mut conn)
+            .expect("search");
+            found.n > 0
+        })
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Some((admin_url, name)) = &self.pg {
@@ -325,6 +370,23 @@ impl TestApp {
             .expect("post")
     }
 
+    /// Posts `body` as JSON from the app's own client: the status and the JSON answer.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> (u16, serde_json::Value) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .json(body)
+            .send()
+            .await
+            .expect("post");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("json"))
+    }
+
     pub async fn page(&self, client: &reqwest::Client, path: &str) -> (u16, scraper::Html) {
         let response = client
             .get(format!("{}{}", self.address, path))
@@ -403,4 +465,13 @@ pub fn excel_rows(bytes: &[u8]) -> (Vec<String>, Vec<csv::StringRecord>) {
         .collect();
     let rows = reader.records().map(|r| r.expect("row")).collect();
     (header, rows)
+}
+
+/// `POST /api/v1/match{query}` with `body`: the status and the JSON answer.
+pub async fn post_match(
+    app: &TestApp,
+    query: &str,
+    body: impl serde::Serialize,
+) -> (u16, serde_json::Value) {
+    app.post_json(&format!("/api/v1/match{query}"), &body).await
 }

@@ -12,7 +12,7 @@ struct LoggedServer {
     client: reqwest::Client,
     process: Child,
     log_path: std::path::PathBuf,
-    _db: TestDatabase,
+    db: TestDatabase,
     _data: tempfile::TempDir,
 }
 
@@ -59,16 +59,75 @@ impl LoggedServer {
             client,
             process,
             log_path,
-            _db: db,
+            db,
             _data: data,
         }
     }
 
-    /// Stops the server and returns everything it logged.
-    fn stop(mut self) -> String {
+    /// Stops the server and returns everything it logged, and its database.
+    fn stop_keeping_database(mut self) -> (String, TestDatabase) {
         let _ = self.process.kill();
         let _ = self.process.wait();
-        std::fs::read_to_string(&self.log_path).expect("logs")
+        let logs = std::fs::read_to_string(&self.log_path).expect("logs");
+        (logs, self.db)
+    }
+
+    /// Stops the server and returns everything it logged.
+    fn stop(self) -> String {
+        self.stop_keeping_database().0
+    }
+
+    /// A clinician of `site` logged in through the login form, with the token of the page's
+    /// forms.
+    async fn clinician(&self, site: &str) -> (reqwest::Client, String) {
+        use dccc_registry::db::users::{self, Role, UserInput};
+        let mut conn = self.db.pool().get().expect("connection");
+        let input = UserInput {
+            email: "mdt@auh.test".into(),
+            display_name: "mdt".into(),
+            role: Role::Clinician,
+            dmcgs: Vec::new(),
+            sites: vec![site.to_owned()],
+        };
+        let hash = users::hash_password(crate::helpers::PASSWORD).expect("hash");
+        users::create_user(&mut conn, &input, &hash, chrono::Utc::now().naive_utc()).expect("user");
+        let client = crate::helpers::browser();
+        let token = |html: String| {
+            let html = scraper::Html::parse_document(&html);
+            crate::helpers::attrs(&html, "input[name=csrf_token]", "value")
+                .into_iter()
+                .next()
+                .expect("a form")
+        };
+        let page = |path: &'static str| {
+            let client = client.clone();
+            let base = self.base.clone();
+            async move {
+                client
+                    .get(format!("{base}{path}"))
+                    .send()
+                    .await
+                    .expect("page")
+                    .text()
+                    .await
+                    .expect("body")
+            }
+        };
+        let login = token(page("/login").await);
+        let response = client
+            .post(format!("{}/login", self.base))
+            .form(&[
+                ("csrf_token", login.as_str()),
+                ("email", "mdt@auh.test"),
+                ("password", crate::helpers::PASSWORD),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(response.status().as_u16(), 303, "logged in");
+        let csrf = token(page("/match/konference").await);
+        (client, csrf)
     }
 }
 
@@ -179,6 +238,69 @@ async fn the_access_log_names_the_route_never_the_path_typed() {
     ] {
         let line = logs.lines().find(|l| l.contains(secret));
         assert!(line.is_none(), "{secret:?} found in the logs: {line:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_conference_list_reaches_neither_the_logs_nor_the_database() {
+    let server = LoggedServer::start().await;
+    let (client, token) = server.clinician("AUH-ONK").await;
+    let url = format!("{}/match/konference", server.base);
+    let post = |fields: Vec<(String, &str)>| {
+        let request = client.post(&url).form(&fields);
+        async move { request.send().await.expect("post").status().as_u16() }
+    };
+    let case = |i: usize, name: &str| format!("cases[{i}].{name}");
+    let field = |name: &str| name.to_owned();
+    let matched = post(vec![
+        (field("csrf_token"), token.as_str()),
+        (field("action"), "match"),
+        (case(0, "case"), "KONFX-501"),
+        (case(0, "age"), "93"),
+        (case(0, "diagnosis"), "DC50.8"),
+        (case(0, "postcode"), "7130"),
+        (case(0, "biomarkers"), "ZZTOP1+"),
+        (case(1, "case"), "KONFX-502"),
+        (case(1, "age"), "88"),
+        (case(1, "diagnosis"), "C34.1"),
+        (field("list"), "case;age;diagnosis\nKONFX-503;77;C61\n"),
+    ])
+    .await;
+    assert_eq!(matched, 200);
+    let refused = post(vec![
+        (field("csrf_token"), token.as_str()),
+        (field("action"), "print"),
+        (case(0, "case"), "KONFX-504"),
+        (case(0, "age"), "93"),
+        (case(0, "diagnosis"), "DC50.8"),
+        (case(0, "postcode"), "7199"),
+    ])
+    .await;
+    assert_eq!(refused, 422, "an unknown postcode");
+    let (logs, db) = server.stop_keeping_database();
+    assert!(
+        logs.contains("/match/konference"),
+        "the access log works: {logs}"
+    );
+    for secret in [
+        "KONFX-501",
+        "KONFX-502",
+        "KONFX-503",
+        "KONFX-504",
+        "DC50.8",
+        "ZZTOP1",
+        "7130",
+        "7199",
+    ] {
+        let line = logs.lines().find(|l| contains_token(l, secret));
+        assert!(line.is_none(), "{secret:?} found in the logs: {line:?}");
+    }
+    assert!(
+        db.holds_text("mdt@auh.test"),
+        "the search finds what is stored"
+    );
+    for secret in ["KONFX-501", "KONFX-502", "KONFX-503", "KONFX-504", "ZZTOP1"] {
+        assert!(!db.holds_text(secret), "{secret:?} found in the database");
     }
 }
 

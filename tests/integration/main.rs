@@ -10,6 +10,7 @@ mod api_reference;
 mod architecture;
 mod batch;
 mod cli;
+mod conference;
 mod cpr;
 mod ctgov;
 mod disclosure;

@@ -2,23 +2,7 @@
 //! for children and for adults with exhausted options, referral across regions, refusals, and
 //! logs that never hold the profile.
 
-use crate::helpers::{attrs, spawn_app, texts, Data};
-
-async fn post_match(
-    app: &crate::helpers::TestApp,
-    query: &str,
-    body: serde_json::Value,
-) -> (u16, serde_json::Value) {
-    let response = app
-        .client
-        .post(format!("{}/api/v1/match{query}", app.address))
-        .json(&body)
-        .send()
-        .await
-        .expect("post");
-    let status = response.status().as_u16();
-    (status, response.json().await.expect("json"))
-}
+use crate::helpers::{attrs, post_match, spawn_app, texts, Data};
 
 fn acronyms(body: &serde_json::Value) -> Vec<String> {
     body["results"]

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, texts, Data, TestApp};
+use crate::helpers::{post_match, spawn_app, texts, Data, TestApp};
 
 async fn document(app: &TestApp) -> Value {
     let (status, doc) = app.get_json("/api/v1/openapi.json").await;
@@ -211,18 +211,6 @@ async fn what_the_document_does_not_allow_the_api_refuses_naming_the_parameter()
     assert_eq!(all["total"], both["total"]);
 }
 
-async fn post_match(app: &TestApp, body: Value) -> (u16, Value) {
-    let response = app
-        .client
-        .post(format!("{}/api/v1/match", app.address))
-        .json(&body)
-        .send()
-        .await
-        .expect("post");
-    let status = response.status().as_u16();
-    (status, response.json().await.expect("json"))
-}
-
 #[tokio::test]
 async fn the_match_body_takes_numbers_as_numbers_and_texts_as_texts() {
     let app = spawn_app(Data::Demo).await;
@@ -236,12 +224,13 @@ async fn the_match_body_takes_numbers_as_numbers_and_texts_as_texts() {
     let postcodes = names(&profile["properties"]["postcode"]["enum"]);
     assert!(postcodes.contains("8000") && postcodes.contains("null"));
 
-    let (status, _) = post_match(&app, json!({"age": 64, "diagnosis": "C34.1"})).await;
+    let (status, _) = post_match(&app, "", json!({"age": 64, "diagnosis": "C34.1"})).await;
     assert_eq!(status, 200);
-    let (status, _) = post_match(&app, json!({"age": 64.0, "diagnosis": "C34.1"})).await;
+    let (status, _) = post_match(&app, "", json!({"age": 64.0, "diagnosis": "C34.1"})).await;
     assert_eq!(status, 200, "a whole number with a zero fraction");
     let (status, _) = post_match(
         &app,
+        "",
         json!({"age": 64, "diagnosis": "lungekræft", "postcode": "8000", "max_km": 1.0e-5}),
     )
     .await;
@@ -272,7 +261,7 @@ async fn the_match_body_takes_numbers_as_numbers_and_texts_as_texts() {
         (json!({"age": 64, "diagnosis": "C34.1", "sex": ""}), "sex"),
         (json!({"age": 64, "diagnosis": " C34.1"}), "diagnosis"),
     ] {
-        let (status, answer) = post_match(&app, body.clone()).await;
+        let (status, answer) = post_match(&app, "", body.clone()).await;
         assert_eq!(status, 400, "{body}: {answer}");
         assert_eq!(answer["error"]["field"], field, "{body}");
     }

@@ -11,7 +11,6 @@ use crate::db::history::Actor;
 use crate::db::offers as store;
 use crate::db::schema::offers;
 use crate::db::DbConnection;
-use crate::domain::cpr::looks_like_cpr;
 use crate::domain::offers::{OfferInput, OfferRecord, OfferReference};
 use crate::domain::{msg, Message};
 
@@ -35,20 +34,8 @@ pub const COLUMNS: [&str; 13] = [
 /// Optional columns also read (beyond the contract's list, which may grow).
 const OPTIONAL: [&str; 1] = ["reason_text"];
 
-/// One problem on one line of the file; `Display` gives the command line's English
-/// `line N: field: message`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineError {
-    pub line: u64,
-    pub field: String,
-    pub message: Message,
-}
-
-impl std::fmt::Display for LineError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}: {}", self.line, self.field, self.message)
-    }
-}
+pub use crate::domain::csv_table::LineError;
+use crate::domain::csv_table::{read_table, Columns};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -73,201 +60,18 @@ pub fn parse_csv(text: &str) -> Result<Rows, ImportError> {
 }
 
 /// Reads the file into rows with their line numbers, and the problems of rows that could not
-/// be read (or hold a CPR number in a column the register does not read). An error of the
-/// whole file (its header) is the `Err`.
+/// be read. An error of the whole file (its header) is the `Err`.
 fn read_rows(text: &str) -> Result<(Rows, Vec<LineError>), ImportError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header_line = text.lines().next().unwrap_or("");
-    let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() {
-        b';'
-    } else {
-        b','
+    let columns = Columns {
+        required: &COLUMNS,
+        optional: &OPTIONAL,
     };
-    let fail = |line: u64, field: &str, message: Message| {
-        ImportError::Invalid(vec![LineError {
-            line,
-            field: field.to_owned(),
-            message,
-        }])
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| {
-            fail(
-                1,
-                "header",
-                Message::new(msg::IMPORT_HEADER_UNREADABLE).with("detail", e),
-            )
-        })?
+    let (rows, errors) = read_table(text, columns).map_err(ImportError::Invalid)?;
+    let rows = rows
         .iter()
-        .map(|h| h.trim().to_lowercase())
+        .map(|row| (row.line, OfferInput::from_fields(|c| row.get(c).to_owned())))
         .collect();
-    if headers.iter().all(String::is_empty) {
-        return Err(fail(1, "header", msg::IMPORT_EMPTY.into()));
-    }
-    check_header(&headers)?;
-    let position: HashMap<&str, usize> = COLUMNS
-        .iter()
-        .chain(OPTIONAL.iter())
-        .filter_map(|c| headers.iter().position(|h| h == c).map(|i| (*c, i)))
-        .collect();
-    let read: Vec<bool> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, _)| position.values().any(|&p| p == i))
-        .collect();
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    let mut lines = LineCounter::new(text);
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-                errors.push(LineError {
-                    line,
-                    field: "row".into(),
-                    message: Message::new(msg::IMPORT_ROW_UNREADABLE).with("detail", e),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        if record.len() != headers.len() {
-            errors.push(LineError {
-                line,
-                field: "row".into(),
-                message: Message::new(msg::IMPORT_FIELD_COUNT)
-                    .with("fields", record.len())
-                    .with("header", headers.len()),
-            });
-            continue;
-        }
-        // The columns the register reads are checked with the row; a CPR number in any other
-        // column is refused here, naming the column and not the value.
-        for (i, cell) in record.iter().enumerate() {
-            if !read[i] && looks_like_cpr(cell) {
-                errors.push(LineError {
-                    line,
-                    field: match headers[i].as_str() {
-                        "" => format!("column {}", i + 1),
-                        name => name.to_owned(),
-                    },
-                    message: msg::CPR_REFUSED.into(),
-                });
-            }
-        }
-        let get = |c: &str| {
-            position
-                .get(c)
-                .and_then(|&i| record.get(i))
-                .unwrap_or("")
-                .to_owned()
-        };
-        rows.push((line, OfferInput::from_fields(get)));
-    }
-    if rows.is_empty() && errors.is_empty() {
-        return Err(fail(2, "row", msg::IMPORT_NO_ROWS.into()));
-    }
     Ok((rows, errors))
-}
-
-/// Checks the header row (line 1): every column is one of the contract's (or an optional one
-/// this import reads), named once, and none is missing. A column of anything else is refused
-/// rather than skipped, so that a CPR number or a name is never read by mistake; a name that
-/// is itself a CPR number is not repeated.
-fn check_header(headers: &[String]) -> Result<(), ImportError> {
-    let allowed: Vec<&str> = COLUMNS.iter().chain(OPTIONAL.iter()).copied().collect();
-    let mut errors = Vec::new();
-    let mut seen = HashSet::new();
-    let mut error = |field: String, message: Message| {
-        errors.push(LineError {
-            line: 1,
-            field,
-            message,
-        });
-    };
-    for (i, name) in headers.iter().enumerate() {
-        let column = i + 1;
-        if name.is_empty() {
-            error(
-                format!("column {column}"),
-                Message::new(msg::IMPORT_UNNAMED_COLUMN).with("columns", allowed.join(", ")),
-            );
-        } else if looks_like_cpr(name) {
-            error(format!("column {column}"), msg::IMPORT_CPR_COLUMN.into());
-        } else if !allowed.contains(&name.as_str()) {
-            error(
-                name.clone(),
-                Message::new(msg::IMPORT_UNKNOWN_COLUMN).with("columns", allowed.join(", ")),
-            );
-        } else if !seen.insert(name.as_str()) {
-            error(name.clone(), msg::IMPORT_DUPLICATE_COLUMN.into());
-        }
-    }
-    let missing: Vec<&str> = COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| !headers.iter().any(|h| h == c))
-        .collect();
-    if !missing.is_empty() {
-        error(
-            "header".into(),
-            Message::new(msg::IMPORT_MISSING_COLUMNS).with("columns", missing.join(", ")),
-        );
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ImportError::Invalid(errors))
-    }
-}
-
-/// Line numbers of records from their byte offsets, counting newlines only between one record
-/// and the next, so a file is read once however many rows it has. The csv crate's own count,
-/// and its offset, include the blank lines it skipped before the record.
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    at: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        Self {
-            bytes: text.as_bytes(),
-            at: 0,
-            line: 1,
-        }
-    }
-
-    /// The line (from 1) on which the record at `byte` starts; offsets come in file order.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        let bytes = self.bytes;
-        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
-        while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
-            start += 1;
-        }
-        if start < self.at {
-            // Out of order (never, with one reader): count from the top.
-            self.at = 0;
-            self.line = 1;
-        }
-        self.line += bytes[self.at..start]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64;
-        self.at = start;
-        self.line
-    }
 }
 
 /// What an import stored, and the rows worth a second look.

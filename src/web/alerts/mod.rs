@@ -15,7 +15,7 @@ use crate::domain::{msg, Email, FieldError};
 use crate::services::alerts::{self, AlertFilter, FilterInput, AUDIENCES};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
-use crate::web::extract::{CsrfChecked, Form};
+use crate::web::extract::{CsrfChecked, Form, Unsubscribe};
 use crate::web::forms::{error_lines, messages_for, ErrorLine};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
@@ -389,20 +389,10 @@ pub async fn leave(
     lang: Lang,
     viewer: Viewer,
     path: web::Path<(String, String)>,
-    body: web::Bytes,
+    how: Unsubscribe,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let one_click = pairs
-        .iter()
-        .any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click");
-    if !one_click {
-        let token = pairs
-            .iter()
-            .find(|(k, _)| k == crate::web::auth::CSRF_FIELD)
-            .map(|(_, v)| v.as_str());
-        crate::web::auth::check_csrf(&actix_session::SessionExt::get_session(&req), token)?;
-    }
+    let one_click = how == Unsubscribe::OneClick;
     let (raw_id, signature) = path.into_inner();
     let key = state.link_key.clone();
     let left = match link_id(&raw_id) {

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::domain::cpr::looks_like_cpr;
-use crate::domain::has_control_characters;
+use crate::domain::case_list::check_case_number;
+use crate::domain::msg;
 use crate::web::api::matching::{cpr_in_json, include_ineligible, read_profile};
 use crate::web::api::params::SingleParams;
 use crate::web::error::{ApiError, ErrorFields};
@@ -19,10 +19,7 @@ use crate::web::match_::profile::ProfileInput;
 use crate::web::match_::results::{to_json, MatchJson};
 use crate::web::AppState;
 
-/// The most cases one request may hold: a conference's list.
-pub const MAX_CASES: usize = 50;
-/// The longest case reference.
-pub const MAX_REF: usize = 40;
+pub use crate::domain::case_list::{MAX_CASES, MAX_REF};
 
 /// A conference's list of cases.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -106,26 +103,17 @@ fn case_error(case: usize, reference: Option<&str>, error: &ApiError) -> CaseErr
 
 /// A case's reference as the list may hold it; the refusal names `ref`.
 fn check_reference(reference: &str) -> Result<(), ApiError> {
-    if looks_like_cpr(reference) {
-        return Err(ApiError::refused(
-            "cpr_refused",
-            Some("ref".into()),
-            "ref: looks like a CPR number; give the case's local number on the list instead",
-        ));
-    }
-    if reference.is_empty() || reference.chars().count() > MAX_REF {
-        return Err(ApiError::bad_request(
-            "ref",
-            format!("must be 1 to {MAX_REF} characters"),
-        ));
-    }
-    if has_control_characters(reference, false) {
-        return Err(ApiError::bad_request(
-            "ref",
-            "must not hold control characters",
-        ));
-    }
-    Ok(())
+    check_case_number(reference).map_err(|message| {
+        if message.key() == msg::CPR_REFUSED {
+            ApiError::refused(
+                "cpr_refused",
+                Some("ref".into()),
+                "ref: looks like a CPR number; give the case's local number on the list instead",
+            )
+        } else {
+            ApiError::bad_request("ref", message.to_string())
+        }
+    })
 }
 
 /// The 400 of a list with refused cases (`errors` is not empty).

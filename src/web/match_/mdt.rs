@@ -85,7 +85,7 @@ fn label(field: &str, lang: Lang) -> String {
     }
 }
 
-fn require_clinician(viewer: &Viewer, req: &HttpRequest) -> Result<(), PageError> {
+pub(crate) fn require_clinician(viewer: &Viewer, req: &HttpRequest) -> Result<(), PageError> {
     let user = viewer.require(req)?;
     if user.is_admin() || user.role == Role::Clinician {
         Ok(())

@@ -1,6 +1,7 @@
 //! Matching pages: `/match` for clinicians at an MDT conference and `/find-forsoeg` for
 //! patients. The profile is posted, never put in the URL, and never stored or logged.
 
+pub mod conference;
 pub mod mdt;
 pub mod patient;
 pub mod profile;
@@ -11,6 +12,22 @@ use actix_web::web;
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/match", web::get().to(mdt::show_match_form))
         .route("/match", web::post().to(mdt::match_profile))
+        .route(
+            "/match/konference",
+            web::get().to(conference::show_conference),
+        )
+        .route(
+            "/match/konference",
+            web::post().to(conference::post_conference),
+        )
+        .route(
+            "/match/konference/fil",
+            web::post().to(conference::upload_conference),
+        )
+        .route(
+            "/match/konference/skabelon.csv",
+            web::get().to(conference::conference_template),
+        )
         .route("/find-forsoeg", web::get().to(patient::show_patient_form))
         .route("/find-forsoeg", web::post().to(patient::find_trials));
 }

@@ -256,11 +256,22 @@ pub async fn create_offer(
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     if form.get("prefill") == "1" {
-        // From a match result: the profile's age and postcode, and the chosen protocol.
+        // From a match result: the profile's age and postcode, and the chosen protocol; from
+        // a conference's list also the case number, the department, date and MDT level.
         let mut input = blank(&user);
         input.age = form.get("age").to_owned();
         input.sex = form.get("sex").to_owned();
         input.residence_postcode = form.get("residence_postcode").to_owned();
+        input.patient_ref = form.get("patient_ref").to_owned();
+        for (field, value) in [
+            (&mut input.site, "site"),
+            (&mut input.decision_date, "decision_date"),
+            (&mut input.mdt_level, "mdt_level"),
+        ] {
+            if !form.get(value).is_empty() {
+                *field = form.get(value).to_owned();
+            }
+        }
         prefill(
             &state,
             &mut input,

@@ -111,12 +111,7 @@ pub async fn import_offers(
         }
     };
     let Ok(text) = String::from_utf8(file) else {
-        view.message = lang
-            .pick(
-                "Filen er ikke UTF-8. Gem den som \"CSV UTF-8\" og prøv igen.",
-                "The file is not UTF-8. Save it as \"CSV UTF-8\" and try again.",
-            )
-            .into();
+        view.message = lang.message(&Message::new(msg::NOT_UTF8));
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &view);
     };
     let catalogue = state.catalogue.get();
