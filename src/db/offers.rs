@@ -346,13 +346,73 @@ pub fn annul_offer(
 /// Which entries a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct OfferFilter {
-    /// Only these departments (a clinician's own).
+    /// Only these departments (a clinician's own, or the one chosen).
     pub sites: Option<Vec<String>>,
     pub dmcg: Option<String>,
-    /// Only offers whose outcome is still `pending`: the ones to follow up.
-    pub pending_only: bool,
+    /// Decisions on or after this date.
+    pub from: Option<NaiveDate>,
+    /// Decisions on or before this date.
+    pub to: Option<NaiveDate>,
+    /// The protocol offered, by acronym or slug.
+    pub protocol: Option<String>,
+    /// Offered (`true`) or not (`false`).
+    pub offered: Option<bool>,
+    /// The outcome of an offer (`pending`, `included`, ...).
+    pub outcome: Option<String>,
     /// The patient reference, exactly.
     pub patient_ref: Option<String>,
+}
+
+/// The filtered entries counted for the top of the list; annulled entries count only in
+/// `annulled`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OfferCounts {
+    pub entries: i64,
+    pub annulled: i64,
+    pub offered: i64,
+    pub not_offered: i64,
+    pub included: i64,
+    pub pending: i64,
+    /// Offers awaiting an outcome decided before the follow-up date.
+    pub overdue: i64,
+}
+
+/// The entries of a filter, as a query to count, order or page.
+fn filtered(
+    filter: &OfferFilter,
+) -> offers::BoxedQuery<'static, <DbConnection as Connection>::Backend> {
+    let mut q = offers::table.into_boxed();
+    if let Some(sites) = &filter.sites {
+        q = q.filter(offers::site_code.eq_any(sites.clone()));
+    }
+    if let Some(dmcg) = &filter.dmcg {
+        q = q.filter(offers::dmcg.eq(dmcg.clone()));
+    }
+    if let Some(from) = filter.from {
+        q = q.filter(offers::decision_date.ge(from));
+    }
+    if let Some(to) = filter.to {
+        q = q.filter(offers::decision_date.le(to));
+    }
+    if let Some(protocol) = &filter.protocol {
+        q = q.filter(
+            offers::protocol_acronym
+                .eq(protocol.clone())
+                .or(offers::protocol_slug.eq(protocol.clone())),
+        );
+    }
+    if let Some(offered) = filter.offered {
+        q = q.filter(offers::offered.eq(i16::from(offered)));
+    }
+    if let Some(outcome) = &filter.outcome {
+        q = q
+            .filter(offers::outcome.eq(outcome.clone()))
+            .filter(offers::annulled.eq(0i16));
+    }
+    if let Some(reference) = &filter.patient_ref {
+        q = q.filter(offers::patient_ref.eq(reference.clone()));
+    }
+    q
 }
 
 /// A page of entries, newest decision first, and how many match in all.
@@ -362,31 +422,70 @@ pub fn list_offers(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<OfferRow>, i64)> {
-    let boxed = || {
-        let mut q = offers::table.into_boxed();
-        if let Some(sites) = &filter.sites {
-            q = q.filter(offers::site_code.eq_any(sites.clone()));
-        }
-        if let Some(dmcg) = &filter.dmcg {
-            q = q.filter(offers::dmcg.eq(dmcg.clone()));
-        }
-        if filter.pending_only {
-            q = q
-                .filter(offers::outcome.eq("pending"))
-                .filter(offers::annulled.eq(0i16));
-        }
-        if let Some(reference) = &filter.patient_ref {
-            q = q.filter(offers::patient_ref.eq(reference.clone()));
-        }
-        q
-    };
-    let total: i64 = boxed().count().get_result(conn)?;
-    let rows = boxed()
+    let total: i64 = filtered(filter).count().get_result(conn)?;
+    let rows = filtered(filter)
         .order((offers::decision_date.desc(), offers::id.desc()))
         .offset(offset)
         .limit(limit)
         .load(conn)?;
     Ok((rows, total))
+}
+
+/// The entries of the filter, newest decision first, at most `limit` (the export).
+pub fn all_offers(
+    conn: &mut DbConnection,
+    filter: &OfferFilter,
+    limit: i64,
+) -> QueryResult<Vec<OfferRow>> {
+    filtered(filter)
+        .order((offers::decision_date.desc(), offers::id.desc()))
+        .limit(limit)
+        .load(conn)
+}
+
+/// The filtered entries counted; an offer awaiting its outcome from before `follow_up` is
+/// overdue.
+pub fn count_filtered(
+    conn: &mut DbConnection,
+    filter: &OfferFilter,
+    follow_up: NaiveDate,
+) -> QueryResult<OfferCounts> {
+    let entries: i64 = filtered(filter).count().get_result(conn)?;
+    let annulled: i64 = filtered(filter)
+        .filter(offers::annulled.ne(0i16))
+        .count()
+        .get_result(conn)?;
+    let offered: i64 = filtered(filter)
+        .filter(offers::annulled.eq(0i16))
+        .filter(offers::offered.eq(1i16))
+        .count()
+        .get_result(conn)?;
+    let outcome = |conn: &mut DbConnection, outcome: &str| -> QueryResult<i64> {
+        filtered(filter)
+            .filter(offers::annulled.eq(0i16))
+            .filter(offers::offered.eq(1i16))
+            .filter(offers::outcome.eq(outcome.to_owned()))
+            .count()
+            .get_result(conn)
+    };
+    let included = outcome(conn, "included")?;
+    let pending = outcome(conn, "pending")?;
+    let overdue: i64 = filtered(filter)
+        .filter(offers::annulled.eq(0i16))
+        .filter(offers::offered.eq(1i16))
+        .filter(offers::outcome.eq("pending"))
+        .filter(offers::decision_date.lt(follow_up))
+        .count()
+        .get_result(conn)?;
+    Ok(OfferCounts {
+        entries,
+        annulled,
+        offered,
+        not_offered: entries - annulled - offered,
+        included,
+        pending,
+        overdue,
+    })
 }
 
 /// True when any counted entry is demo data.

@@ -266,6 +266,9 @@ pub const CASE_LIST_YES_NO: Key = Key("validation.case_list.yes_no");
 /// A file not in UTF-8. Arguments: none.
 pub const NOT_UTF8: Key = Key("validation.import.not_utf8");
 
+/// A period whose end is before its start. Arguments: none.
+pub const PERIOD_ORDER: Key = Key("validation.period_order");
+
 /// An empty case list. Arguments: none.
 pub const CASE_LIST_EMPTY: Key = Key("validation.case_list.empty");
 
@@ -276,6 +279,7 @@ pub const ALL: &[Key] = &[
     CASE_LIST_YES_NO,
     CASE_LIST_EMPTY,
     NOT_UTF8,
+    PERIOD_ORDER,
     UNTRANSLATED,
     CPR_REFUSED,
     REQUIRED,

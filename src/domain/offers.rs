@@ -47,6 +47,14 @@ macro_rules! offer_vocabulary {
     };
 }
 
+/// An offer still awaiting its outcome this many days after the decision is due a follow-up.
+pub const FOLLOW_UP_DAYS: i64 = 30;
+
+/// The date before which an offer still awaiting its outcome is overdue, seen on `today`.
+pub fn follow_up_date(today: chrono::NaiveDate) -> chrono::NaiveDate {
+    today - chrono::Duration::days(FOLLOW_UP_DAYS)
+}
+
 offer_vocabulary! {
     /// The age bands the register keeps instead of an age (contract.md §4).
     AgeBand {

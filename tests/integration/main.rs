@@ -24,6 +24,7 @@ mod logs;
 mod mail;
 mod matching;
 mod matching_lay;
+mod offer_register;
 mod offers;
 mod open_data;
 mod openapi;

@@ -193,3 +193,66 @@ pub fn public_table(
         (s.row, s.reasons)
     })
 }
+
+/// The indicator of some departments beside the national row: the departments' rows exact
+/// (their own decisions), the national row exact for DCCC staff (`exact_national`) and as
+/// the public reads it otherwise, which is `None` while the period is not published (its
+/// changes from day to day, less one's own, would tell other departments' single decisions).
+pub struct DepartmentIndicator {
+    pub national: Option<crate::domain::indicator::IndicatorRow>,
+    pub rows: Vec<crate::domain::indicator::IndicatorRow>,
+}
+
+/// Whose indicator, for which period, as whom.
+#[derive(Debug, Clone)]
+pub struct DepartmentRequest {
+    pub query: IndicatorQuery,
+    /// The departments (every one when `None`).
+    pub sites: Option<Vec<String>>,
+    /// DCCC staff: the national row exact for any period.
+    pub exact_national: bool,
+    pub today: NaiveDate,
+    pub english: bool,
+}
+
+/// Builds [`DepartmentIndicator`].
+pub fn department_indicator(
+    conn: &mut DbConnection,
+    catalogue: &Catalogue,
+    cache: &DisclosureCache,
+    request: &DepartmentRequest,
+) -> anyhow::Result<DepartmentIndicator> {
+    let DepartmentRequest {
+        query,
+        sites,
+        exact_national,
+        today,
+        english,
+    } = request;
+    let (today, english) = (*today, *english);
+    let counts = load_counts(conn, query)?;
+    let exact = exact_table(&counts, catalogue, Grouping::Department, query, english);
+    let rows = exact
+        .rows
+        .into_iter()
+        .filter(|r| sites.as_ref().is_none_or(|sites| sites.contains(&r.group)))
+        .collect();
+    let national = if *exact_national {
+        Some(exact.national)
+    } else if let Ok(published) = published_period(query.from, query.to, today) {
+        let quarters = load_year(conn, published.0)?;
+        let public = public_table(
+            &quarters,
+            catalogue,
+            Grouping::Department,
+            query,
+            published,
+            cache,
+            english,
+        );
+        Some(public.national)
+    } else {
+        None
+    };
+    Ok(DepartmentIndicator { national, rows })
+}

@@ -1,8 +1,10 @@
 //! `/tilbud`: the offer register for clinicians (their own departments) and DCCC staff:
 //! list, register, edit, annul and import MDT decisions.
 
+pub mod filter;
 pub mod form;
 pub mod import;
+pub mod indicator;
 pub mod list;
 pub mod show;
 
@@ -14,8 +16,13 @@ use crate::db::users::User;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/tilbud", web::get().to(list::list_offers))
+        .route("/tilbud.csv", web::get().to(list::export_offers))
         .route("/tilbud/ny", web::get().to(form::new_offer))
         .route("/tilbud/ny", web::post().to(form::create_offer))
+        .route(
+            "/tilbud/indikator",
+            web::get().to(indicator::show_department_indicator),
+        )
         .route("/tilbud/import", web::get().to(import::import_form))
         .route("/tilbud/import", web::post().to(import::import_offers))
         .route("/tilbud/{id}", web::get().to(show::show_offer))

@@ -44,6 +44,9 @@ pub struct OfferView {
     pub annulled: bool,
     pub annul_reason: String,
     pub demo: bool,
+    /// Offered, still awaiting its outcome [`FOLLOW_UP_DAYS`](crate::domain::offers::FOLLOW_UP_DAYS)
+    /// days after the decision.
+    pub overdue: bool,
 }
 
 impl OfferView {
@@ -105,6 +108,11 @@ impl OfferView {
             annulled: r.annulled == 1,
             annul_reason: r.annul_reason.clone().unwrap_or_default(),
             demo: r.is_demo == 1,
+            overdue: r.offered == 1
+                && r.annulled == 0
+                && r.outcome.as_deref() == Some("pending")
+                && r.decision_date
+                    < crate::domain::offers::follow_up_date(crate::web::time::today()),
         }
     }
 }
