@@ -133,3 +133,53 @@ async fn a_refused_case_refuses_the_list_naming_every_refused_case_and_field() {
         );
     }
 }
+
+#[tokio::test]
+async fn with_a_limit_each_case_keeps_its_best_results_and_says_how_many_there_were() {
+    let app = spawn_app(Data::Demo).await;
+    let list = cases();
+    let (status, full) = app
+        .post_json("/api/v1/match/batch", &json!({ "cases": list }))
+        .await;
+    assert_eq!(status, 200);
+    let (status, best) = app
+        .post_json("/api/v1/match/batch?limit=2", &json!({ "cases": list }))
+        .await;
+    assert_eq!(status, 200, "{best}");
+    let mut cut = 0;
+    for (whole, kept) in full["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .zip(best["results"].as_array().expect("results"))
+    {
+        let all = whole["match"]["results"].as_array().expect("results");
+        let first = kept["match"]["results"].as_array().expect("results");
+        assert_eq!(
+            first.as_slice(),
+            &all[..all.len().min(2)],
+            "{}",
+            kept["ref"]
+        );
+        assert_eq!(kept["match"]["results_total"], json!(all.len()));
+        assert_eq!(kept["match"]["pathways"], whole["match"]["pathways"]);
+        assert!(
+            whole["match"].get("results_total").is_none(),
+            "only with a limit"
+        );
+        if all.len() > 2 {
+            cut += 1;
+        }
+    }
+    assert!(cut > 0, "some case had more than two results");
+    for bad in ["0", "101", "01", "+5", "two", ""] {
+        let (status, body) = app
+            .post_json(
+                &format!("/api/v1/match/batch?limit={bad}"),
+                &json!({ "cases": list }),
+            )
+            .await;
+        assert_eq!(status, 400, "limit={bad}");
+        assert_eq!(body["error"]["field"], "limit", "limit={bad}");
+    }
+}

@@ -107,10 +107,23 @@ async fn a_forty_case_list_matches_in_one_post_each_row_as_the_single_match() {
                 (attr("data-slug"), attr("data-verdict"))
             })
             .collect();
+        let best = expected.len().min(10);
         assert_eq!(
-            shown, expected,
-            "{reference}: the single match's protocols, in its order"
+            shown,
+            expected[..best],
+            "{reference}: the single match's best protocols, in its order"
         );
+        let more: Vec<String> = section
+            .select(&Selector::parse(".more-count").expect("selector"))
+            .filter_map(|e| e.value().attr("data-more").map(str::to_owned))
+            .collect();
+        let rest = expected.len() - best;
+        let expected_more: Vec<String> = if rest > 0 {
+            vec![rest.to_string()]
+        } else {
+            Vec::new()
+        };
+        assert_eq!(more, expected_more, "{reference}: the rest counted");
         let expected_pathways: Vec<&str> = single["pathways"]
             .as_array()
             .expect("pathways")
@@ -433,4 +446,76 @@ async fn the_printable_summary_lists_every_case_and_only_clinicians_reach_the_pa
     let editor = app.login("red@dbcg.test").await;
     let (status, _) = app.page(&editor, PAGE).await;
     assert_eq!(status, 403);
+}
+
+/// Twelve open breast-cancer protocols, copies of the fixture's first record under other
+/// names and identifiers.
+fn twelve_breast_trials() -> &'static str {
+    let fixture: Vec<Value> = serde_json::from_str(crate::helpers::FIXTURE).expect("fixture");
+    let copies: Vec<Value> = (1..=12)
+        .map(|i| {
+            let mut p = fixture[0].clone();
+            p["acronym"] = format!("DBCG COPY-{i:02}").into();
+            p["title_da"] = format!("DBCG COPY-{i:02}. Et testforsøg").into();
+            p["title_en"] = format!("DBCG COPY-{i:02}. A test trial").into();
+            p["identifiers"] = serde_json::json!({ "nct": format!("NCT0900{i:04}") });
+            p
+        })
+        .collect();
+    Box::leak(
+        serde_json::to_string(&copies)
+            .expect("json")
+            .into_boxed_str(),
+    )
+}
+
+#[tokio::test]
+async fn a_case_with_many_proposals_shows_the_best_ten_and_opens_the_rest_in_the_single_match() {
+    let app = spawn_app(Data::Corpus(twelve_breast_trials())).await;
+    let client = clinician(&app).await;
+    let token = app.csrf(&client, PAGE).await;
+    let fields = vec![
+        ("csrf_token".to_owned(), token.clone()),
+        ("action".to_owned(), "match".to_owned()),
+        ("cases[0].case".to_owned(), "M1".to_owned()),
+        ("cases[0].age".to_owned(), "60".to_owned()),
+        ("cases[0].diagnosis".to_owned(), "C50.9".to_owned()),
+        ("cases[0].biomarkers".to_owned(), "HER2-".to_owned()),
+        (
+            "cases[0].standard_options_exhausted".to_owned(),
+            "nej".to_owned(),
+        ),
+    ];
+    let (status, body) = post_list(&app, &client, &fields).await;
+    assert_eq!(status, 200, "{body}");
+    let html = Html::parse_document(&body);
+    assert_eq!(texts(&html, "li.case-protocol").len(), 10, "the best ten");
+    assert_eq!(attrs(&html, ".more-count", "data-more"), ["2"]);
+    let form = Selector::parse("form.more-protocols").expect("selector");
+    let form = html.select(&form).next().expect("see them all");
+    let input = Selector::parse("input[type=hidden]").expect("selector");
+    let hidden: Vec<(String, String)> = form
+        .select(&input)
+        .map(|i| {
+            let attr = |n| i.value().attr(n).unwrap_or_default().to_owned();
+            (attr("name"), attr("value"))
+        })
+        .collect();
+    let response = client
+        .post(format!("{}/match", app.address))
+        .form(&hidden)
+        .send()
+        .await
+        .expect("single match");
+    assert_eq!(response.status().as_u16(), 200);
+    let single = Html::parse_document(&response.text().await.expect("body"));
+    assert_eq!(
+        texts(&single, "#results article.match-card").len(),
+        12,
+        "all twelve in the single match"
+    );
+    assert_eq!(
+        attrs(&single, "#m-exhausted option[selected]", "value"),
+        ["false"]
+    );
 }

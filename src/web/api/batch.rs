@@ -16,7 +16,7 @@ use crate::web::api::matching::{cpr_in_json, include_ineligible, read_profile};
 use crate::web::api::params::SingleParams;
 use crate::web::error::{ApiError, ErrorFields};
 use crate::web::match_::profile::ProfileInput;
-use crate::web::match_::results::{to_json, MatchJson};
+use crate::web::match_::results::{best_json, MatchJson};
 use crate::web::AppState;
 
 pub use crate::domain::case_list::{MAX_CASES, MAX_REF};
@@ -116,6 +116,32 @@ fn check_reference(reference: &str) -> Result<(), ApiError> {
     })
 }
 
+/// The most results per case `limit` may ask for.
+pub const MAX_LIMIT: usize = 100;
+
+/// The `limit` parameter: a whole number from 1 to [`MAX_LIMIT`], written plainly.
+fn limit(params: &SingleParams) -> Result<Option<usize>, ApiError> {
+    let Some(raw) = params.get("limit") else {
+        return Ok(None);
+    };
+    match raw.parse::<usize>() {
+        Ok(n)
+            if (1..=MAX_LIMIT).contains(&n)
+                && raw.bytes().all(|b| b.is_ascii_digit())
+                && !raw.starts_with('0') =>
+        {
+            Ok(Some(n))
+        }
+        _ => Err(ApiError::bad_request(
+            "limit",
+            format!(
+                "must be a whole number from 1 to {MAX_LIMIT} (got {})",
+                crate::web::api::params::quoted(raw)
+            ),
+        )),
+    }
+}
+
 /// The 400 of a list with refused cases (`errors` is not empty).
 fn refused(errors: Vec<CaseErrorJson>) -> HttpResponse {
     let (code, field, message) = errors.first().map_or_else(
@@ -140,7 +166,10 @@ fn refused(errors: Vec<CaseErrorJson>) -> HttpResponse {
     description = "Up to 50 cases, answered in the order given. Nothing of the list is stored \
         or logged. When any case is refused, no case is matched: the 400 names every refused \
         case and its field in `errors`.",
-    params(("include_ineligible" = Option<bool>, Query, description = "Also return, for each case, the protocols of its disease area that the patient does not fit")),
+    params(
+        ("include_ineligible" = Option<bool>, Query, description = "Also return, for each case, the protocols of its disease area that the patient does not fit"),
+        ("limit" = Option<u8>, Query, minimum = 1, maximum = 100, description = "Only the best `limit` results of each case (in the single match's order); each case then says in `results_total` how many there were"),
+    ),
     request_body(content = BatchInput, content_type = "application/json"),
     responses(
         (status = 200, description = "One answer per case, in order", body = BatchJson),
@@ -154,8 +183,9 @@ pub async fn match_batch(
     body: web::Json<Value>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let params = SingleParams::parse(&req, &["include_ineligible"])?;
+    let params = SingleParams::parse(&req, &["include_ineligible", "limit"])?;
     let include_ineligible = include_ineligible(&params)?;
+    let limit = limit(&params)?;
     let body = body.into_inner();
     // CPR numbers anywhere are refused before anything is read or repeated.
     if let Some(field) = cpr_in_json(&body, "") {
@@ -217,7 +247,7 @@ pub async fn match_batch(
         .zip(&outcomes)
         .map(|(case, outcome)| CaseResultJson {
             reference: &case.reference,
-            result: to_json(&catalogue, outcome),
+            result: best_json(&catalogue, outcome, limit),
         })
         .collect();
     Ok(HttpResponse::Ok().json(BatchJson { results }))

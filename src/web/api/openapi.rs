@@ -415,5 +415,14 @@ mod tests {
         assert_eq!(batch["maxItems"], json!(batch::MAX_CASES));
         let reference = &doc["components"]["schemas"]["CaseInput"]["properties"]["ref"];
         assert_eq!(reference["maxLength"], json!(batch::MAX_REF));
+        let params = doc["paths"]["/api/v1/match/batch"]["post"]["parameters"]
+            .as_array()
+            .expect("parameters");
+        let limit = params
+            .iter()
+            .find(|p| p["name"] == "limit")
+            .expect("limit is documented");
+        assert_eq!(limit["schema"]["minimum"], json!(1));
+        assert_eq!(limit["schema"]["maximum"], json!(batch::MAX_LIMIT));
     }
 }

@@ -253,6 +253,11 @@ pub struct ReferralJson<'a> {
 #[derive(Serialize, ToSchema)]
 pub struct MatchJson<'a> {
     results: Vec<ResultJson<'a>>,
+    /// With `limit` (the case list): how many results there were before the best `limit`
+    /// were kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    results_total: Option<usize>,
     pathways: Vec<ReferralJson<'a>>,
     /// `no_relevant_protocol` when no result is eligible or possibly eligible.
     #[schema(schema_with = no_offer_reason_schema)]
@@ -321,9 +326,20 @@ fn criteria_schema() -> Array {
 
 /// The response body of `POST /api/v1/match`.
 pub fn to_json<'a>(catalogue: &'a Catalogue, outcome: &'a MatchOutcome) -> MatchJson<'a> {
+    best_json(catalogue, outcome, None)
+}
+
+/// As [`to_json`], with only the best `limit` results (in the engine's order) and their
+/// number before the cut, when a limit is given.
+pub fn best_json<'a>(
+    catalogue: &'a Catalogue,
+    outcome: &'a MatchOutcome,
+    limit: Option<usize>,
+) -> MatchJson<'a> {
     let results = outcome
         .results
         .iter()
+        .take(limit.unwrap_or(usize::MAX))
         .filter_map(|r| {
             let e = catalogue.entries.get(r.key)?;
             Some(ResultJson {
@@ -369,6 +385,7 @@ pub fn to_json<'a>(catalogue: &'a Catalogue, outcome: &'a MatchOutcome) -> Match
         .collect();
     MatchJson {
         results,
+        results_total: limit.map(|_| outcome.results.len()),
         pathways,
         no_offer_reason: outcome.no_offer_reason,
     }

@@ -2,6 +2,7 @@
 //! binary. It reads `DATABASE_URL` (and `.env`) as the service does, and prepares the
 //! database (migrations, reference data) before each command.
 
+mod batch;
 mod ctgov;
 mod offers;
 mod propagation;

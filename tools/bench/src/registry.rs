@@ -87,6 +87,16 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<std::path::PathBuf>,
     },
+    /// Time an MDT conference's case list in process: matching the cases and writing the
+    /// answer, whole and with the best `--limit` per case.
+    Batch {
+        #[arg(long, default_value = "benches/batch/cases50.json")]
+        cases: std::path::PathBuf,
+        #[arg(long, default_value_t = 20)]
+        rounds: u32,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
     /// Time, end to end, how long a protocol published in the database takes to reach a
     /// running server's feed and search (the server at `--url`, on the same database).
     Propagation {
@@ -126,6 +136,11 @@ pub fn run(conn: &mut DbConnection, command: BenchCommand) -> anyhow::Result<i32
             imports,
         } => crate::ctgov::run(conn, &record, runs, &dir, imports),
         BenchCommand::Propagation { url, rounds } => crate::propagation::run(conn, &url, rounds),
+        BenchCommand::Batch {
+            cases,
+            rounds,
+            limit,
+        } => crate::batch::run(conn, &cases, rounds, limit),
     }
 }
 

@@ -12,6 +12,10 @@ use crate::web::i18n::Lang;
 use crate::web::match_::profile::{BiomarkerInput, ProfileInput};
 use crate::web::match_::results::{card, pathway_views, CardView, PathwayView};
 
+/// The most proposals a case shows on the page: a conference needs the best few; the rest
+/// are one click away in the single match.
+pub const BEST_PER_CASE: usize = 10;
+
 /// One case's answer.
 pub struct CaseResultView {
     /// The case's place in the list, from 0.
@@ -23,6 +27,10 @@ pub struct CaseResultView {
     /// The eligible and possibly eligible protocols, best first (as the single match orders
     /// them: verdict, then distance).
     pub protocols: Vec<CardView>,
+    /// Eligible or possibly eligible protocols beyond the best [`BEST_PER_CASE`].
+    pub more: usize,
+    /// The case as the single match's form names its fields, for "see them all".
+    pub single_fields: Vec<(String, String)>,
     pub pathways: Vec<PathwayView>,
     /// No open protocol fits: the register's "no relevant protocol".
     pub no_offer: bool,
@@ -116,6 +124,7 @@ pub fn match_cases(
         .map(|(index, (case, profile))| {
             let outcome = catalogue.matcher.snapshot.match_profile(profile, true);
             let count = |v: Verdict| outcome.results.iter().filter(|r| r.verdict == v).count();
+            let fitting = count(Verdict::Eligible) + count(Verdict::PossiblyEligible);
             CaseResultView {
                 index,
                 reference: case.get("case").to_owned(),
@@ -126,8 +135,11 @@ pub fn match_cases(
                     .results
                     .iter()
                     .filter(|r| r.verdict != Verdict::NotEligible)
+                    .take(BEST_PER_CASE)
                     .filter_map(|r| card(catalogue, r, lang))
                     .collect(),
+                more: fitting.saturating_sub(BEST_PER_CASE),
+                single_fields: single_fields(case),
                 pathways: pathway_views(catalogue, &outcome, lang),
                 no_offer: outcome.no_offer_reason.is_some(),
                 age: case.get("age").to_owned(),
@@ -136,4 +148,65 @@ pub fn match_cases(
             }
         })
         .collect()
+}
+
+/// A case's fields as `/match` names them: `standard_options_exhausted` as `true`/`false`,
+/// biomarkers as `biomarkers[i].marker` and `.status` (the case was read, so they parse).
+fn single_fields(case: &CaseRow) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = [
+        "age",
+        "sex",
+        "diagnosis",
+        "setting",
+        "stage",
+        "prior_lines",
+        "ecog",
+        "postcode",
+        "max_km",
+    ]
+    .iter()
+    .filter(|f| !case.get(f).is_empty())
+    .map(|f| ((*f).to_owned(), case.get(f).to_owned()))
+    .collect();
+    if let Ok(Some(exhausted)) = read_yes_no(case.get("standard_options_exhausted")) {
+        fields.push(("standard_options_exhausted".into(), exhausted.to_string()));
+    }
+    for (i, (marker, status)) in read_biomarkers(case.get("biomarkers"))
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
+        fields.push((format!("biomarkers[{i}].marker"), marker));
+        fields.push((format!("biomarkers[{i}].status"), status.to_owned()));
+    }
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_becomes_the_single_match_form_with_its_biomarkers_and_yes_or_no() {
+        let mut case = CaseRow::default();
+        case.set("case", "K1");
+        case.set("age", "64");
+        case.set("diagnosis", "C50.9");
+        case.set("biomarkers", "HER2- ER+");
+        case.set("standard_options_exhausted", "ja");
+        let fields = single_fields(&case);
+        let get = |name: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(get("age"), Some("64"));
+        assert_eq!(get("case"), None, "the case number stays on the list");
+        assert_eq!(get("standard_options_exhausted"), Some("true"));
+        assert_eq!(get("biomarkers[0].marker"), Some("HER2"));
+        assert_eq!(get("biomarkers[0].status"), Some("negative"));
+        assert_eq!(get("biomarkers[1].status"), Some("positive"));
+        assert_eq!(get("sex"), None, "empty fields are left out");
+    }
 }
