@@ -82,3 +82,23 @@ pub fn cpr_errors(form: &FormData) -> Vec<FieldError> {
         })
         .collect()
 }
+
+/// One error or warning on a line of an uploaded or pasted file, in the page's language.
+#[derive(Debug, Clone)]
+pub struct LineView {
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+/// A file's line errors in the page's language.
+pub fn line_views(lines: &[crate::domain::csv_table::LineError], lang: Lang) -> Vec<LineView> {
+    lines
+        .iter()
+        .map(|e| LineView {
+            line: e.line,
+            field: e.field.clone(),
+            message: lang.message(&e.message),
+        })
+        .collect()
+}

@@ -6,7 +6,7 @@ use scraper::{Html, Selector};
 use serde_json::Value;
 
 use crate::batch::cases;
-use crate::helpers::{attrs, post_match, spawn_app, texts, Data, TestApp};
+use crate::helpers::{attrs, hidden_fields, post_match, spawn_app, texts, Data, TestApp};
 
 const PAGE: &str = "/match/konference";
 
@@ -226,17 +226,10 @@ async fn the_offer_button_opens_the_form_prefilled_with_the_case_and_the_confere
     .await;
     assert_eq!(status, 200);
     let html = Html::parse_document(&body);
-    let button = Selector::parse("section.conference-case li.case-protocol form.register-offer")
-        .expect("selector");
-    let form = html.select(&button).next().expect("a case with a proposal");
-    let input = Selector::parse("input[type=hidden]").expect("selector");
-    let fields: Vec<(String, String)> = form
-        .select(&input)
-        .map(|i| {
-            let attr = |n| i.value().attr(n).unwrap_or_default().to_owned();
-            (attr("name"), attr("value"))
-        })
-        .collect();
+    let fields = hidden_fields(
+        &html,
+        "section.conference-case li.case-protocol form.register-offer",
+    );
     let get = |name: &str| {
         fields
             .iter()
@@ -249,12 +242,12 @@ async fn the_offer_button_opens_the_form_prefilled_with_the_case_and_the_confere
         .iter()
         .find(|c| c["ref"] == reference.as_str())
         .expect("the button names its case");
+    assert_eq!(
+        attrs(&html, "li.case-protocol form.register-offer", "action")[0],
+        "/tilbud/ny"
+    );
     let response = client
-        .post(format!(
-            "{}{}",
-            app.address,
-            form.value().attr("action").expect("action")
-        ))
+        .post(format!("{}/tilbud/ny", app.address))
         .form(&fields)
         .send()
         .await
@@ -491,16 +484,7 @@ async fn a_case_with_many_proposals_shows_the_best_ten_and_opens_the_rest_in_the
     let html = Html::parse_document(&body);
     assert_eq!(texts(&html, "li.case-protocol").len(), 10, "the best ten");
     assert_eq!(attrs(&html, ".more-count", "data-more"), ["2"]);
-    let form = Selector::parse("form.more-protocols").expect("selector");
-    let form = html.select(&form).next().expect("see them all");
-    let input = Selector::parse("input[type=hidden]").expect("selector");
-    let hidden: Vec<(String, String)> = form
-        .select(&input)
-        .map(|i| {
-            let attr = |n| i.value().attr(n).unwrap_or_default().to_owned();
-            (attr("name"), attr("value"))
-        })
-        .collect();
+    let hidden = hidden_fields(&html, "form.more-protocols");
     let response = client
         .post(format!("{}/match", app.address))
         .form(&hidden)

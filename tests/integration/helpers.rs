@@ -475,3 +475,18 @@ pub async fn post_match(
 ) -> (u16, serde_json::Value) {
     app.post_json(&format!("/api/v1/match{query}"), &body).await
 }
+
+/// The hidden fields of the first form `selector` finds, as a browser would post them.
+pub fn hidden_fields(html: &scraper::Html, selector: &str) -> Vec<(String, String)> {
+    let form = scraper::Selector::parse(selector).expect("selector");
+    let input = scraper::Selector::parse("input[type=hidden]").expect("selector");
+    let form = html.select(&form).next().expect("form");
+    form.select(&input)
+        .map(|i| {
+            (
+                i.value().attr("name").unwrap_or("").to_owned(),
+                i.value().attr("value").unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}

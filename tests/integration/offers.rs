@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::process::Command;
 
-use crate::helpers::{attrs, spawn_app, texts, Data, TestApp};
+use crate::helpers::{attrs, hidden_fields, spawn_app, texts, Data, TestApp};
 
 pub const HEADER: &str = "decision_date,site,dmcg,patient_ref,age,sex,residence_postcode,mdt_level,offered,protocol,not_offered_reason,outcome,outcome_date";
 
@@ -382,20 +382,6 @@ async fn the_command_line_import_lists_errors_by_line_and_stores_nothing_until_a
 }
 
 /// The hidden fields of the first form matching `selector`, as name/value pairs.
-fn hidden_fields(html: &scraper::Html, selector: &str) -> Vec<(String, String)> {
-    let form = scraper::Selector::parse(selector).expect("selector");
-    let input = scraper::Selector::parse("input[type=hidden]").expect("selector");
-    let form = html.select(&form).next().expect("form");
-    form.select(&input)
-        .map(|i| {
-            (
-                i.value().attr("name").unwrap_or("").to_owned(),
-                i.value().attr("value").unwrap_or("").to_owned(),
-            )
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn one_click_from_a_match_result_opens_the_form_prefilled() {
     let app = spawn_app(Data::Fixture).await;

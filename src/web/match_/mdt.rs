@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
-use dccc_matching::{Setting, Stage, Verdict};
+use dccc_matching::{Stage, Verdict};
 
 use super::profile::ProfileInput;
 use super::results::{card, pathway_views, CardView, PathwayView};
@@ -57,7 +57,7 @@ impl MdtMatchPage {
 }
 
 /// A field of the form by its label (biomarker rows by number, as the form labels them).
-fn label(field: &str, lang: Lang) -> String {
+pub(crate) fn label(field: &str, lang: Lang) -> String {
     if let Some(rest) = field.strip_prefix("biomarkers[") {
         if let Some((i, part)) = rest.split_once("].") {
             let row = i.parse::<usize>().map_or(0, |i| i + 1);
@@ -114,19 +114,7 @@ fn page(
         form,
         errors: Vec::new(),
         diagnoses: &diagnosis_names().categories,
-        settings: Setting::ALL
-            .iter()
-            .map(|s| {
-                (
-                    s.as_str(),
-                    if lang.is_en() {
-                        s.label_en()
-                    } else {
-                        s.label_da()
-                    },
-                )
-            })
-            .collect(),
+        settings: super::setting_options(lang),
         stages: Stage::ALL.iter().map(|s| s.as_str()).collect(),
         marker_rows: (0..4).collect(),
         searched: false,

@@ -32,6 +32,23 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/find-forsoeg", web::post().to(patient::find_trials));
 }
 
+/// The settings a profile may name, as (value, label) options of a select.
+pub fn setting_options(lang: crate::web::i18n::Lang) -> Vec<(&'static str, &'static str)> {
+    dccc_matching::Setting::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.as_str(),
+                if lang.is_en() {
+                    s.label_en()
+                } else {
+                    s.label_da()
+                },
+            )
+        })
+        .collect()
+}
+
 /// Form values shown again as typed.
 #[derive(Debug, Clone, Default)]
 pub struct Kept(pub Vec<(String, String)>);

@@ -11,9 +11,10 @@ use super::require_register_user;
 use crate::db::history::Actor;
 use crate::domain::{msg, Message};
 use crate::services::offers;
-use crate::services::offers::import::{import_csv, ImportError, LineError, COLUMNS};
+use crate::services::offers::import::{import_csv, ImportError, COLUMNS};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
+use crate::web::forms::{line_views, LineView};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -31,25 +32,6 @@ pub struct ImportPage {
     pub warnings: Vec<LineView>,
     pub message: String,
     pub imported: Option<usize>,
-}
-
-/// One error or warning of a file, in the page's language.
-#[derive(Debug, Clone)]
-pub struct LineView {
-    pub line: u64,
-    pub field: String,
-    pub message: String,
-}
-
-fn line_views(lines: &[LineError], lang: Lang) -> Vec<LineView> {
-    lines
-        .iter()
-        .map(|e| LineView {
-            line: e.line,
-            field: e.field.clone(),
-            message: lang.message(&e.message),
-        })
-        .collect()
 }
 
 fn page(req: &HttpRequest, lang: Lang, viewer: &Viewer) -> ImportPage {

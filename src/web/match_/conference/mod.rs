@@ -11,7 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
-use dccc_matching::{Setting, Stage};
+use dccc_matching::Stage;
 
 use self::results::{case_profile, field_name, match_cases, CaseResultView};
 use super::mdt::require_clinician;
@@ -25,7 +25,7 @@ use crate::domain::{msg, FieldError, Message};
 use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::extract::Form;
-use crate::web::forms::{error_lines, ErrorLine, FormData};
+use crate::web::forms::{error_lines, line_views, ErrorLine, FormData, LineView};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::pages::render_with;
@@ -56,13 +56,6 @@ impl RowView {
             .collect::<Vec<_>>()
             .join("; ")
     }
-}
-
-/// A problem of a pasted or uploaded file, in the page's language.
-pub struct LineView {
-    pub line: u64,
-    pub field: String,
-    pub message: String,
 }
 
 /// The conference's own fields: the deciding department, the date and the MDT level, given to
@@ -131,18 +124,8 @@ fn label(field: &str, lang: Lang) -> String {
     let case = index.parse::<usize>().map_or(0, |i| i + 1);
     let field = match name {
         "case" => lang.t("conference.case_number"),
-        "age" => lang.t("filter.age"),
-        "sex" => lang.t("filter.sex"),
-        "diagnosis" => lang.t("match.diagnosis"),
-        "setting" => lang.t("elig.settings"),
-        "stage" => lang.t("elig.stages"),
-        "prior_lines" => lang.t("elig.prior_lines"),
-        "ecog" => "ECOG".to_owned(),
         "biomarkers" => lang.t("match.biomarkers"),
-        "standard_options_exhausted" => lang.t("match.exhausted"),
-        "postcode" => lang.t("match.postcode"),
-        "max_km" => lang.t("home.max_km"),
-        other => other.to_owned(),
+        other => super::mdt::label(other, lang),
     };
     format!("{} {case}, {field}", lang.t("conference.case"))
 }
@@ -180,19 +163,7 @@ fn page(
             .map(|s| (s.code.clone(), format!("{}, {}", s.hospital, s.department)))
             .collect(),
         diagnoses: &diagnosis_names().categories,
-        settings: Setting::ALL
-            .iter()
-            .map(|s| {
-                (
-                    s.as_str(),
-                    if lang.is_en() {
-                        s.label_en()
-                    } else {
-                        s.label_da()
-                    },
-                )
-            })
-            .collect(),
+        settings: super::setting_options(lang),
         stages: Stage::ALL.iter().map(|s| s.as_str()).collect(),
         levels: MdtLevel::ALL
             .iter()
@@ -217,17 +188,6 @@ fn row_views(rows: Vec<CaseRow>, errors: &[FieldError], lang: Lang) -> Vec<RowVi
                     .map(|e| (e.field.clone(), lang.message(&e.message)))
                     .collect(),
             }
-        })
-        .collect()
-}
-
-fn line_views(errors: &[LineError], lang: Lang) -> Vec<LineView> {
-    errors
-        .iter()
-        .map(|e| LineView {
-            line: e.line,
-            field: e.field.clone(),
-            message: lang.message(&e.message),
         })
         .collect()
 }
