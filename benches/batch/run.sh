@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Posts benches/batch/cases50.json (50 MDT cases) to POST /api/v1/match/batch ROUNDS times
 # after one warm-up and prints the median and the slowest total time and the response size.
-#   benches/batch/run.sh http://127.0.0.1:8080 20
+#   benches/batch/run.sh http://127.0.0.1:8080 20 [QUERY]     (QUERY e.g. limit=10)
 set -euo pipefail
 url="${1:-http://127.0.0.1:8080}"
 rounds="${2:-20}"
+query="${3:-}"
 body="$(dirname "$0")/cases50.json"
 post() {
   curl -s -o /dev/null -w '%{time_total} %{size_download}\n' \
-    -H 'Content-Type: application/json' --data-binary "@$body" "$url/api/v1/match/batch"
+    -H 'Content-Type: application/json' --data-binary "@$body" "$url/api/v1/match/batch${query:+?$query}"
 }
 post >/dev/null
 for _ in $(seq 1 "$rounds"); do post; done | sort -n | awk '

@@ -172,7 +172,7 @@ async fn with_a_limit_each_case_keeps_its_best_results_and_says_how_many_there_w
         }
     }
     assert!(cut > 0, "some case had more than two results");
-    for bad in ["0", "101", "01", "+5", "two", ""] {
+    for bad in ["0", "201", "01", "+5", "two", ""] {
         let (status, body) = app
             .post_json(
                 &format!("/api/v1/match/batch?limit={bad}"),
@@ -182,4 +182,25 @@ async fn with_a_limit_each_case_keeps_its_best_results_and_says_how_many_there_w
         assert_eq!(status, 400, "limit={bad}");
         assert_eq!(body["error"]["field"], "limit", "limit={bad}");
     }
+}
+
+#[tokio::test]
+async fn a_case_with_more_than_two_hundred_results_keeps_its_best_two_hundred_and_says_so() {
+    let app = spawn_app(Data::Corpus(crate::helpers::breast_trials(205))).await;
+    let profile = json!({ "age": 60, "diagnosis": "C50.9" });
+    let (status, single) = app.post_json("/api/v1/match", &profile).await;
+    assert_eq!(status, 200);
+    let all = single["results"].as_array().expect("results");
+    assert_eq!(all.len(), 205, "the single match answers in full");
+    let list = json!({ "cases": [{ "ref": "K1", "profile": profile }] });
+    let (status, body) = app.post_json("/api/v1/match/batch", &list).await;
+    assert_eq!(status, 200);
+    let answer = &body["results"][0]["match"];
+    let kept = answer["results"].as_array().expect("results");
+    assert_eq!(
+        kept.as_slice(),
+        &all[..200],
+        "the best two hundred, in order"
+    );
+    assert_eq!(answer["results_total"], json!(205));
 }

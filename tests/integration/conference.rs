@@ -6,7 +6,9 @@ use scraper::{Html, Selector};
 use serde_json::Value;
 
 use crate::batch::cases;
-use crate::helpers::{attrs, hidden_fields, post_match, spawn_app, texts, Data, TestApp};
+use crate::helpers::{
+    attrs, breast_trials, hidden_fields, post_match, spawn_app, texts, Data, TestApp,
+};
 
 const PAGE: &str = "/match/konference";
 
@@ -441,30 +443,9 @@ async fn the_printable_summary_lists_every_case_and_only_clinicians_reach_the_pa
     assert_eq!(status, 403);
 }
 
-/// Twelve open breast-cancer protocols, copies of the fixture's first record under other
-/// names and identifiers.
-fn twelve_breast_trials() -> &'static str {
-    let fixture: Vec<Value> = serde_json::from_str(crate::helpers::FIXTURE).expect("fixture");
-    let copies: Vec<Value> = (1..=12)
-        .map(|i| {
-            let mut p = fixture[0].clone();
-            p["acronym"] = format!("DBCG COPY-{i:02}").into();
-            p["title_da"] = format!("DBCG COPY-{i:02}. Et testforsøg").into();
-            p["title_en"] = format!("DBCG COPY-{i:02}. A test trial").into();
-            p["identifiers"] = serde_json::json!({ "nct": format!("NCT0900{i:04}") });
-            p
-        })
-        .collect();
-    Box::leak(
-        serde_json::to_string(&copies)
-            .expect("json")
-            .into_boxed_str(),
-    )
-}
-
 #[tokio::test]
 async fn a_case_with_many_proposals_shows_the_best_ten_and_opens_the_rest_in_the_single_match() {
-    let app = spawn_app(Data::Corpus(twelve_breast_trials())).await;
+    let app = spawn_app(Data::Corpus(breast_trials(12))).await;
     let client = clinician(&app).await;
     let token = app.csrf(&client, PAGE).await;
     let fields = vec![

@@ -490,3 +490,25 @@ pub fn hidden_fields(html: &scraper::Html, selector: &str) -> Vec<(String, Strin
         })
         .collect()
 }
+
+/// `n` open breast-cancer protocols (C50, adjuvant, HER2 negative), copies of the fixture's
+/// first record under other acronyms and identifiers, as an interchange file.
+pub fn breast_trials(n: usize) -> &'static str {
+    let fixture: Vec<serde_json::Value> = serde_json::from_str(FIXTURE).expect("fixture");
+    let copies: Vec<serde_json::Value> = (1..=n)
+        .map(|i| {
+            let mut p = fixture[0].clone();
+            p["acronym"] = format!("DBCG COPY-{i:03}").into();
+            p["title_da"] = format!("DBCG COPY-{i:03}. Et testforsøg").into();
+            p["title_en"] = format!("DBCG COPY-{i:03}. A test trial").into();
+            p["identifiers"] = serde_json::json!({ "nct": format!("NCT0900{i:04}") });
+            p
+        })
+        .collect();
+    // One file per test run; a test binary lives for seconds.
+    Box::leak(
+        serde_json::to_string(&copies)
+            .expect("json")
+            .into_boxed_str(),
+    )
+}

@@ -4,6 +4,7 @@
 //! addresses (`/data/protokoller.json`, `/data/protokoller.fhir.json`). Each file is written
 //! to a temporary name and renamed, so a reader never sees half of one.
 
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -37,18 +38,50 @@ pub struct ExportReport {
     pub protocols: usize,
 }
 
-fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+/// Writes a file through `write` to a temporary name, then renames it: readers see the old
+/// file or the whole new one. The file is streamed, so its size does not live in memory.
+fn write_atomically(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     // A name of its own per write: two writers (the nightly job and a first download) never
     // share a temporary file.
     let temporary = dir.join(format!(".{name}.{}.tmp", rand::random::<u64>()));
-    std::fs::write(&temporary, bytes)
-        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    let written = std::fs::File::create(&temporary)
+        .map_err(anyhow::Error::from)
+        .and_then(|file| {
+            let mut out = BufWriter::new(file);
+            write(&mut out)?;
+            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            Ok(())
+        });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(e.context(format!("cannot write {}", temporary.display())));
+    }
     std::fs::rename(&temporary, dir.join(name))
         .with_context(|| format!("cannot replace {name}"))?;
     Ok(())
 }
 
-/// Writes both files from the published protocols, by acronym.
+/// Writes `items` as a JSON array, one element at a time.
+fn write_array<T>(
+    out: &mut dyn Write,
+    items: impl IntoIterator<Item = T>,
+    mut element: impl FnMut(&mut dyn Write, T) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    out.write_all(b"[")?;
+    for (i, item) in items.into_iter().enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        element(out, item)?;
+    }
+    out.write_all(b"\n]")?;
+    Ok(())
+}
+
+/// Writes both files from the published protocols, by acronym. Each is streamed record by
+/// record (100,000 protocols make a 600 MB interchange file).
 pub fn write_all(
     conn: &mut DbConnection,
     catalogue: &Catalogue,
@@ -59,27 +92,33 @@ pub fn write_all(
     let mut published = load_protocols(conn, None, true)?;
     published.sort_by_key(|s| s.protocol.acronym.to_lowercase());
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let docs: Vec<ProtocolDoc> = published
-        .iter()
-        .map(|s| ProtocolDoc::from_protocol(&s.protocol))
-        .collect();
-    write_atomically(dir, JSON_FILE, &serde_json::to_vec_pretty(&docs)?)?;
-    let entries: Vec<serde_json::Value> = published
-        .iter()
-        .map(|s| {
-            json!({
+    write_atomically(dir, JSON_FILE, |out| {
+        write_array(out, &published, |out, s| {
+            let doc = ProtocolDoc::from_protocol(&s.protocol);
+            serde_json::to_writer_pretty(out, &doc)?;
+            Ok(())
+        })
+    })?;
+    write_atomically(dir, FHIR_FILE, |out| {
+        let timestamp = now
+            .and_utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        write!(
+            out,
+            "{{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":{},\"entry\":",
+            serde_json::Value::String(timestamp)
+        )?;
+        write_array(out, &published, |out, s| {
+            let entry = json!({
                 "fullUrl": format!("{base_url}/fhir/ResearchStudy/{}", s.slug),
                 "resource": fhir::research_study(s, catalogue, base_url),
-            })
-        })
-        .collect();
-    let bundle = json!({
-        "resourceType": "Bundle",
-        "type": "collection",
-        "timestamp": now.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "entry": entries,
-    });
-    write_atomically(dir, FHIR_FILE, &serde_json::to_vec(&bundle)?)?;
+            });
+            serde_json::to_writer(out, &entry)?;
+            Ok(())
+        })?;
+        out.write_all(b"}")?;
+        Ok(())
+    })?;
     Ok(ExportReport {
         protocols: published.len(),
     })

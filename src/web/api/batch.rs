@@ -116,8 +116,11 @@ fn check_reference(reference: &str) -> Result<(), ApiError> {
     })
 }
 
-/// The most results per case `limit` may ask for.
-pub const MAX_LIMIT: usize = 100;
+/// The most results one case of a list is answered with (the best ones): it bounds the
+/// memory and time one request may take (50 broad cases against 100,000 open protocols would
+/// otherwise be a 280 MB answer). A real registry gives a case far fewer; a case cut says so
+/// in `results_total`. Also the largest `limit`.
+pub const MAX_LIMIT: usize = 200;
 
 /// The `limit` parameter: a whole number from 1 to [`MAX_LIMIT`], written plainly.
 fn limit(params: &SingleParams) -> Result<Option<usize>, ApiError> {
@@ -163,12 +166,13 @@ fn refused(errors: Vec<CaseErrorJson>) -> HttpResponse {
     path = "/api/v1/match/batch",
     tag = "matching",
     summary = "A conference's case list, each case matched as /api/v1/match matches it",
-    description = "Up to 50 cases, answered in the order given. Nothing of the list is stored \
+    description = "Up to 50 cases, answered in the order given, each with at most its best 200 \
+        results. Nothing of the list is stored \
         or logged. When any case is refused, no case is matched: the 400 names every refused \
         case and its field in `errors`.",
     params(
         ("include_ineligible" = Option<bool>, Query, description = "Also return, for each case, the protocols of its disease area that the patient does not fit"),
-        ("limit" = Option<u8>, Query, minimum = 1, maximum = 100, description = "Only the best `limit` results of each case (in the single match's order); each case then says in `results_total` how many there were"),
+        ("limit" = Option<u8>, Query, minimum = 1, maximum = 200, description = "Only the best `limit` results of each case (in the single match's order); each case then says in `results_total` how many there were. Without it a case has at most its best 200, and `results_total` only when it had more"),
     ),
     request_body(content = BatchInput, content_type = "application/json"),
     responses(
@@ -247,7 +251,8 @@ pub async fn match_batch(
         .zip(&outcomes)
         .map(|(case, outcome)| CaseResultJson {
             reference: &case.reference,
-            result: best_json(&catalogue, outcome, limit),
+            result: best_json(&catalogue, outcome, Some(limit.unwrap_or(MAX_LIMIT)))
+                .with_total(limit.is_some() || outcome.results.len() > MAX_LIMIT),
         })
         .collect();
     Ok(HttpResponse::Ok().json(BatchJson { results }))

@@ -329,6 +329,18 @@ pub fn to_json<'a>(catalogue: &'a Catalogue, outcome: &'a MatchOutcome) -> Match
     best_json(catalogue, outcome, None)
 }
 
+impl MatchJson<'_> {
+    /// Keeps `results_total` only when `say` (a list's case that was cut, or asked for a
+    /// limit).
+    #[must_use]
+    pub fn with_total(mut self, say: bool) -> Self {
+        if !say {
+            self.results_total = None;
+        }
+        self
+    }
+}
+
 /// As [`to_json`], with only the best `limit` results (in the engine's order) and their
 /// number before the cut, when a limit is given.
 pub fn best_json<'a>(
