@@ -132,8 +132,8 @@ fn json_types(mut body: serde_json::Value) -> Result<serde_json::Value, ApiError
 }
 
 /// A profile from the JSON the API takes: CPR numbers refused first (serde's messages quote
-/// the values they refuse), then the types as documented ([`json_types`]), then every field
-/// checked; the first refusal names its field.
+/// the values they refuse), then the types as documented (numbers as numbers, texts as
+/// texts), then every field checked; the first refusal names its field.
 pub fn read_profile(
     body: serde_json::Value,
     catalogue: &Catalogue,
