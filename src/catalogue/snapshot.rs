@@ -137,6 +137,30 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
+    /// Open protocols ([`Entry::is_open`], the one meaning of open everywhere: home page,
+    /// lists, API, report) of each DMCG, in [`Catalogue::dmcgs`] order.
+    pub fn open_per_dmcg(&self) -> Vec<usize> {
+        self.dmcgs
+            .iter()
+            .map(|d| {
+                self.entries
+                    .iter()
+                    .filter(|e| e.is_open() && e.dmcg == d.acronym)
+                    .count()
+            })
+            .collect()
+    }
+
+    /// Open protocols with an open department in each region, in [`Region::ALL`] order.
+    pub fn open_per_region(&self) -> [usize; 5] {
+        Region::ALL.map(|r| {
+            self.entries
+                .iter()
+                .filter(|e| e.is_open() && e.regions_open.contains(&r))
+                .count()
+        })
+    }
+
     /// Reads reference data and every published protocol.
     pub fn load(conn: &mut DbConnection) -> anyhow::Result<Self> {
         let version = db::registry_version(conn)?;

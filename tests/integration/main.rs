@@ -26,6 +26,7 @@ mod matching;
 mod matching_lay;
 mod offer_register;
 mod offers;
+mod open_counts;
 mod open_data;
 mod openapi;
 mod pages;

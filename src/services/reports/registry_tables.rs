@@ -93,6 +93,9 @@ fn newly_opened(entry: &Entry, period: &Period) -> bool {
 pub struct ProtocolCount {
     pub key: String,
     pub name: String,
+    /// Open now ([`Entry::is_open`]): the count the home page, lists and API give.
+    pub open_now: usize,
+    /// Open at some time in the period, as far as the registry knows ([`open_during`]).
     pub open: usize,
     pub newly_opened: usize,
 }
@@ -101,7 +104,8 @@ pub fn protocols_by_dmcg(catalogue: &Catalogue, period: &Period) -> Vec<Protocol
     catalogue
         .dmcgs
         .iter()
-        .map(|d| {
+        .zip(catalogue.open_per_dmcg())
+        .map(|(d, open_now)| {
             let mine = catalogue.entries.iter().filter(|e| e.dmcg == d.acronym);
             let (mut open, mut new) = (0, 0);
             for e in mine {
@@ -111,6 +115,7 @@ pub fn protocols_by_dmcg(catalogue: &Catalogue, period: &Period) -> Vec<Protocol
             ProtocolCount {
                 key: d.acronym.clone(),
                 name: d.name_da.clone(),
+                open_now,
                 open,
                 newly_opened: new,
             }
@@ -127,7 +132,8 @@ pub fn protocols_by_region(
 ) -> Vec<ProtocolCount> {
     Region::ALL
         .iter()
-        .map(|&r| {
+        .zip(catalogue.open_per_region())
+        .map(|(&r, open_now)| {
             let (mut open, mut new) = (0, 0);
             for e in &catalogue.entries {
                 if open_during(e, period) && e.regions_open.contains(&r) {
@@ -140,6 +146,7 @@ pub fn protocols_by_region(
             ProtocolCount {
                 key: r.code().to_string(),
                 name: if english { r.name_en() } else { r.name_da() }.into(),
+                open_now,
                 open,
                 newly_opened: new,
             }

@@ -37,20 +37,22 @@ pub async fn home(
     let by_dmcg = catalogue
         .dmcgs
         .iter()
-        .map(|d| CountRow {
+        .zip(catalogue.open_per_dmcg())
+        .map(|(d, count)| CountRow {
             href: format!("/dmcg/{}", d.acronym),
             label: d.acronym.clone(),
             detail: lang.pick(&d.area_da, &d.area_en).to_owned(),
-            count: open.iter().filter(|e| e.dmcg == d.acronym).count(),
+            count,
         })
         .collect();
     let by_region = Region::ALL
         .iter()
-        .map(|r| CountRow {
+        .zip(catalogue.open_per_region())
+        .map(|(r, count)| CountRow {
             href: format!("/regioner/{}", r.code()),
             label: lang.pick(r.name_da(), r.name_en()).to_owned(),
             detail: r.code().to_string(),
-            count: open.iter().filter(|e| e.regions_open.contains(r)).count(),
+            count,
         })
         .collect();
     let layout = Layout::new(

@@ -69,12 +69,19 @@ pub fn table(report: &Report, name: &str) -> Option<(Vec<String>, Vec<Vec<String
                 &report.protocols_by_region
             };
             Some((
-                strings(&["gruppe", "navn", "aabne", "nyaabnede"]),
+                strings(&[
+                    "gruppe",
+                    "navn",
+                    "aabne_nu",
+                    "aabne_i_perioden",
+                    "nyaabnede",
+                ]),
                 rows.iter()
                     .map(|p| {
                         vec![
                             p.key.clone(),
                             p.name.clone(),
+                            p.open_now.to_string(),
                             p.open.to_string(),
                             p.newly_opened.to_string(),
                         ]
