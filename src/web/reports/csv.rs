@@ -57,6 +57,23 @@ fn indicator_row(row: &IndicatorRow) -> Vec<String> {
     cells
 }
 
+/// A Danish label as a column name: lower case, `æ ø å` as `ae oe aa`, anything but letters
+/// and digits as one `_` ("Patientens tilstand" → `patientens_tilstand`).
+fn column_name(label: &str) -> String {
+    let mut out = String::new();
+    for c in label.to_lowercase().chars() {
+        match c {
+            'æ' => out.push_str("ae"),
+            'ø' => out.push_str("oe"),
+            'å' => out.push_str("aa"),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            _ if !out.ends_with('_') && !out.is_empty() => out.push('_'),
+            _ => {}
+        }
+    }
+    out.trim_end_matches('_').to_owned()
+}
+
 /// The header and rows of one table, or `None` for an unknown table.
 pub fn table(report: &Report, name: &str) -> Option<(Vec<String>, Vec<Vec<String>>)> {
     let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
@@ -150,7 +167,7 @@ pub fn table(report: &Report, name: &str) -> Option<(Vec<String>, Vec<Vec<String
             header.extend(
                 NotOfferedReason::ALL
                     .iter()
-                    .map(|r| format!("ikke_tilbudt_{}", r.as_str())),
+                    .map(|r| format!("ikke_tilbudt_{}", column_name(r.label_da()))),
             );
             let rows = std::iter::once(&table.national)
                 .chain(&table.rows)
@@ -201,4 +218,33 @@ pub async fn download_table(
             format!("attachment; filename=\"{file}\""),
         ))
         .body(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reason_columns_are_named_in_danish() {
+        assert_eq!(
+            column_name("Ingen relevant protokol"),
+            "ingen_relevant_protokol"
+        );
+        assert_eq!(
+            column_name("Patienten ønskede ikke at overveje forsøg"),
+            "patienten_oenskede_ikke_at_overveje_forsoeg"
+        );
+        let names: Vec<String> = NotOfferedReason::ALL
+            .iter()
+            .map(|r| column_name(r.label_da()))
+            .collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            names.len(),
+            "one column per reason: {names:?}"
+        );
+    }
 }
