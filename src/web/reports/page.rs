@@ -102,6 +102,7 @@ pub async fn show_report(
                         title
                     ),
                     &table.rows,
+                    en,
                 ),
                 with_standard,
             }
