@@ -326,6 +326,22 @@ async fn rows_are_added_and_removed_and_a_pasted_list_joins_the_typed_rows() {
         ["K02"],
         "the first row removed"
     );
+    // A blank row between two cases: the remove button of the case after it removes that
+    // case, not its neighbour, though blank rows close up.
+    let gapped = vec![
+        ("csrf_token".to_owned(), token.clone()),
+        ("cases[0].case".to_owned(), "G1".to_owned()),
+        ("cases[0].age".to_owned(), "60".to_owned()),
+        ("cases[1].case".to_owned(), String::new()),
+        ("cases[2].case".to_owned(), "G3".to_owned()),
+        ("cases[2].age".to_owned(), "61".to_owned()),
+        ("cases[3].case".to_owned(), "G4".to_owned()),
+        ("cases[3].age".to_owned(), "62".to_owned()),
+    ];
+    let (_, body) = post_list(&app, &client, &with_action(gapped, "remove-2")).await;
+    let html = Html::parse_document(&body);
+    let kept: Vec<String> = attrs(&html, "fieldset.case-row input[id$='-case']", "value");
+    assert_eq!(kept, ["G1", "G4"], "the third row (G3) removed");
     let mut fields = with_action(list_form(&token, &list), "match");
     fields.push((
         "list".into(),

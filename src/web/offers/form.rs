@@ -24,7 +24,7 @@ use crate::web::pages::render_with;
 use crate::web::{see_other, with_conn, AppState};
 
 /// Protocols offered in the form's suggestion list (the open ones, at most this many).
-const SUGGESTIONS: usize = 2000;
+pub(super) const SUGGESTIONS: usize = 2000;
 
 #[derive(Template)]
 #[template(path = "offers/form.html")]

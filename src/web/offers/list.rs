@@ -95,9 +95,12 @@ fn page(
             .map(|s| (s.code.clone(), format!("{}, {}", s.hospital, s.department)))
             .collect(),
         dmcgs: catalogue.dmcgs.iter().map(|d| d.acronym.clone()).collect(),
+        // Suggestions only (the open ones, as on the offer form): any acronym may be typed.
         protocols: catalogue
             .entries
             .iter()
+            .filter(|e| e.is_open())
+            .take(super::form::SUGGESTIONS)
             .map(|e| e.acronym.clone())
             .collect(),
         outcomes: OfferOutcome::ALL

@@ -110,18 +110,21 @@ impl ConferencePage {
     }
 }
 
+/// A case's field named as the page names it, `cases[3].age`: the case's place and the field.
+fn case_field(name: &str) -> Option<(usize, &str)> {
+    let (index, field) = name.strip_prefix("cases[")?.split_once("].")?;
+    Some((index.parse().ok()?, field))
+}
+
 /// A field by its case and label: "Sag 3, Alder".
 fn label(field: &str, lang: Lang) -> String {
-    let Some((index, name)) = field
-        .strip_prefix("cases[")
-        .and_then(|rest| rest.split_once("]."))
-    else {
+    let Some((index, name)) = case_field(field) else {
         return match field {
             "list" => lang.t("conference.paste"),
             _ => lang.t("form.form"),
         };
     };
-    let case = index.parse::<usize>().map_or(0, |i| i + 1);
+    let case = index + 1;
     let field = match name {
         "case" => lang.t("conference.case_number"),
         "biomarkers" => lang.t("match.biomarkers"),
@@ -130,13 +133,7 @@ fn label(field: &str, lang: Lang) -> String {
     format!("{} {case}, {field}", lang.t("conference.case"))
 }
 
-fn page(
-    req: &HttpRequest,
-    lang: Lang,
-    viewer: &Viewer,
-    state: &AppState,
-    conference: Conference,
-) -> ConferencePage {
+fn page(req: &HttpRequest, lang: Lang, viewer: &Viewer, state: &AppState) -> ConferencePage {
     let catalogue = state.catalogue.get();
     let user = viewer.user.as_ref();
     ConferencePage {
@@ -149,7 +146,7 @@ fn page(
         )
         .with_viewer(viewer),
         csrf: viewer.csrf(),
-        conference,
+        conference: Conference::default(),
         rows: Vec::new(),
         list_text: String::new(),
         errors: Vec::new(),
@@ -215,21 +212,15 @@ fn today() -> String {
     crate::web::time::today().to_string()
 }
 
-/// The rows of the posted form in their order (`cases[i].field`), blank rows left out.
-fn posted_rows(form: &FormData) -> Vec<CaseRow> {
+/// The rows of the posted form in their order (`cases[i].field`), blank rows and the row
+/// `removed` (its place on the page) left out.
+fn posted_rows(form: &FormData, removed: Option<usize>) -> Vec<CaseRow> {
     let mut rows: std::collections::BTreeMap<usize, CaseRow> = std::collections::BTreeMap::new();
     for (name, value) in &form.0 {
-        let Some((index, field)) = name
-            .strip_prefix("cases[")
-            .and_then(|rest| rest.split_once("]."))
-        else {
-            continue;
-        };
-        let Ok(index) = index.parse::<usize>() else {
-            continue;
-        };
         // More rows than a list may hold are counted, not kept.
-        if index <= MAX_CASES * 2 && FIELDS.contains(&field) {
+        if let Some((index, field)) = case_field(name)
+            .filter(|(i, f)| *i <= MAX_CASES * 2 && Some(*i) != removed && FIELDS.contains(f))
+        {
             rows.entry(index).or_default().set(field, value);
         }
     }
@@ -244,7 +235,7 @@ pub async fn show_conference(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     require_clinician(&viewer, &req)?;
-    let mut view = page(&req, lang, &viewer, &state, Conference::default());
+    let mut view = page(&req, lang, &viewer, &state);
     let conference = conference_of(|_| String::new(), &view);
     view.conference = conference;
     view.rows = row_views(vec![CaseRow::default(); 3], &[], lang);
@@ -261,9 +252,14 @@ pub async fn post_conference(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     require_clinician(&viewer, &req)?;
-    let mut view = page(&req, lang, &viewer, &state, Conference::default());
+    let mut view = page(&req, lang, &viewer, &state);
     view.conference = conference_of(|name| form.get(name).to_owned(), &view);
-    let mut rows = posted_rows(&form);
+    let action = form.get("action");
+    // The row to remove, by its place on the page (before blank rows close up).
+    let removed = action
+        .strip_prefix("remove-")
+        .and_then(|i| i.parse::<usize>().ok());
+    let mut rows = posted_rows(&form, removed);
     // A CPR number in a field of the form refuses the field, and is not shown again; the
     // cases' fields are checked with each case, the pasted list line by line, below.
     let mut errors: Vec<FieldError> = form
@@ -292,15 +288,6 @@ pub async fn post_conference(
                     pasted.clone_into(&mut view.list_text);
                 }
             }
-        }
-    }
-    let action = form.get("action");
-    if let Some(index) = action
-        .strip_prefix("remove-")
-        .and_then(|i| i.parse::<usize>().ok())
-    {
-        if index < rows.len() {
-            rows.remove(index);
         }
     }
     if rows.len() > MAX_CASES {
@@ -347,9 +334,7 @@ pub async fn post_conference(
     let results = match_cases(&catalogue, &rows, &profiles, lang);
     if action == "print" {
         let site_name = catalogue
-            .site_index
-            .get(&view.conference.site)
-            .map(|&i| &catalogue.sites[i])
+            .site(&view.conference.site)
             .map(|s| format!("{}, {}", s.hospital, s.department))
             .unwrap_or_default();
         let level = MdtLevel::parse(&view.conference.mdt_level)
@@ -381,7 +366,7 @@ pub async fn upload_conference(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     require_clinician(&viewer, &req)?;
-    let mut view = page(&req, lang, &viewer, &state, Conference::default());
+    let mut view = page(&req, lang, &viewer, &state);
     let upload = match read_upload(payload, &viewer, query.into_inner().csrf_token).await {
         Ok(upload) => upload,
         Err(UploadError::Forged) => return Err(PageError::bad_csrf()),
