@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Browser checks against a running server: axe-core (WCAG 2.1 A/AA) and horizontal
-// overflow at a phone-sized viewport, in Danish and in English.
+// Browser checks against a running server: axe-core (WCAG 2.1 A/AA), chart text of at least
+// 12 px, and horizontal overflow at a phone-sized viewport, in Danish and in English.
 //
 //   node check.mjs [BASE_URL]        (default http://127.0.0.1:18080)
 //
@@ -58,6 +58,8 @@ const PAGES = [
   '/abonnement',
   '/abonnement?dmcg=DBCG&region=1084',
   '/gennemsigtighed',
+  '/gennemsigtighed?year=2025',
+  '/gennemsigtighed?year=2025&quarter=2&dmcg=DBCG',
   '/dmcg/DLCG',
   '/regioner/1081',
   { path: '/match', login: true },
@@ -267,8 +269,28 @@ function findOverflow() {
   return { iw, sw, total: all.length, starts: starts.length, offenders: offenders.slice(0, 5) };
 }
 
+// Runs in the page: SVG text drawn smaller than 12 CSS px (its font size times the scale at
+// which its <svg> is shown), at most five of them.
+function findSmallChartText() {
+  const out = [];
+  for (const t of document.querySelectorAll('svg text')) {
+    const svg = t.ownerSVGElement;
+    const box = svg.getBoundingClientRect();
+    if (!box.width) continue;
+    const vb = svg.viewBox.baseVal;
+    const scale = vb && vb.width ? box.width / vb.width : 1;
+    const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+    if (px < 11.95) out.push({ svg: svg.id || svg.getAttribute('class') || 'svg', text: t.textContent.trim().slice(0, 30), px: px.toFixed(1) });
+  }
+  return out.slice(0, 5);
+}
+
 async function checkPage(page, lang, vp) {
   const problems = [];
+
+  for (const t of await page.evaluate(findSmallChartText)) {
+    problems.push(`chart text under 12 px: ${t.px} px in ${t.svg}: "${t.text}"`);
+  }
 
   const htmlLang = await page.evaluate(() => document.documentElement.lang);
   if (!htmlLang.toLowerCase().startsWith(lang)) problems.push(`language: <html lang="${htmlLang}">, expected ${lang}`);

@@ -3,18 +3,11 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::schema::history;
 use super::DbConnection;
 
-/// One field's change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Change {
-    pub field: String,
-    pub old: Option<String>,
-    pub new: Option<String>,
-}
+pub use crate::domain::change::Change;
 
 /// Who made a change: a user, or the command line / system.
 #[derive(Debug, Clone)]

@@ -11,6 +11,7 @@ pub mod schema;
 pub mod seed;
 pub mod sessions;
 pub mod source_differences;
+pub mod status_history;
 pub mod users;
 
 use diesel::connection::SimpleConnection;

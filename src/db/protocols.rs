@@ -215,6 +215,7 @@ fn store(
         }
     };
     insert_children(conn, id, protocol)?;
+    super::status_history::record(conn, id, now)?;
     super::bump_registry_version(conn)?;
     Ok(id)
 }
@@ -591,6 +592,7 @@ pub fn set_statuses(
             .set(ps::status.eq(status.as_str()))
             .execute(conn)?;
     }
+    super::status_history::record(conn, id, now)?;
     super::bump_registry_version(conn)
 }
 

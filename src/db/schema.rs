@@ -167,6 +167,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// A protocol's (`site_code` '') or department's recruitment status over time.
+    status_intervals (id) {
+        id -> Integer,
+        protocol_id -> Integer,
+        site_code -> Text,
+        status -> Text,
+        valid_from -> Timestamp,
+        valid_to -> Nullable<Timestamp>,
+        source -> Text,
+    }
+}
+
+diesel::joinable!(status_intervals -> protocols (protocol_id));
 diesel::joinable!(protocol_sites -> protocols (protocol_id));
 diesel::joinable!(protocol_sites -> sites (site_code));
 diesel::joinable!(protocol_eligibility -> protocols (protocol_id));
@@ -186,6 +200,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     protocol_eligibility,
     protocol_biomarkers,
     protocol_sites,
+    status_intervals,
     registry_state,
     users,
     user_dmcgs,

@@ -3,10 +3,12 @@
 
 pub mod accounts;
 pub mod case_list;
+pub mod change;
 pub mod cpr;
 pub mod csv_table;
 pub mod disclosure;
 pub mod drafts;
+pub mod funnel;
 pub mod identifiers;
 pub mod indicator;
 pub mod interchange;
@@ -16,6 +18,7 @@ pub mod offers;
 pub mod protocol;
 pub mod schema;
 pub mod spreadsheet;
+pub mod status_history;
 pub mod suggest;
 pub mod validate;
 

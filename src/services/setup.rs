@@ -7,6 +7,14 @@ use crate::db::{self, DbConnection};
 /// Migrates, loads reference data into an empty database and, when asked, the demo protocols.
 pub fn prepare_database(conn: &mut DbConnection, demo: bool) -> anyhow::Result<()> {
     db::migrate(conn)?;
+    // Protocols stored before the status history was kept get theirs from the change history.
+    let rebuilt = db::status_history::backfill(conn)?;
+    if rebuilt > 0 {
+        tracing::info!(
+            count = rebuilt,
+            "status history rebuilt from the change history"
+        );
+    }
     if !db::reference::is_seeded(conn)? {
         db::seed::load_reference_data(conn)?;
         tracing::info!("reference data loaded");

@@ -386,6 +386,21 @@ pub struct Marker {
     pub kind: MarkerKind,
 }
 
+/// A coloured dot under the markers: one place's value, shown by `fill` and named in its
+/// tooltip (`label`). `class` is the value's class as data (`data-class`), for tests and styles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dot {
+    pub lat: f64,
+    pub lon: f64,
+    pub fill: String,
+    pub class: String,
+    pub label: String,
+}
+
+/// Radius of a [`Dot`] in user units (about 3.4 km): postcode centroids in towns overlap a
+/// little, rural ones stand apart.
+const DOT_RADIUS: f64 = 3.0;
+
 /// Accessible text of the map, emitted as the SVG's `<title>` and `<desc>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MapText {
@@ -435,7 +450,16 @@ impl DenmarkMap {
     /// outside the map extent are skipped. The output is deterministic.
     #[must_use]
     pub fn render(&self, markers: &[Marker], text: &MapText) -> String {
-        let mut svg = String::with_capacity(self.land.len() + 512 + markers.len() * 160);
+        self.render_with_dots(&[], markers, text)
+    }
+
+    /// Like [`DenmarkMap::render`], with coloured dots (a value per place, such as a
+    /// postcode's distance to care) drawn on the land under the markers. Dots outside the
+    /// extent are skipped like markers.
+    #[must_use]
+    pub fn render_with_dots(&self, dots: &[Dot], markers: &[Marker], text: &MapText) -> String {
+        let mut svg =
+            String::with_capacity(self.land.len() + 512 + markers.len() * 160 + dots.len() * 120);
         let _ = write!(
             svg,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{}\" \
@@ -447,6 +471,21 @@ impl DenmarkMap {
             escape_xml(&text.description)
         );
         svg.push_str(&self.land);
+        for d in dots.iter().filter(|d| in_extent(d.lat, d.lon)) {
+            if let Some((x, y)) = project(d.lat, d.lon) {
+                let _ = write!(
+                    svg,
+                    "<circle class=\"dk-dot\" data-class=\"{}\" cx=\"{}\" cy=\"{}\" r=\"{}\" \
+                     fill=\"{}\"><title>{}</title></circle>",
+                    escape_xml(&d.class),
+                    num(x),
+                    num(y),
+                    num(DOT_RADIUS),
+                    escape_xml(&d.fill),
+                    escape_xml(&d.label)
+                );
+            }
+        }
         let visible = |m: &&Marker| in_extent(m.lat, m.lon);
         for m in markers
             .iter()

@@ -509,3 +509,234 @@ async fn no_csv_export_holds_a_cell_a_spreadsheet_would_run_as_a_formula() {
         );
     }
 }
+
+/// Downloads a report CSV as `client` sees it: header and records.
+async fn report_csv(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let response = client
+        .get(format!("{}{path}", app.address))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(response.status().as_u16(), 200, "{path}");
+    crate::helpers::excel_rows(&response.bytes().await.expect("body"))
+}
+
+#[tokio::test]
+async fn the_funnel_plot_places_departments_by_limits_worked_out_by_hand() {
+    let app = register().await;
+    app.create_user("admin@dccc.test", "admin", &[], &[]);
+    let admin = app.login("admin@dccc.test").await;
+    let (_, html) = app.page(&admin, "/gennemsigtighed?year=2025").await;
+    // National: 18 of 33 offered (p0 = 0.5455). AUH-ONK 6 of 13, OUH-ONK 12 of 20.
+    // n = 13: √(p0(1−p0)/13) = 0.13810; 95 %: 27.5–81.6 %, 99.8 %: 11.9–97.2 %.
+    // n = 20: √(p0(1−p0)/20) = 0.11134; 95 %: 32.7–76.4 %, 99.8 %: 20.1–89.0 %.
+    let row = |group: &str| texts(&html, &format!("#funnel-table tr[data-group='{group}'] td"));
+    assert_eq!(
+        row("AUH-ONK"),
+        [
+            "13",
+            "6",
+            "46,2 %",
+            "27,5–81,6 %",
+            "11,9–97,2 %",
+            "Inden for 95 %-grænserne"
+        ]
+    );
+    assert_eq!(
+        row("OUH-ONK"),
+        [
+            "20",
+            "12",
+            "60,0 %",
+            "32,7–76,4 %",
+            "20,1–89,0 %",
+            "Inden for 95 %-grænserne"
+        ]
+    );
+    assert_eq!(attrs(&html, "#chart-funnel", "data-national"), ["0.545455"]);
+    assert_eq!(
+        attrs(&html, "#chart-funnel .point", "data-group"),
+        ["AUH-ONK", "OUH-ONK"]
+    );
+    // The same figures as CSV, in English on an English page.
+    admin
+        .get(format!("{}/sprog/en?next=/", app.address))
+        .send()
+        .await
+        .expect("language");
+    let (header, records) = report_csv(&app, &admin, "/gennemsigtighed/csv/tragt?year=2025").await;
+    assert_eq!(
+        header,
+        [
+            "department",
+            "name",
+            "patients",
+            "offered",
+            "share_pct",
+            "national_pct",
+            "limit_95_lower_pct",
+            "limit_95_upper_pct",
+            "limit_998_lower_pct",
+            "limit_998_upper_pct",
+            "position"
+        ]
+    );
+    let auh = records
+        .iter()
+        .find(|r| &r[0] == "AUH-ONK")
+        .expect("AUH-ONK");
+    assert_eq!(&auh[6], "27.5", "decimal points in English");
+    assert_eq!(&auh[10], "Within the 95% limits");
+    let (header, records) = report_csv(
+        &app,
+        &admin,
+        "/gennemsigtighed/csv/indikator-dmcg?year=2025",
+    )
+    .await;
+    assert_eq!(
+        &header[..5],
+        ["group", "name", "patients", "offered", "offered_pct"]
+    );
+    assert!(
+        header
+            .iter()
+            .all(|h| !h.contains("tilbudt") && !h.contains("aabne")),
+        "no Danish column on an English page: {header:?}"
+    );
+    assert!(records.len() > 1);
+
+    // The public funnel leaves out what is suppressed: AUH-ONK's DLCG cell of 3 is small.
+    let (_, public) = app.get_html("/gennemsigtighed?year=2025").await;
+    let shown = attrs(&public, "#chart-funnel .point", "data-group");
+    let table = attrs(&public, "#funnel-table tbody tr", "data-group");
+    assert_eq!(shown, table, "every point has its row");
+    for group in &shown {
+        let cells = texts(
+            &public,
+            &format!("#table-department tr[data-group='{group}'] td"),
+        );
+        assert!(
+            !cells.iter().any(|c| c.contains("<5")),
+            "{group} is plotted although suppressed: {cells:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn trends_give_each_quarter_s_shares_and_open_protocols() {
+    let app = register().await;
+    app.create_user("admin@dccc.test", "admin", &[], &[]);
+    let admin = app.login("admin@dccc.test").await;
+    let (_, html) = app.page(&admin, "/gennemsigtighed?year=2025").await;
+    let quarters = texts(&html, "#trends-table-dmcg thead th");
+    assert_eq!(
+        quarters.len(),
+        9,
+        "the grouping and eight quarters: {quarters:?}"
+    );
+    assert_eq!(quarters[1], "2024, 1. kvartal");
+    assert_eq!(quarters[8], "2025, 4. kvartal");
+    let q1 = quarters
+        .iter()
+        .position(|q| q == "2025, 1. kvartal")
+        .expect("2025 Q1")
+        - 1;
+    let cells = texts(&html, "#trends-table-dmcg tr[data-group='DBCG'] td");
+    // DBCG in Q1 2025: 6 decisions, all offered, 5 included; in Q2 4, none offered.
+    assert!(cells[q1].ends_with("100,0 % / 83,3 %"), "{cells:?}");
+    assert!(cells[q1 + 1].ends_with("0,0 % / 0,0 %"), "{cells:?}");
+    assert!(
+        cells[0].ends_with("– / –"),
+        "no decisions in 2024: {cells:?}"
+    );
+    // The open count of a quarter is the report's own for that quarter.
+    let (_, quarter) = app
+        .page(&admin, "/gennemsigtighed?year=2025&quarter=1")
+        .await;
+    for dmcg in ["DBCG", "DLCG", "DCCG"] {
+        let trend = texts(
+            &html,
+            &format!("#trends-table-dmcg tr[data-group='{dmcg}'] td span[data-count=open]"),
+        );
+        let report = texts(
+            &quarter,
+            &format!("#protocols-dmcg tr[data-group='{dmcg}'] td[data-count=open_in_period]"),
+        );
+        assert_eq!(trend[q1], report[0], "{dmcg}");
+    }
+    // Each group has its two small multiples, the standard line labelled where one is set.
+    assert_eq!(
+        attrs(&html, "#trends-dmcg li[data-group='DBCG'] svg", "id"),
+        ["trend-open-dmcg-DBCG", "trend-share-dmcg-DBCG"]
+    );
+    let bars = attrs(&html, "#trend-open-dmcg-DBCG rect.bar", "data-count");
+    assert_eq!(bars.len(), 8);
+    let points = attrs(
+        &html,
+        "#trend-share-dmcg-DBCG circle.offered-point",
+        "data-pct",
+    );
+    assert_eq!(
+        points,
+        ["100.0", "0.0"],
+        "a point per quarter with decisions"
+    );
+}
+
+#[tokio::test]
+async fn the_distance_map_colours_each_postcode_by_the_nearest_open_department() {
+    let app = register().await;
+    let (status, html) = app.get_html("/gennemsigtighed?dmcg=DBCG").await;
+    assert_eq!(status, 200);
+    assert_eq!(attrs(&html, "#distance-map", "data-dmcg"), ["DBCG"]);
+    let postcodes = include_str!("../../seed/dk_postcodes.csv").lines().count() - 1;
+    let dots = attrs(&html, "#distance-map circle.dk-dot", "data-class");
+    assert!(
+        dots.len() > 1000 && dots.len() <= postcodes,
+        "{}",
+        dots.len()
+    );
+    // Skagen (9990) by hand: its centroid 57.7208 N 10.5621 E to Aalborg's AUH oncology
+    // department (AAUH-ONK, 57.0320 N 9.9310 E), the nearest DBCG department open there.
+    let km = dccc_matching::haversine_km(57.7208, 10.5621, 57.0320, 9.9310);
+    assert!((km - 85.6).abs() < 1.0, "{km}");
+    let (header, records) = report_csv(
+        &app,
+        &app.client,
+        "/gennemsigtighed/csv/afstand-postnumre?dmcg=DBCG",
+    )
+    .await;
+    assert_eq!(
+        header,
+        [
+            "postnummer",
+            "by",
+            "region",
+            "dmcg",
+            "km_til_naermeste",
+            "naermeste_afdeling"
+        ]
+    );
+    assert_eq!(records.len(), dots.len(), "one row per dot");
+    let skagen = records.iter().find(|r| &r[0] == "9990").expect("9990");
+    assert_eq!(&skagen[4], format!("{km:.1}").replace('.', ","));
+    assert!(skagen[5].starts_with("AAUH-ONK"), "{skagen:?}");
+    // 85.6 km is in the 50–100 km class (2).
+    let skagen_dot: Vec<String> = texts(&html, "#distance-map circle.dk-dot[data-class='2'] title")
+        .into_iter()
+        .filter(|t| t.starts_with("9990 "))
+        .collect();
+    assert_eq!(skagen_dot.len(), 1, "Skagen in the 50–100 km class");
+    // The table behind the map: Nordjylland's longest distance is at least Skagen's.
+    let north = texts(&html, "#distance-regions tbody tr:first-child td");
+    let longest: f64 = north[1]
+        .trim_end_matches(" km")
+        .replace(',', ".")
+        .parse()
+        .expect("km");
+    assert!(longest >= km - 0.05, "{north:?}");
+}

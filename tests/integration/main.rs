@@ -37,4 +37,5 @@ mod review;
 mod search;
 mod snapshot;
 mod sorting;
+mod status_history;
 mod timeouts;

@@ -2,25 +2,33 @@
 //! distance to the nearest open department) from the catalogue snapshot, and the indicator
 //! tables from the offer register, for one period and viewer.
 
+pub mod funnel;
 pub mod registry_tables;
+pub mod trends;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 pub use registry_tables::{
-    access, coverage, open_during, protocols_by_dmcg, protocols_by_region, Access, Coverage,
-    Period, ProtocolCount,
+    access, coverage, distance_band, distance_map, open_in_period, open_now, protocols_by_dmcg,
+    protocols_by_region, Access, Coverage, DistanceMap, Period, PostcodeDistance, ProtocolCount,
+    DISTANCE_BANDS,
 };
 
 use crate::catalogue::Catalogue;
 use crate::db::DbConnection;
 use crate::domain::indicator::{Grouping, IndicatorTable};
+use crate::domain::status_history::OpenSpans;
 use crate::services::offers::indicator::{self, IndicatorQuery};
 
-/// The tables that depend on the snapshot only, whatever the period.
+/// What depends on the registry only, whatever the period: the tables of what is open now,
+/// and every protocol's open spans from the status history.
 #[derive(Debug)]
 pub struct SnapshotTables {
+    pub open_now: Vec<Vec<usize>>,
     pub coverage: Vec<(String, [Coverage; 5])>,
     pub access: Vec<(String, [Option<Access>; 5])>,
+    pub spans: HashMap<i32, OpenSpans>,
 }
 
 /// [`SnapshotTables`] of the latest snapshot, computed on first use after each rebuild.
@@ -32,22 +40,29 @@ pub struct ReportCache {
 }
 
 impl ReportCache {
-    pub fn tables(&self, catalogue: &Catalogue) -> Arc<SnapshotTables> {
+    pub fn tables(
+        &self,
+        conn: &mut DbConnection,
+        catalogue: &Catalogue,
+    ) -> diesel::QueryResult<Arc<SnapshotTables>> {
         let mut latest = self
             .latest
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((version, tables)) = latest.as_ref() {
             if *version == catalogue.version {
-                return tables.clone();
+                return Ok(tables.clone());
             }
         }
+        let open = open_now(catalogue);
         let tables = Arc::new(SnapshotTables {
-            coverage: coverage(catalogue),
-            access: access(catalogue),
+            coverage: coverage(catalogue, &open),
+            access: access(catalogue, &open),
+            open_now: open,
+            spans: crate::db::status_history::open_spans(conn)?,
         });
         *latest = Some((catalogue.version, tables.clone()));
-        tables
+        Ok(tables)
     }
 }
 
@@ -70,12 +85,21 @@ pub struct Report {
     pub first_year: i32,
     pub protocols_by_dmcg: Vec<ProtocolCount>,
     pub protocols_by_region: Vec<ProtocolCount>,
+    /// Coverage and distances describe the protocols open at some time in the period (a
+    /// period that has ended), not those open now.
+    pub registry_in_period: bool,
     pub coverage: Vec<(String, [Coverage; 5])>,
     pub access: Vec<(String, [Option<Access>; 5])>,
     /// Empty when the viewer may not see the period's indicator (see `indicator_withheld`).
     pub indicator: Vec<IndicatorTable>,
     /// For the public: the period has not ended, so its indicator is not published yet.
     pub indicator_withheld: bool,
+    /// The departments' funnel plot, from the department table as the viewer sees it.
+    pub funnel: Option<funnel::Funnel>,
+    /// Distance to the nearest open department per postcode, for the chosen DMCG (or all).
+    pub distance_map: DistanceMap,
+    /// The last two years per quarter.
+    pub trends: trends::Trends,
 }
 
 /// Builds the report from the register (the indicator counts) and the snapshot.
@@ -128,7 +152,34 @@ pub fn build_report(
     };
     let demo_register = crate::db::offers::has_demo(conn)?;
     let span = crate::db::offers::month_span(conn)?;
-    let tables = cache.tables(catalogue);
+    let funnel = indicator
+        .iter()
+        .find(|t: &&IndicatorTable| t.grouping == Grouping::Department)
+        .and_then(funnel::funnel);
+    let tables = cache.tables(conn, catalogue)?;
+    let in_period = open_in_period(catalogue, &tables.spans, &period);
+    let registry_in_period = period.to < today;
+    let (coverage, access) = if registry_in_period {
+        (
+            coverage(catalogue, &in_period),
+            access(catalogue, &in_period),
+        )
+    } else {
+        (tables.coverage.clone(), tables.access.clone())
+    };
+    let open = if registry_in_period {
+        &in_period
+    } else {
+        &tables.open_now
+    };
+    let distance_map = distance_map(catalogue, open, query.dmcg.as_deref());
+    // The two years up to the period's end, or up to today for a period still running.
+    let until = if registry_in_period {
+        period.to.succ_opt().unwrap_or(today)
+    } else {
+        today
+    };
+    let trends = trends::trends(conn, catalogue, cache, &tables.spans, exact, english, until)?;
     Ok(Report {
         period,
         dmcg: query.dmcg.clone(),
@@ -137,11 +188,15 @@ pub fn build_report(
         first_year: span
             .map_or(period.year, |(first, _)| first.year())
             .min(period.year),
-        protocols_by_dmcg: protocols_by_dmcg(catalogue, &period),
-        protocols_by_region: protocols_by_region(catalogue, &period, english),
-        coverage: tables.coverage.clone(),
-        access: tables.access.clone(),
+        protocols_by_dmcg: protocols_by_dmcg(catalogue, &period, &in_period),
+        protocols_by_region: protocols_by_region(catalogue, &period, &in_period, english),
+        registry_in_period,
+        coverage,
+        access,
         indicator,
         indicator_withheld,
+        funnel,
+        distance_map,
+        trends,
     })
 }

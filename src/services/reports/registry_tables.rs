@@ -2,10 +2,13 @@
 //! region in a period, the DMCG × region coverage matrix, and how far patients in each region
 //! live from the nearest open department. Computed from the catalogue snapshot.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use dccc_matching::{haversine_km, RecruitmentStatus, Region};
 
 use crate::catalogue::{Catalogue, Entry};
+use crate::domain::status_history::{day_span, OpenSpans};
 
 /// A calendar year, or one quarter of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,19 +64,28 @@ impl Period {
     }
 }
 
-/// Whether a protocol recruited at some point of the period, as far as the registry knows:
-/// opened by the period's end, and open now or (closed since) expected to close after its
-/// start.
-pub fn open_during(entry: &Entry, period: &Period) -> bool {
-    let started = entry.opened_on.is_none_or(|d| d <= period.to);
-    let running = match entry.status {
-        RecruitmentStatus::Open => !entry.regions_open.is_empty(),
-        RecruitmentStatus::TemporarilyClosed
-        | RecruitmentStatus::Closed
-        | RecruitmentStatus::Completed => entry.closes_on.is_some_and(|d| d >= period.from),
-        _ => false,
-    };
-    started && running
+/// The departments (indexes into [`Catalogue::sites`]) at which each entry (in
+/// `catalogue.entries` order) recruited at some moment of the period, from the status
+/// history: the protocol open and the department open at the same time. Empty for an entry
+/// that was not open in the period.
+pub fn open_in_period(
+    catalogue: &Catalogue,
+    spans: &HashMap<i32, OpenSpans>,
+    period: &Period,
+) -> Vec<Vec<usize>> {
+    let (from, to) = day_span(period.from, period.to);
+    catalogue
+        .entries
+        .iter()
+        .map(|e| {
+            spans.get(&e.id).map_or_else(Vec::new, |s| {
+                s.sites_open_during(from, to)
+                    .into_iter()
+                    .filter_map(|code| catalogue.site_index.get(code).copied())
+                    .collect()
+            })
+        })
+        .collect()
 }
 
 /// Opened for recruitment within the period: dated so, and not still planned or withdrawn
@@ -95,21 +107,28 @@ pub struct ProtocolCount {
     pub name: String,
     /// Open now ([`Entry::is_open`]): the count the home page, lists and API give.
     pub open_now: usize,
-    /// Open at some time in the period, as far as the registry knows ([`open_during`]).
+    /// Open at some time in the period, from the status history ([`open_in_period`]).
     pub open: usize,
     pub newly_opened: usize,
 }
 
-pub fn protocols_by_dmcg(catalogue: &Catalogue, period: &Period) -> Vec<ProtocolCount> {
+/// Per DMCG; `in_period` as [`open_in_period`] gives it.
+pub fn protocols_by_dmcg(
+    catalogue: &Catalogue,
+    period: &Period,
+    in_period: &[Vec<usize>],
+) -> Vec<ProtocolCount> {
     catalogue
         .dmcgs
         .iter()
         .zip(catalogue.open_per_dmcg())
         .map(|(d, open_now)| {
-            let mine = catalogue.entries.iter().filter(|e| e.dmcg == d.acronym);
             let (mut open, mut new) = (0, 0);
-            for e in mine {
-                open += usize::from(open_during(e, period));
+            for (e, sites) in catalogue.entries.iter().zip(in_period) {
+                if e.dmcg != d.acronym {
+                    continue;
+                }
+                open += usize::from(!sites.is_empty());
                 new += usize::from(newly_opened(e, period));
             }
             ProtocolCount {
@@ -128,6 +147,7 @@ pub fn protocols_by_dmcg(catalogue: &Catalogue, period: &Period) -> Vec<Protocol
 pub fn protocols_by_region(
     catalogue: &Catalogue,
     period: &Period,
+    in_period: &[Vec<usize>],
     english: bool,
 ) -> Vec<ProtocolCount> {
     Region::ALL
@@ -135,8 +155,8 @@ pub fn protocols_by_region(
         .zip(catalogue.open_per_region())
         .map(|(&r, open_now)| {
             let (mut open, mut new) = (0, 0);
-            for e in &catalogue.entries {
-                if open_during(e, period) && e.regions_open.contains(&r) {
+            for (e, sites) in catalogue.entries.iter().zip(in_period) {
+                if sites.iter().any(|&i| catalogue.sites[i].region == r) {
                     open += 1;
                 }
                 if newly_opened(e, period) && e.regions_any.contains(&r) {
@@ -164,21 +184,27 @@ pub struct Coverage {
     pub national_missing: usize,
 }
 
-/// DMCG × region, in `catalogue.dmcgs` and [`Region::ALL`] order. Counts protocols open now.
-pub fn coverage(catalogue: &Catalogue) -> Vec<(String, [Coverage; 5])> {
+/// DMCG × region, in `catalogue.dmcgs` and [`Region::ALL`] order (`open` as [`open_now`] or
+/// [`open_in_period`] gives it).
+pub fn coverage(catalogue: &Catalogue, open: &[Vec<usize>]) -> Vec<(String, [Coverage; 5])> {
     catalogue
         .dmcgs
         .iter()
         .map(|d| {
             let mut cells = [Coverage::default(); 5];
-            for e in catalogue
+            for (_, sites) in catalogue
                 .entries
                 .iter()
-                .filter(|e| e.dmcg == d.acronym && e.is_open())
+                .zip(open)
+                .filter(|(e, sites)| e.dmcg == d.acronym && !sites.is_empty())
             {
-                let national = e.regions_open.len() >= 2;
+                let mut regions: Vec<Region> =
+                    sites.iter().map(|&i| catalogue.sites[i].region).collect();
+                regions.sort();
+                regions.dedup();
+                let national = regions.len() >= 2;
                 for (cell, region) in cells.iter_mut().zip(Region::ALL) {
-                    if e.regions_open.contains(&region) {
+                    if regions.contains(&region) {
                         cell.open_here += 1;
                     } else if national {
                         cell.national_missing += 1;
@@ -197,61 +223,166 @@ pub struct Access {
     pub worst_km: f64,
 }
 
-/// Per DMCG (in `catalogue.dmcgs` order) and region ([`Region::ALL`] order): the median and
-/// the largest distance from the region's postcode centroids to the nearest department with
-/// an open protocol of the DMCG; `None` where the DMCG has no open protocol.
-pub fn access(catalogue: &Catalogue) -> Vec<(String, [Option<Access>; 5])> {
-    let mut by_region: [Vec<(f64, f64)>; 5] = Default::default();
-    for p in catalogue.postcodes.values() {
-        if let Some(i) = Region::ALL.iter().position(|r| *r == p.region) {
-            by_region[i].push((p.lat, p.lon));
-        }
+/// The departments at which each entry (in `catalogue.entries` order) is open now: its open
+/// departments if [`Entry::is_open`], else none. The same shape as [`open_in_period`].
+pub fn open_now(catalogue: &Catalogue) -> Vec<Vec<usize>> {
+    catalogue
+        .entries
+        .iter()
+        .map(|e| {
+            if e.is_open() {
+                e.open_sites().collect()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect()
+}
+
+/// The departments at which a protocol of `dmcg` is open, each once (`open` as
+/// [`open_now`] or [`open_in_period`] gives it).
+pub fn dmcg_sites(catalogue: &Catalogue, open: &[Vec<usize>], dmcg: &str) -> Vec<usize> {
+    let mut sites: Vec<usize> = catalogue
+        .entries
+        .iter()
+        .zip(open)
+        .filter(|(e, _)| e.dmcg == dmcg)
+        .flat_map(|(_, s)| s.iter().copied())
+        .collect();
+    sites.sort_unstable();
+    sites.dedup();
+    sites
+}
+
+/// How far one postcode's centroid is from the nearest of a set of departments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostcodeDistance {
+    pub postcode: String,
+    pub place: String,
+    pub region: Region,
+    pub lat: f64,
+    pub lon: f64,
+    pub km: f64,
+    /// The nearest department (an index into [`Catalogue::sites`]).
+    pub nearest: usize,
+}
+
+/// Every postcode's distance to the nearest of `sites` (indexes into [`Catalogue::sites`]),
+/// in postcode order; empty when `sites` is.
+pub fn postcode_distances(catalogue: &Catalogue, sites: &[usize]) -> Vec<PostcodeDistance> {
+    if sites.is_empty() {
+        return Vec::new();
     }
+    let mut out: Vec<PostcodeDistance> = catalogue
+        .postcodes
+        .values()
+        .map(|p| {
+            let (km, nearest) = sites
+                .iter()
+                .map(|&i| {
+                    let s = &catalogue.sites[i];
+                    (haversine_km(p.lat, p.lon, s.lat, s.lon), i)
+                })
+                .fold((f64::INFINITY, sites[0]), |best, x| {
+                    if x.0 < best.0 {
+                        x
+                    } else {
+                        best
+                    }
+                });
+            PostcodeDistance {
+                postcode: p.postcode.clone(),
+                place: p.place.clone(),
+                region: p.region,
+                lat: p.lat,
+                lon: p.lon,
+                km,
+                nearest,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.postcode.cmp(&b.postcode));
+    out
+}
+
+/// The median and largest distance per region ([`Region::ALL`] order); `None` for a region
+/// without postcodes in `distances`.
+pub fn access_of(distances: &[PostcodeDistance]) -> [Option<Access>; 5] {
+    let mut cells = [None; 5];
+    for (cell, region) in cells.iter_mut().zip(Region::ALL) {
+        let mut km: Vec<f64> = distances
+            .iter()
+            .filter(|d| d.region == region)
+            .map(|d| d.km)
+            .collect();
+        if km.is_empty() {
+            continue;
+        }
+        km.sort_by(f64::total_cmp);
+        let n = km.len();
+        let median = if n % 2 == 1 {
+            km[n / 2]
+        } else {
+            (km[n / 2 - 1] + km[n / 2]) / 2.0
+        };
+        *cell = Some(Access {
+            median_km: median,
+            worst_km: km[n - 1],
+        });
+    }
+    cells
+}
+
+/// The upper bounds (km) of the distance map's classes; a fifth class holds the rest.
+pub const DISTANCE_BANDS: [f64; 4] = [25.0, 50.0, 100.0, 150.0];
+
+/// The class of a distance: 0 for up to 25 km … 4 for over 150 km.
+pub fn distance_band(km: f64) -> usize {
+    DISTANCE_BANDS.iter().filter(|&&b| km > b).count()
+}
+
+/// The distance map of one DMCG (or of every DMCG together): each postcode's distance to the
+/// nearest department where a protocol of it is open, and the same per region.
+#[derive(Debug, Clone)]
+pub struct DistanceMap {
+    /// `None`: the nearest department with any open protocol.
+    pub dmcg: Option<String>,
+    pub sites: Vec<usize>,
+    pub distances: Vec<PostcodeDistance>,
+    pub by_region: [Option<Access>; 5],
+}
+
+/// The distance map for `dmcg` (or all) from `open` ([`open_now`] or [`open_in_period`]).
+pub fn distance_map(catalogue: &Catalogue, open: &[Vec<usize>], dmcg: Option<&str>) -> DistanceMap {
+    let sites = match dmcg {
+        Some(d) => dmcg_sites(catalogue, open, d),
+        None => {
+            let mut all: Vec<usize> = open.iter().flatten().copied().collect();
+            all.sort_unstable();
+            all.dedup();
+            all
+        }
+    };
+    let distances = postcode_distances(catalogue, &sites);
+    DistanceMap {
+        dmcg: dmcg.map(str::to_owned),
+        by_region: access_of(&distances),
+        sites,
+        distances,
+    }
+}
+
+/// Per DMCG (in `catalogue.dmcgs` order) and region ([`Region::ALL`] order): the median and
+/// the largest distance from the region's postcode centroids to the nearest department with a
+/// protocol of the DMCG open (`open` as [`open_now`] or [`open_in_period`] gives it); `None`
+/// where there is none.
+pub fn access(catalogue: &Catalogue, open: &[Vec<usize>]) -> Vec<(String, [Option<Access>; 5])> {
     catalogue
         .dmcgs
         .iter()
         .map(|d| {
-            let mut open_sites: Vec<usize> = catalogue
-                .entries
-                .iter()
-                .filter(|e| e.dmcg == d.acronym && e.is_open())
-                .flat_map(Entry::open_sites)
-                .collect();
-            open_sites.sort_unstable();
-            open_sites.dedup();
-            let coords: Vec<(f64, f64)> = open_sites
-                .iter()
-                .map(|&i| (catalogue.sites[i].lat, catalogue.sites[i].lon))
-                .collect();
-            let mut cells = [None; 5];
-            if !coords.is_empty() {
-                for (cell, postcodes) in cells.iter_mut().zip(&by_region) {
-                    let mut nearest: Vec<f64> = postcodes
-                        .iter()
-                        .map(|&(lat, lon)| {
-                            coords
-                                .iter()
-                                .map(|&(slat, slon)| haversine_km(lat, lon, slat, slon))
-                                .fold(f64::INFINITY, f64::min)
-                        })
-                        .collect();
-                    if nearest.is_empty() {
-                        continue;
-                    }
-                    nearest.sort_by(f64::total_cmp);
-                    let n = nearest.len();
-                    let median = if n % 2 == 1 {
-                        nearest[n / 2]
-                    } else {
-                        (nearest[n / 2 - 1] + nearest[n / 2]) / 2.0
-                    };
-                    *cell = Some(Access {
-                        median_km: median,
-                        worst_km: nearest[n - 1],
-                    });
-                }
-            }
-            (d.acronym.clone(), cells)
+            let distances = postcode_distances(catalogue, &dmcg_sites(catalogue, open, &d.acronym));
+            (d.acronym.clone(), access_of(&distances))
         })
         .collect()
 }
@@ -368,7 +499,44 @@ mod tests {
             ),
             entry("PLAN", Planned, date(2026, 1, 1), None, &[], &c),
         ];
+        for (id, e) in (1..).zip(c.entries.iter_mut()) {
+            e.id = id;
+        }
+        c.site_index = c
+            .sites
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.code.clone(), i))
+            .collect();
         c
+    }
+
+    /// Each entry's status history as if it had been imported on 1 March 2026 with its
+    /// dates: open before that as its dates say, as stored since.
+    fn in_period(c: &Catalogue, p: &Period) -> Vec<Vec<usize>> {
+        use crate::domain::status_history::{rebuild, Dates, Source, StatusState};
+        let spans = c
+            .entries
+            .iter()
+            .map(|e| {
+                let now = StatusState {
+                    protocol: e.status.as_str().into(),
+                    sites: e
+                        .sites
+                        .iter()
+                        .map(|&(i, s)| (c.sites[i].code.clone(), s.as_str().to_owned()))
+                        .collect(),
+                };
+                let dates = Dates {
+                    opened_on: e.opened_on,
+                    closes_on: e.closes_on,
+                };
+                let imported = date(2026, 3, 1).and_hms_opt(0, 0, 0).expect("time");
+                let intervals = rebuild(&now, &[], imported, dates, Source::Recorded);
+                (e.id, OpenSpans::of(&intervals))
+            })
+            .collect();
+        open_in_period(c, &spans, p)
     }
 
     #[test]
@@ -376,7 +544,7 @@ mod tests {
         let c = catalogue();
         let count = |year, quarter| {
             let p = Period::new(year, quarter).expect("period");
-            let x = &protocols_by_dmcg(&c, &p)[0];
+            let x = &protocols_by_dmcg(&c, &p, &in_period(&c, &p))[0];
             (x.open, x.newly_opened)
         };
         assert_eq!(count(2024, None), (1, 1), "OLD opened in 2024");
@@ -391,7 +559,8 @@ mod tests {
             "REG opened; PLAN is only planned"
         );
         assert_eq!(count(2025, Some(1)), (2, 1));
-        let regions = protocols_by_region(&c, &Period::new(2026, None).expect("period"), false);
+        let year = Period::new(2026, None).expect("period");
+        let regions = protocols_by_region(&c, &year, &in_period(&c, &year), false);
         let open: Vec<usize> = regions.iter().map(|r| r.open).collect();
         assert_eq!(open, [1, 0, 1, 1, 0], "by region code order 1081–1085");
     }
@@ -399,7 +568,7 @@ mod tests {
     #[test]
     fn the_coverage_matrix_marks_national_protocols_missing_from_a_region() {
         let c = catalogue();
-        let (_, cells) = &coverage(&c)[0];
+        let (_, cells) = &coverage(&c, &open_now(&c))[0];
         let open: Vec<usize> = cells.iter().map(|x| x.open_here).collect();
         let missing: Vec<usize> = cells.iter().map(|x| x.national_missing).collect();
         assert_eq!(open, [1, 0, 1, 1, 0]);
@@ -413,7 +582,7 @@ mod tests {
     #[test]
     fn access_gives_the_median_and_worst_distance_to_the_nearest_open_department() {
         let c = catalogue();
-        let (_, cells) = &access(&c)[0];
+        let (_, cells) = &access(&c, &open_now(&c))[0];
         let north = cells[0].expect("Nordjylland has postcodes");
         // 9000 lies at department N; 9999 one degree of latitude north of it.
         let far = haversine_km(58.0, 10.0, 57.0, 10.0);

@@ -110,18 +110,91 @@ pub fn indicator_bench(conn: &mut DbConnection, rounds: u32) -> anyhow::Result<i
     let mut times = Vec::new();
     for round in 0..=rounds {
         let started = Instant::now();
-        let _ = reports::protocols_by_dmcg(&catalogue, &year);
-        let _ = reports::protocols_by_region(&catalogue, &year, false);
-        let _ = reports::coverage(&catalogue);
-        let _ = reports::access(&catalogue);
+        let spans = dccc_registry::db::status_history::open_spans(conn)?;
+        let in_period = reports::open_in_period(&catalogue, &spans, &year);
+        let _ = reports::protocols_by_dmcg(&catalogue, &year, &in_period);
+        let _ = reports::protocols_by_region(&catalogue, &year, &in_period, false);
+        let _ = reports::coverage(&catalogue, &in_period);
+        let _ = reports::access(&catalogue, &in_period);
         if round > 0 {
             times.push(started.elapsed());
         }
     }
     println!(
-        "registry tables (protocols, coverage, access) for {} protocols: {}",
+        "registry tables (status history, protocols, coverage, access) for {} protocols: {}",
         catalogue.entries.len(),
         stats(times)
     );
+    Ok(0)
+}
+
+/// Times the whole transparency report as the page builds it: once on a new cache (the status
+/// history read, the tables of what is open now and the year's suppressions computed) and
+/// `rounds` times after, for the public and for DCCC staff, a year and a quarter, all DMCGs
+/// and one; and the parts that grow with the registry on their own.
+pub fn report_bench(conn: &mut DbConnection, rounds: u32) -> anyhow::Result<i32> {
+    use dccc_registry::services::reports::{trends, ReportCache, ReportRequest};
+    let catalogue = Catalogue::load(conn)?;
+    let total = store::count_offers(conn)?;
+    let today = Utc::now().date_naive();
+    let last_year = Period::new(today.year() - 1, None).unwrap_or(Period::of_quarter(today));
+    let quarter = Period::of_quarter(today);
+    let dmcg = catalogue.dmcgs.first().map(|d| d.acronym.clone());
+    println!(
+        "{total} decisions, {} published protocols; {rounds} rounds after the first build",
+        catalogue.entries.len()
+    );
+    let cases = [
+        ("public, last year, all DMCGs", last_year, None, false),
+        (
+            "public, last year, one DMCG",
+            last_year,
+            dmcg.clone(),
+            false,
+        ),
+        ("staff, last year, all DMCGs", last_year, None, true),
+        ("staff, this quarter, one DMCG", quarter, dmcg, true),
+    ];
+    for (label, period, dmcg, exact) in cases {
+        let cache = ReportCache::default();
+        let request = ReportRequest {
+            period,
+            dmcg,
+            exact,
+            english: false,
+        };
+        let started = Instant::now();
+        let report = reports::build_report(conn, &catalogue, &cache, request.clone())?;
+        let first = started.elapsed();
+        let mut times = Vec::new();
+        for _ in 0..rounds {
+            let started = Instant::now();
+            let _ = reports::build_report(conn, &catalogue, &cache, request.clone())?;
+            times.push(started.elapsed());
+        }
+        println!(
+            "report {label:32} first {:.1} ms; then {} ({} postcodes on the map, {} funnel points)",
+            first.as_secs_f64() * 1000.0,
+            stats(times),
+            report.distance_map.distances.len(),
+            report.funnel.as_ref().map_or(0, |f| f.points.len())
+        );
+    }
+    let mut load = Vec::new();
+    let mut trend = Vec::new();
+    let cache = ReportCache::default();
+    for round in 0..=rounds {
+        let started = Instant::now();
+        let spans = dccc_registry::db::status_history::open_spans(conn)?;
+        let loaded = started.elapsed();
+        let started = Instant::now();
+        let _ = trends::trends(conn, &catalogue, &cache, &spans, false, false, today)?;
+        if round > 0 {
+            load.push(loaded);
+            trend.push(started.elapsed());
+        }
+    }
+    println!("  reading the status history's open spans: {}", stats(load));
+    println!("  trends (eight quarters, public): {}", stats(trend));
     Ok(0)
 }

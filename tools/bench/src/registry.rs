@@ -54,6 +54,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         years: u32,
     },
+    /// Time the whole transparency report in process (the tables, the status history, the
+    /// distance map, the funnel and the trends) for the public and for DCCC staff.
+    Report {
+        /// How many times each report is built (after one warm-up build).
+        #[arg(long, default_value_t = 10)]
+        rounds: u32,
+    },
     /// Time the indicator (every grouping, three periods) and the report's registry tables.
     Indicator {
         #[arg(long, default_value_t = 20)]
@@ -124,6 +131,7 @@ pub fn run(conn: &mut DbConnection, command: BenchCommand) -> anyhow::Result<i32
             years,
         } => crate::offers::generate(conn, entries, seed, years),
         BenchCommand::Indicator { rounds } => crate::offers::indicator_bench(conn, rounds),
+        BenchCommand::Report { rounds } => crate::offers::report_bench(conn, rounds),
         BenchCommand::Search {
             rounds,
             in_ram,
