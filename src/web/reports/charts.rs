@@ -383,34 +383,39 @@ fn quarter_axis(svg: &mut String, quarters: &[Period], english: bool) {
     }
 }
 
-/// Opens a small multiple's `<svg>`, with `caption` (what it shows) written at its top.
-fn small_multiple_start(svg: &mut String, id: &str, title: &str, caption: &str) {
-    let width = SM_LEFT + SM_WIDTH + 8.0;
-    let height = SM_TOP + SM_HEIGHT + SM_BOTTOM;
-    let _ = write!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart multiple" id="{id}" role="img" aria-labelledby="{id}-title" viewBox="0 0 {width} {height}"><title id="{id}-title">{}</title><text class="caption" x="0" y="12" font-size="12">{}</text>"#,
-        escape(title),
-        escape(caption)
-    );
+/// What a group's small multiples share: their id, accessible title, quarters and language.
+pub struct Multiple<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub quarters: &'a [Period],
+    pub english: bool,
+}
+
+impl Multiple<'_> {
+    /// Opens the `<svg>`, with its caption (what it shows) written at its top.
+    fn start(&self, caption_da: &str, caption_en: &str) -> String {
+        let width = SM_LEFT + SM_WIDTH + 8.0;
+        let height = SM_TOP + SM_HEIGHT + SM_BOTTOM;
+        let id = self.id;
+        format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart multiple" id="{id}" role="img" aria-labelledby="{id}-title" viewBox="0 0 {width} {height}"><title id="{id}-title">{}</title><text class="caption" x="0" y="12" font-size="12">{}</text>"#,
+            escape(self.title),
+            escape(if self.english { caption_en } else { caption_da })
+        )
+    }
+
+    /// Draws the quarter axis and closes the `<svg>`.
+    fn finish(&self, mut svg: String) -> String {
+        quarter_axis(&mut svg, self.quarters, self.english);
+        svg.push_str("</svg>");
+        svg
+    }
 }
 
 /// A small multiple of the protocols open in each quarter: one bar per quarter, the count
 /// above it.
-pub fn open_trend_chart(
-    id: &str,
-    title: &str,
-    series: &TrendSeries,
-    quarters: &[Period],
-    english: bool,
-) -> String {
-    let mut svg = String::new();
-    let caption = if english {
-        "Open protocols"
-    } else {
-        "Åbne protokoller"
-    };
-    small_multiple_start(&mut svg, id, title, caption);
+pub fn open_trend_chart(m: &Multiple, series: &TrendSeries) -> String {
+    let mut svg = m.start("Åbne protokoller", "Open protocols");
     let max = series.open.iter().copied().max().unwrap_or(0).max(1) as f64;
     let n = series.open.len().max(1) as f64;
     let band = SM_WIDTH / n;
@@ -426,28 +431,17 @@ pub fn open_trend_chart(
             y - 3.0
         );
     }
-    quarter_axis(&mut svg, quarters, english);
-    svg.push_str("</svg>");
-    svg
+    m.finish(svg)
 }
 
 /// A small multiple of the shares offered (solid) and included (dashed) per quarter on a
 /// 0–100 % axis, with the standard as a red dashed line labelled with its value. A quarter
 /// without a published share leaves a gap in the line.
-pub fn share_trend_chart(
-    id: &str,
-    title: &str,
-    series: &TrendSeries,
-    quarters: &[Period],
-    english: bool,
-) -> String {
-    let mut svg = String::new();
-    let caption = if english {
-        "Share offered / included, %"
-    } else {
-        "Andel tilbudt / inkluderet, %"
-    };
-    small_multiple_start(&mut svg, id, title, caption);
+pub fn share_trend_chart(m: &Multiple, series: &TrendSeries) -> String {
+    let mut svg = m.start(
+        "Andel tilbudt / inkluderet, %",
+        "Share offered / included, %",
+    );
     let n = series.offered_pct.len().max(1) as f64;
     let px = |i: usize| SM_LEFT + SM_WIDTH * (i as f64 + 0.5) / n;
     let py = |pct: f64| SM_TOP + SM_HEIGHT * (1.0 - pct.clamp(0.0, 100.0) / 100.0);
@@ -503,14 +497,12 @@ pub fn share_trend_chart(
                     r##"<circle class="{class}-point" data-pct="{v:.1}" cx="{:.1}" cy="{:.1}" r="2.5" fill="{colour}"><title>{} %</title></circle>"##,
                     px(i),
                     py(v),
-                    super::decimal(v, english)
+                    super::decimal(v, m.english)
                 );
             }
         }
     }
-    quarter_axis(&mut svg, quarters, english);
-    svg.push_str("</svg>");
-    svg
+    m.finish(svg)
 }
 
 #[cfg(test)]

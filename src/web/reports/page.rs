@@ -8,7 +8,7 @@ use askama::Template;
 use chrono::{Datelike, Utc};
 use dccc_matching::Region;
 
-use super::charts::{funnel_chart, offered_chart, open_trend_chart, share_trend_chart};
+use super::charts::{funnel_chart, offered_chart, open_trend_chart, share_trend_chart, Multiple};
 use super::{build_report, decimal, PeriodQuery, RowView, UnknownDmcg};
 use crate::domain::indicator::Grouping;
 use crate::domain::offers::NotOfferedReason;
@@ -102,29 +102,33 @@ fn trends_view(trends: &Trends, lang: Lang) -> TrendsView {
                 key: s.key.clone(),
                 name: s.name.clone(),
                 open_chart: open_trend_chart(
-                    &format!("trend-open-{key}-{}", s.key),
-                    &format!(
-                        "{} – {}",
-                        s.name,
-                        lang.pick("åbne protokoller pr. kvartal", "open protocols per quarter")
-                    ),
+                    &Multiple {
+                        id: &format!("trend-open-{key}-{}", s.key),
+                        title: &format!(
+                            "{} – {}",
+                            s.name,
+                            lang.pick("åbne protokoller pr. kvartal", "open protocols per quarter")
+                        ),
+                        quarters: &trends.quarters,
+                        english: en,
+                    },
                     s,
-                    &trends.quarters,
-                    en,
                 ),
                 share_chart: share_trend_chart(
-                    &format!("trend-share-{key}-{}", s.key),
-                    &format!(
-                        "{} – {}",
-                        s.name,
-                        lang.pick(
-                            "andel tilbudt og inkluderet pr. kvartal",
-                            "share offered and included per quarter"
-                        )
-                    ),
+                    &Multiple {
+                        id: &format!("trend-share-{key}-{}", s.key),
+                        title: &format!(
+                            "{} – {}",
+                            s.name,
+                            lang.pick(
+                                "andel tilbudt og inkluderet pr. kvartal",
+                                "share offered and included per quarter"
+                            )
+                        ),
+                        quarters: &trends.quarters,
+                        english: en,
+                    },
                     s,
-                    &trends.quarters,
-                    en,
                 ),
                 open: s.open.clone(),
                 shares: s
