@@ -117,9 +117,11 @@ pub fn record(conn: &mut DbConnection, protocol_id: i32, now: NaiveDateTime) -> 
 /// Returns how many protocols it rebuilt; a second call finds none.
 pub fn backfill(conn: &mut DbConnection) -> QueryResult<usize> {
     conn.transaction(|conn| {
-        let with: Vec<i32> = si::table.select(si::protocol_id).distinct().load(conn)?;
+        // Not a list of ids: at 100,000 protocols that is more parameters than SQLite takes.
         let without: Vec<i32> = p::table
-            .filter(p::id.ne_all(with))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                si::table.filter(si::protocol_id.eq(p::id)),
+            )))
             .select(p::id)
             .order(p::id)
             .load(conn)?;
