@@ -13,6 +13,7 @@ mod cli;
 mod conference;
 mod cpr;
 mod ctgov;
+mod departments;
 mod disclosure;
 mod feeds;
 mod fhir;

@@ -29,6 +29,8 @@ pub struct CardView {
     pub verdict_label: String,
     pub checks: Vec<CheckView>,
     pub nearest_name: Option<String>,
+    /// The nearest department's code (its page is `/afdelinger/{code}`).
+    pub nearest_code: Option<String>,
     pub nearest_km: Option<String>,
     pub referral: bool,
     pub summary: Option<String>,
@@ -143,6 +145,7 @@ pub fn card(catalogue: &Catalogue, r: &MatchResult, lang: Lang) -> Option<CardVi
             })
             .collect(),
         nearest_name: site.map(|s| format!("{}, {} ({})", s.hospital, s.department, s.city)),
+        nearest_code: site.map(|s| s.code.clone()),
         nearest_km: r
             .nearest_site
             .as_ref()

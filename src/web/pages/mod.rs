@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod api_docs;
+pub mod departments;
 pub mod dmcg;
 pub mod downloads;
 pub mod glossary;
@@ -37,6 +38,11 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/ordliste", web::get().to(glossary::glossary))
         .route("/dmcg/{acronym}", web::get().to(dmcg::show_dmcg))
         .route("/regioner/{code}", web::get().to(regions::show_region))
+        .route("/afdelinger", web::get().to(departments::list_departments))
+        .route(
+            "/afdelinger/{code}",
+            web::get().to(departments::show_department),
+        )
         .route("/om", web::get().to(about::about))
         .route("/api", web::get().to(api_docs::show_api))
         .route("/data/{file}", web::get().to(downloads::download))
