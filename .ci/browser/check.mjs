@@ -62,6 +62,9 @@ const PAGES = [
   '/gennemsigtighed?year=2025&quarter=2&dmcg=DBCG',
   '/dmcg/DLCG',
   '/regioner/1081',
+  '/afdelinger',
+  '/afdelinger/AUH-ONK',
+  '/afdelinger/RH-BOERN',
   { path: '/match', login: true },
   {
     label: 'POST /match',

@@ -3,6 +3,7 @@
 //! distances are computed here, so a page never scans the database.
 
 pub mod cancer_types;
+pub mod department;
 pub mod lay_groups;
 pub mod matcher;
 pub mod query;
@@ -10,5 +11,6 @@ pub mod snapshot;
 
 pub use query::{Facets, Hit, ListResult, ParamError, ProtocolQuery, Sort};
 pub use snapshot::{
-    Catalogue, CatalogueHandle, DmcgInfo, Entry, PathwayInfo, PostcodeInfo, SiteInfo,
+    Catalogue, CatalogueHandle, DmcgInfo, Entry, PathwayInfo, PostcodeInfo, ResearchContact,
+    SiteInfo,
 };

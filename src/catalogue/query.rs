@@ -374,7 +374,7 @@ impl ProtocolQuery {
 }
 
 /// The nearest open department for a hit.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Nearest {
     pub site: usize,
     pub distance_km: f64,

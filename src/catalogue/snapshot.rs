@@ -21,6 +21,31 @@ pub struct SiteInfo {
     pub lon: f64,
     pub paediatric: bool,
     pub early_phase: bool,
+    /// The department's research unit and how to reach it, where DCCC knows it.
+    pub research: ResearchContact,
+}
+
+/// A department's research unit: each part may be unknown.
+#[derive(Debug, Clone, Default)]
+pub struct ResearchContact {
+    pub unit: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl ResearchContact {
+    pub fn is_known(&self) -> bool {
+        self.unit.is_some() || self.email.is_some() || self.phone.is_some()
+    }
+    /// The telephone number as a `tel:` link writes it: digits and a leading `+` only.
+    pub fn tel(&self) -> String {
+        self.phone
+            .as_deref()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -180,6 +205,11 @@ impl Catalogue {
                     lon: s.lon,
                     paediatric: s.paediatric == 1,
                     early_phase: s.early_phase == 1,
+                    research: ResearchContact {
+                        unit: s.research_unit,
+                        email: s.research_email,
+                        phone: s.research_phone,
+                    },
                 })
             })
             .collect::<anyhow::Result<_>>()?;

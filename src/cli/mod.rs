@@ -130,7 +130,13 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn execute(command: Command, settings: Settings) -> anyhow::Result<i32> {
-    let pool = db::connect(&settings.database, 8)?;
+    // The server's connections wait briefly for SQLite's write lock; a command waits for
+    // another writer (an import beside a running import) to finish.
+    let lock_wait = match command {
+        Command::Serve { .. } => db::SERVER_LOCK_WAIT,
+        _ => db::BATCH_LOCK_WAIT,
+    };
+    let pool = db::connect_waiting(&settings.database, 8, lock_wait)?;
     let mut conn = pool.get()?;
     let demo = match &command {
         Command::Serve { no_demo } => settings.demo_data && !no_demo,

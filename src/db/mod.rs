@@ -14,6 +14,8 @@ pub mod source_differences;
 pub mod status_history;
 pub mod users;
 
+use std::time::Duration;
+
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
@@ -37,27 +39,88 @@ pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+/// How long a server connection waits for SQLite's write lock: a page should answer, not hang
+/// behind a long import.
+pub const SERVER_LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// How long a command-line connection waits: an import waits for another to finish.
+pub const BATCH_LOCK_WAIT: Duration = Duration::from_secs(600);
+
 /// Per-connection settings for SQLite: enforce foreign keys, let readers run beside a
 /// writer (WAL) and wait for a lock instead of failing at once.
 #[derive(Debug, Clone, Copy)]
-struct SqlitePragmas;
+struct SqlitePragmas {
+    lock_wait: Duration,
+}
 
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         if let DbConnection::Sqlite(conn) = conn {
             // busy_timeout first, so the other settings wait for a lock instead of failing.
             // journal_mode is persistent in the file and set once in `connect`.
-            conn.batch_execute(
-                "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-            )
+            conn.batch_execute(&format!(
+                "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                self.lock_wait.as_millis()
+            ))
             .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
     }
 }
 
-/// Opens a pool on the database, creating the SQLite file's folder when needed.
+/// Runs `work` in a transaction that writes. On SQLite it begins with `BEGIN IMMEDIATE`: the
+/// write lock is taken (waiting up to the busy timeout) before anything is read, so two
+/// writers queue instead of one failing with "database is locked" when a read snapshot
+/// cannot be upgraded. Inside a transaction already, it is a savepoint as usual.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let begun = match conn {
+        DbConnection::Sqlite(inner) => {
+            let open = AnsiTransactionManager::transaction_manager_status_mut(inner)
+                .transaction_depth()?
+                .is_some();
+            if !open {
+                AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+            }
+            !open
+        }
+        DbConnection::Postgres(_) => false,
+    };
+    if !begun {
+        return conn.transaction(work);
+    }
+    let outcome = work(conn);
+    let DbConnection::Sqlite(inner) = conn else {
+        unreachable!("begun only on SQLite");
+    };
+    match outcome {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(inner)?;
+            Ok(value)
+        }
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(inner)?;
+            Err(e)
+        }
+    }
+}
+
+/// Opens a pool on the database for the server, creating the SQLite file's folder when
+/// needed.
 pub fn connect(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<DbPool> {
+    connect_waiting(url, max_size, SERVER_LOCK_WAIT)
+}
+
+/// [`connect`] with connections that wait up to `lock_wait` for SQLite's write lock.
+pub fn connect_waiting(
+    url: &DatabaseUrl,
+    max_size: u32,
+    lock_wait: Duration,
+) -> anyhow::Result<DbPool> {
     let address = match url.backend {
         Backend::Sqlite => {
             let path = std::path::Path::new(&url.connect_to);
@@ -68,7 +131,10 @@ pub fn connect(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<DbPool> {
             // WAL lets readers run beside a writer; set it before the pool opens its
             // connections so they do not race to change the journal mode.
             let mut conn = DbConnection::establish(&address)?;
-            conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")?;
+            conn.batch_execute(&format!(
+                "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL;",
+                lock_wait.as_millis()
+            ))?;
             address
         }
         Backend::Postgres => url.connect_to.clone(),
@@ -76,7 +142,7 @@ pub fn connect(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<DbPool> {
     let manager = ConnectionManager::<DbConnection>::new(address);
     let pool = Pool::builder()
         .max_size(max_size)
-        .connection_customizer(Box::new(SqlitePragmas))
+        .connection_customizer(Box::new(SqlitePragmas { lock_wait }))
         .build(manager)?;
     Ok(pool)
 }

@@ -61,6 +61,10 @@ pub struct SiteRow {
     pub lon: f64,
     pub paediatric: i16,
     pub early_phase: i16,
+    /// The department's research unit, where known.
+    pub research_unit: Option<String>,
+    pub research_email: Option<String>,
+    pub research_phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]

@@ -55,6 +55,9 @@ diesel::table! {
         lon -> Double,
         paediatric -> SmallInt,
         early_phase -> SmallInt,
+        research_unit -> Nullable<Text>,
+        research_email -> Nullable<Text>,
+        research_phone -> Nullable<Text>,
     }
 }
 

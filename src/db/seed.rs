@@ -180,6 +180,10 @@ pub fn load_reference_data(conn: &mut DbConnection) -> anyhow::Result<()> {
             city: s.city,
             lat: s.lat,
             lon: s.lon,
+            // Research-unit contacts are not in the reference file: DCCC fills them in.
+            research_unit: None,
+            research_email: None,
+            research_phone: None,
         });
     }
     let mut pathway_rows = Vec::new();
@@ -206,7 +210,7 @@ pub fn load_reference_data(conn: &mut DbConnection) -> anyhow::Result<()> {
             name_en: p.name_en,
         });
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         for row in &region_rows {
             diesel::insert_into(regions::table)
                 .values(row)

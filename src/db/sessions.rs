@@ -113,7 +113,7 @@ pub fn record_failure(
     since: NaiveDateTime,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         for key in keys {
             let current: Option<(i32, NaiveDateTime)> = login_throttle::table
                 .find(key)

@@ -116,7 +116,7 @@ pub fn record(conn: &mut DbConnection, protocol_id: i32, now: NaiveDateTime) -> 
 /// change of `recruitment_status` or of a department, walked back from the state now).
 /// Returns how many protocols it rebuilt; a second call finds none.
 pub fn backfill(conn: &mut DbConnection) -> QueryResult<usize> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         // Not a list of ids: at 100,000 protocols that is more parameters than SQLite takes.
         let without: Vec<i32> = p::table
             .filter(diesel::dsl::not(diesel::dsl::exists(
@@ -190,4 +190,38 @@ pub fn intervals_of(conn: &mut DbConnection, protocol_id: i32) -> QueryResult<Ve
             },
         })
         .collect())
+}
+
+/// When each protocol open now at a department (`site_code`) became open there: the later
+/// start of the department's current open interval and of the protocol's own; by protocol id.
+pub fn opened_at_site(
+    conn: &mut DbConnection,
+    site_code: &str,
+) -> QueryResult<HashMap<i32, NaiveDateTime>> {
+    let current_open = si::status.eq("open").and(si::valid_to.is_null());
+    let here: Vec<(i32, NaiveDateTime)> = si::table
+        .filter(si::site_code.eq(site_code).and(current_open))
+        .select((si::protocol_id, si::valid_from))
+        .load(conn)?;
+    let mut out: HashMap<i32, NaiveDateTime> = here.into_iter().collect();
+    let at_site = diesel::alias!(super::schema::status_intervals as at_site);
+    let own: Vec<(i32, NaiveDateTime)> = si::table
+        .filter(si::site_code.eq("").and(current_open))
+        .filter(
+            si::protocol_id.eq_any(
+                at_site
+                    .filter(at_site.field(si::site_code).eq(site_code))
+                    .filter(at_site.field(si::status).eq("open"))
+                    .filter(at_site.field(si::valid_to).is_null())
+                    .select(at_site.field(si::protocol_id)),
+            ),
+        )
+        .select((si::protocol_id, si::valid_from))
+        .load(conn)?;
+    for (id, from) in own {
+        if let Some(at) = out.get_mut(&id) {
+            *at = (*at).max(from);
+        }
+    }
+    Ok(out)
 }

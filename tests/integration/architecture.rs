@@ -231,3 +231,34 @@ fn a_deliberate_back_edge_is_caught() {
         assert_eq!(!found.is_empty(), *bad, "{path}: {line:?} gave {found:?}");
     }
 }
+
+/// Where a transaction is opened other than through `db::write_transaction`, which on SQLite
+/// takes the write lock first (a deferred transaction that reads and then writes fails with
+/// "database is locked" beside another writer instead of waiting).
+fn plain_transactions(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains(".transaction(") && !line.trim_start().starts_with("//"))
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+#[test]
+fn every_transaction_of_the_application_takes_the_write_lock_first() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let mut found = Vec::new();
+    for file in files.iter().filter(|f| !f.ends_with("src/db/mod.rs")) {
+        let text = std::fs::read_to_string(file).expect("read source");
+        for line in plain_transactions(&text) {
+            found.push(format!("{}:{line}", file.display()));
+        }
+    }
+    assert!(found.is_empty(), "use db::write_transaction: {found:?}");
+    // The check sees one when there is one.
+    assert_eq!(
+        plain_transactions("let x = 1;\n    conn.transaction(|c| f(c))?;\n"),
+        [2]
+    );
+}

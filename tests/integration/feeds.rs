@@ -46,7 +46,8 @@ async fn read_feed(app: &TestApp, path: &str) -> Vec<Item> {
         .find(|l| l.attribute("rel") == Some("self"))
         .and_then(|l| l.attribute("href"))
         .expect("a self link");
-    assert!(self_link.contains("/feeds/protokoller.atom"), "{self_link}");
+    let own_path = path.split('?').next().unwrap_or(path);
+    assert!(self_link.contains(own_path), "{self_link}");
     feed.children()
         .filter(|c| c.tag_name().name() == "entry")
         .map(|e| {
@@ -165,4 +166,65 @@ async fn the_list_dmcg_and_region_pages_link_to_the_feed_of_what_they_show() {
     for href in [feed_of(&list), feed_of(&dmcg), feed_of(&region)].concat() {
         read_feed(&app, &href).await;
     }
+}
+
+#[tokio::test]
+async fn a_departments_feed_lists_what_opened_there_newest_opening_first() {
+    let app = spawn_app(Data::Fixture).await;
+    let path = "/feeds/afdelinger/AUH-ONK.atom";
+    let (_, page) = app.get_html("/afdelinger/AUH-ONK").await;
+    assert_eq!(attrs(&page, "#feed-link", "href"), [path]);
+    assert_eq!(
+        attrs(
+            &page,
+            "link[rel=alternate][type='application/atom+xml']",
+            "href"
+        ),
+        [path]
+    );
+    let open_here = attrs(&page, "#open tr.protocol-row", "data-slug");
+    assert!(!open_here.is_empty());
+    let slug_of = |item: &Item| item.link.rsplit('/').next().unwrap_or_default().to_owned();
+    let feed = read_feed(&app, path).await;
+    let mut listed: Vec<String> = feed.iter().map(slug_of).collect();
+    let mut expected = open_here.clone();
+    listed.sort();
+    expected.sort();
+    assert_eq!(listed, expected, "the protocols open at the department");
+    // Opened at the department now: first, dated by the opening.
+    crate::helpers::import_elsewhere(app.pool.clone(), NEW_PROTOCOL).await;
+    let mut first = String::new();
+    for _ in 0..crate::helpers::REFRESH_WAIT_ROUNDS {
+        let feed = read_feed(&app, path).await;
+        first = feed.first().map(|i| i.title.clone()).unwrap_or_default();
+        if first.starts_with("DBCG ZULU-1") {
+            assert_eq!(feed.len(), open_here.len() + 1);
+            for pair in feed.windows(2) {
+                assert!(pair[0].updated >= pair[1].updated, "newest first: {feed:?}");
+            }
+            let age = chrono::Utc::now().fixed_offset() - feed[0].updated;
+            assert!(
+                age.num_minutes() < 10,
+                "dated by its opening: {:?}",
+                feed[0]
+            );
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(first.starts_with("DBCG ZULU-1"), "first entry: {first}");
+    // A department elsewhere does not list it; an unknown one is not found.
+    let other = read_feed(&app, "/feeds/afdelinger/RH-ONK.atom").await;
+    assert!(other.iter().all(|i| !i.title.starts_with("DBCG ZULU-1")));
+    assert_eq!(
+        app.get("/feeds/afdelinger/NO-SUCH.atom")
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        app.get("/feeds/afdelinger/AUH-ONK").await.status().as_u16(),
+        404
+    );
 }

@@ -25,6 +25,7 @@ mod logs;
 mod mail;
 mod matching;
 mod matching_lay;
+mod offer_import;
 mod offer_register;
 mod offers;
 mod open_counts;

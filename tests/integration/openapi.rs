@@ -57,6 +57,7 @@ async fn the_document_is_openapi_3_1_and_names_every_route_of_the_api() {
         "/api/v1/openapi.json",
         "/api/v1/reference/dmcgs",
         "/api/v1/reference/sites",
+        "/api/v1/reference/sites/{code}",
         "/api/v1/reference/regions",
         "/api/v1/reference/pathways",
     ]

@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
 use dccc_matching::{Phase, Region, SiteStatus};
-use diesel::Connection;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -281,7 +280,7 @@ pub fn subscribe(
     now: NaiveDateTime,
 ) -> anyhow::Result<()> {
     let address = email.as_str().to_owned();
-    conn.transaction(|conn| -> anyhow::Result<()> {
+    crate::db::write_transaction(conn, |conn| -> anyhow::Result<()> {
         if alerts::pending_since(conn, &address, now - CONFIRMATION_PAUSE)? > 0 {
             return Ok(());
         }
@@ -415,7 +414,7 @@ pub fn run(
         let leave = unsubscribe_url(base_url, key, &sub);
         let described = filter.describe(catalogue, english);
         let message = mail::alert_mail(&sub.email, english, &described, &new, &leave);
-        conn.transaction(|conn| -> anyhow::Result<()> {
+        crate::db::write_transaction(conn, |conn| -> anyhow::Result<()> {
             mail::enqueue(conn, &message, now)?;
             alerts::mark_sent(conn, sub.id, now)?;
             Ok(())

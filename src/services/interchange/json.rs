@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use chrono::{NaiveDateTime, Utc};
-use diesel::Connection;
 
 use crate::db::history::{self, diff_json, Actor};
 use crate::db::protocols::{StoredProtocol, PUBLISHED};
@@ -178,7 +177,7 @@ pub fn import_json(
     }
     let now = Utc::now().naive_utc();
     let actor = Actor::system(IMPORT_ACTOR);
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         for protocol in &valid {
             let before = db::protocols::find_by_acronym(conn, &protocol.acronym)?;
             db::protocols::save_protocol(conn, protocol, PUBLISHED, now)?;

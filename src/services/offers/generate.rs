@@ -6,7 +6,6 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use dccc_matching::{Region, Sex};
-use diesel::Connection;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -130,9 +129,14 @@ impl Generator {
             (MdtLevel::Regional, 25),
             (MdtLevel::National, 5),
         ]);
-        let (protocols, share) = self.dmcgs.get(&dmcg).cloned().unwrap_or_default();
-        let decision = if !protocols.is_empty() && self.rng.gen_bool(share) {
-            let (slug, acronym) = protocols[self.rng.gen_range(0..protocols.len())].clone();
+        // Only the chosen protocol is copied: a DMCG may have thousands.
+        let (count, share) = self
+            .dmcgs
+            .get(&dmcg)
+            .map_or((0, 0.0), |(protocols, share)| (protocols.len(), *share));
+        let decision = if count > 0 && self.rng.gen_bool(share) {
+            let chosen = self.rng.gen_range(0..count);
+            let (slug, acronym) = self.dmcgs[&dmcg].0[chosen].clone();
             let outcome = self.pick(&[
                 (OfferOutcome::Included, 55),
                 (OfferOutcome::Declined, 20),
@@ -149,7 +153,7 @@ impl Generator {
                 outcome_date,
             }
         } else {
-            let reason = if protocols.is_empty() {
+            let reason = if count == 0 {
                 NotOfferedReason::NoRelevantProtocol
             } else {
                 self.pick(&[
@@ -190,7 +194,7 @@ pub fn load_demo(conn: &mut DbConnection) -> anyhow::Result<usize> {
     let records: Vec<OfferRecord> = (0..DEMO_DECISIONS)
         .map(|_| generator.next_record())
         .collect();
-    conn.transaction(|conn| -> anyhow::Result<()> {
+    crate::db::write_transaction(conn, |conn| -> anyhow::Result<()> {
         store::insert_offers(
             conn,
             &records,

@@ -120,7 +120,10 @@ pub fn import_csv(
         errors.sort_by_key(|e| e.line);
         return Err(ImportError::Invalid(errors));
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
+        // The writer lock before the duplicate check: a second import of the same file at
+        // the same time waits here, then finds the first one's rows.
+        store::lock_register(conn)?;
         let existing = existing_keys(conn, &records)?;
         let mut seen: HashMap<Key, u64> = HashMap::new();
         let mut warnings = Vec::new();

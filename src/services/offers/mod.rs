@@ -9,7 +9,6 @@ pub mod indicator;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use dccc_matching::Region;
-use diesel::Connection;
 
 use crate::catalogue::Catalogue;
 use crate::db::history::Actor;
@@ -112,7 +111,7 @@ pub fn create(
     if !may_register(user, &record.site_code) {
         return Err(OfferError::Invalid(vec![own_site_error()]));
     }
-    let ids = conn.transaction(|conn| {
+    let ids = crate::db::write_transaction(conn, |conn| {
         offers::insert_offers(
             conn,
             std::slice::from_ref(&record),
@@ -168,7 +167,7 @@ pub fn update(
     input: &OfferInput,
     user: &User,
 ) -> Result<(), OfferError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let row = editable(conn, id, user)?;
         let mut reference = reference(catalogue);
         if let (Some(slug), Some(acronym)) = (&row.protocol_slug, &row.protocol_acronym) {
@@ -196,7 +195,7 @@ pub fn annul(
 ) -> Result<(), OfferError> {
     let reason = crate::domain::offers::annul_reason(reason)
         .map_err(|m| OfferError::Invalid(vec![FieldError::new("reason", m)]))?;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let row = editable(conn, id, user)?;
         offers::annul_offer(conn, &row, &reason, &Actor::of(user), now())?;
         Ok(())

@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 
 use crate::db::DbPool;
 use crate::db::{protocols, users, DbConnection};
@@ -43,7 +42,7 @@ pub fn send_due_reminders(
         }
         let days = confirmed.map_or(STALE_AFTER_DAYS, |c| (now - c).num_days());
         let url = format!("{base_url}/redaktion/protokoller/{slug}");
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             for to in &recipients {
                 mail::enqueue(conn, &mail::reminder_mail(to, &acronym, days, &url), now)?;
             }

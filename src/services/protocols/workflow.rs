@@ -4,7 +4,6 @@
 
 use chrono::NaiveDateTime;
 use dccc_matching::{RecruitmentStatus, SiteStatus};
-use diesel::Connection;
 
 use crate::db::drafts::{self, Draft, DraftState};
 use crate::db::history::{self, diff_json, Actor, Change};
@@ -130,7 +129,7 @@ pub fn save_draft(
             msg::OWN_DMCG,
         )]));
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let id = match id {
             None => {
                 let id = drafts::create(conn, None, doc, Some(user.id), now)?;
@@ -192,7 +191,7 @@ pub fn submit(
     ctx: &MailContext,
     now: NaiveDateTime,
 ) -> Result<(), WorkflowError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let draft = load_draft(conn, user, id)?;
         if !matches!(draft.state, DraftState::Draft | DraftState::Returned) {
             return Err(WorkflowError::Conflict(format!(
@@ -243,7 +242,7 @@ pub fn publish(
     if !admin.is_admin() {
         return Err(WorkflowError::Forbidden);
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let draft = drafts::find(conn, id)?.ok_or(WorkflowError::NotFound)?;
         if draft.state != DraftState::Submitted {
             return Err(WorkflowError::Conflict(format!(
@@ -334,7 +333,7 @@ pub fn return_draft(
             msg::REVIEW_COMMENT_REQUIRED,
         )]));
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let draft = drafts::find(conn, id)?.ok_or(WorkflowError::NotFound)?;
         if draft.state != DraftState::Submitted {
             return Err(WorkflowError::Conflict(format!(
@@ -399,7 +398,7 @@ pub fn start_revision(
     slug: &str,
     now: NaiveDateTime,
 ) -> Result<i32, WorkflowError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let stored = published(conn, user, slug)?;
         if let Some(open) = drafts::open_revision_of(conn, stored.id)? {
             return Ok(open.id);
@@ -430,7 +429,7 @@ pub fn change_statuses(
     sites: &[(String, SiteStatus)],
     now: NaiveDateTime,
 ) -> Result<(), WorkflowError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let stored = published(conn, user, slug)?;
         let mut changes = Vec::new();
         if stored.protocol.recruitment_status != status {
@@ -492,7 +491,7 @@ pub fn confirm(
     slug: &str,
     now: NaiveDateTime,
 ) -> Result<(), WorkflowError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let stored = published(conn, user, slug)?;
         protocols::confirm(conn, stored.id, now)?;
         history::record(
@@ -529,7 +528,7 @@ pub fn import_draft(
         }
     }
     let actor = user.map_or_else(|| Actor::system(source), Actor::of);
-    Ok(conn.transaction(|conn| {
+    Ok(crate::db::write_transaction(conn, |conn| {
         let id = drafts::create(conn, None, doc, user.map(|u| u.id), now)?;
         drafts::add_notes(conn, id, notes)?;
         history::record(

@@ -2,6 +2,7 @@
 //! distance to the nearest open department) from the catalogue snapshot, and the indicator
 //! tables from the offer register, for one period and viewer.
 
+pub mod department;
 pub mod funnel;
 pub mod registry_tables;
 pub mod trends;

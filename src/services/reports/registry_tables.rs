@@ -409,6 +409,7 @@ mod tests {
             lon,
             paediatric: false,
             early_phase: false,
+            research: Default::default(),
         }
     }
 

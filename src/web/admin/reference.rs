@@ -7,7 +7,6 @@ use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
-use diesel::Connection;
 
 use super::reference_fields::{self as fields, Field, Table, Values};
 use crate::db::history::{self, Actor, Change};
@@ -213,21 +212,21 @@ fn store(
             if !parsed.errors.is_empty() {
                 return Ok(parsed.errors);
             }
-            conn.transaction(|c| reference::save_dmcg(c, &row, exists))
+            crate::db::write_transaction(conn, |c| reference::save_dmcg(c, &row, exists))
         }
         "sites" => {
             let row = parsed.site();
             if !parsed.errors.is_empty() {
                 return Ok(parsed.errors);
             }
-            conn.transaction(|c| reference::save_site(c, &row, exists))
+            crate::db::write_transaction(conn, |c| reference::save_site(c, &row, exists))
         }
         _ => {
             let row = parsed.pathway();
             if !parsed.errors.is_empty() {
                 return Ok(parsed.errors);
             }
-            conn.transaction(|c| reference::save_pathway(c, &row, exists))
+            crate::db::write_transaction(conn, |c| reference::save_pathway(c, &row, exists))
         }
     };
     result?;

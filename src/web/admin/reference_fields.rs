@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use dccc_matching::{IcdPatternList, Region, Setting};
 
 use crate::db::reference::{DmcgRow, PathwayRow, SiteRow};
-use crate::domain::{msg, FieldError, Message, Postcode};
+use crate::domain::{msg, Email, FieldError, Message, Postcode};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
@@ -20,6 +20,8 @@ pub enum Kind {
     Bool,
     Settings,
     OptSite,
+    OptEmail,
+    OptPhone,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -41,6 +43,8 @@ impl Field {
                 "Sygdomssituationer adskilt med mellemrum, fx relapsed refractory (tom = alle)"
             }
             Kind::OptSite => "Afdelingskode, fx RH-NMBK (kan være tom)",
+            Kind::OptEmail => "Fx forskning.onkologi@regionh.dk (kan være tom)",
+            Kind::OptPhone => "Fx +45 35 45 35 45 (kan være tom)",
             _ => "",
         }
     }
@@ -98,6 +102,17 @@ pub const SITES: Table = Table {
         f("lon", "Længdegrad", Kind::Float(7.5, 15.5)),
         f("paediatric", "Børneonkologi", Kind::Bool),
         f("early_phase", "Tidlig fase (fase 1)", Kind::Bool),
+        f("research_unit", "Forskningsenhed", Kind::OptText),
+        f(
+            "research_email",
+            "Forskningsenhedens e-mail",
+            Kind::OptEmail,
+        ),
+        f(
+            "research_phone",
+            "Forskningsenhedens telefon",
+            Kind::OptPhone,
+        ),
     ],
 };
 
@@ -177,6 +192,15 @@ pub fn site_values(r: &SiteRow) -> Values {
         ("lon", r.lon.to_string()),
         ("paediatric", flag(r.paediatric)),
         ("early_phase", flag(r.early_phase)),
+        ("research_unit", r.research_unit.clone().unwrap_or_default()),
+        (
+            "research_email",
+            r.research_email.clone().unwrap_or_default(),
+        ),
+        (
+            "research_phone",
+            r.research_phone.clone().unwrap_or_default(),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -314,6 +338,32 @@ impl<'a> Parsed<'a> {
         }
         words.join(" ")
     }
+    pub fn opt_email(&mut self, name: &str) -> Option<String> {
+        let v = self.opt_text(name)?;
+        match Email::parse(&v) {
+            Ok(email) => Some(email.as_str().to_owned()),
+            Err(e) => {
+                self.fail(name, e);
+                Some(v)
+            }
+        }
+    }
+    /// A telephone number as people write one: digits, spaces, `+`, `-` and parentheses, with
+    /// eight to fifteen digits.
+    pub fn opt_phone(&mut self, name: &str) -> Option<String> {
+        let v = self.opt_text(name)?;
+        let digits = v.chars().filter(char::is_ascii_digit).count();
+        let allowed = v
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'));
+        if !allowed || !(8..=15).contains(&digits) {
+            self.fail(
+                name,
+                Message::untranslated("er ikke et telefonnummer (8 til 15 cifre)"),
+            );
+        }
+        Some(v)
+    }
     pub fn opt_site(&mut self, name: &str) -> Option<String> {
         let v = self.opt_text(name)?;
         if !self.known_sites.contains(&v) {
@@ -346,6 +396,9 @@ impl<'a> Parsed<'a> {
             lon: self.float("lon", 7.5, 15.5),
             paediatric: self.flag("paediatric"),
             early_phase: self.flag("early_phase"),
+            research_unit: self.opt_text("research_unit"),
+            research_email: self.opt_email("research_email"),
+            research_phone: self.opt_phone("research_phone"),
         }
     }
     pub fn pathway(&mut self) -> PathwayRow {

@@ -72,7 +72,7 @@ fn interval_schema() -> Array {
 }
 
 impl RowJson {
-    fn new(row: &IndicatorRow, grouping: Option<Grouping>) -> Self {
+    pub fn new(row: &IndicatorRow, grouping: Option<Grouping>) -> Self {
         // Region codes are numbers, as everywhere else in the API.
         let group = match grouping {
             Some(Grouping::Region | Grouping::ResidenceRegion) => row

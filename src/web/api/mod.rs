@@ -2,6 +2,7 @@
 //! that is not a success answers with the contract's JSON error body (§6), see [`errors`].
 
 pub mod batch;
+pub mod department;
 pub mod errors;
 pub mod indicator;
 pub mod matching;
@@ -31,6 +32,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             .service(
                 web::resource("/v1/protocols/{slug}")
                     .route(web::get().to(protocols::show_protocol)),
+            )
+            .service(
+                web::resource("/v1/reference/sites/{code}")
+                    .route(web::get().to(department::show_site)),
             )
             .service(
                 web::resource("/v1/reference/{kind}")

@@ -16,7 +16,7 @@ use crate::catalogue::query::{Sort, MAX_PAGE, MAX_PER_PAGE};
 use crate::catalogue::{Catalogue, ProtocolQuery};
 use crate::domain::schema;
 use crate::web::api::params::SingleParams;
-use crate::web::api::{batch, indicator, matching, protocols, reference};
+use crate::web::api::{batch, department, indicator, matching, protocols, reference};
 use crate::web::error::ApiError;
 use crate::web::AppState;
 
@@ -37,6 +37,7 @@ use crate::web::AppState;
         matching::match_api,
         batch::match_batch,
         indicator::show_indicator,
+        department::show_site,
         show_openapi,
     ),
     components(schemas(
@@ -265,6 +266,13 @@ pub fn document(catalogue: &Catalogue) -> Value {
     }
     doc["paths"]["/api/v1/indicator"]["get"]["parameters"] =
         Value::Array(indicator_parameters(catalogue));
+    // The department codes the server knows.
+    if let Some(code) = doc["paths"]["/api/v1/reference/sites/{code}"]["get"]["parameters"]
+        .as_array_mut()
+        .and_then(|p| p.first_mut())
+    {
+        code["schema"] = strings(catalogue.sites.iter().map(|s| s.code.as_str()));
+    }
     for (kind, item, summary) in [
         ("dmcgs", "DmcgJson", "The DMCGs"),
         ("sites", "SiteJson", "The departments"),

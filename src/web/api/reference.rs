@@ -5,6 +5,7 @@ use dccc_matching::Region;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::catalogue::SiteInfo;
 use crate::web::api::params::{quoted, SingleParams};
 use crate::web::error::ApiError;
 use crate::web::AppState;
@@ -35,6 +36,37 @@ pub struct SiteJson<'a> {
     lon: f64,
     paediatric: bool,
     early_phase: bool,
+    research: ResearchJson<'a>,
+}
+
+/// A department's research unit: each part null where not known.
+#[derive(Serialize, ToSchema)]
+pub struct ResearchJson<'a> {
+    unit: Option<&'a str>,
+    email: Option<&'a str>,
+    phone: Option<&'a str>,
+}
+
+impl<'a> SiteJson<'a> {
+    pub fn new(s: &'a SiteInfo) -> Self {
+        SiteJson {
+            code: &s.code,
+            hospital: &s.hospital,
+            department: &s.department,
+            region: s.region.code(),
+            postcode: &s.postcode,
+            city: &s.city,
+            lat: s.lat,
+            lon: s.lon,
+            paediatric: s.paediatric,
+            early_phase: s.early_phase,
+            research: ResearchJson {
+                unit: s.research.unit.as_deref(),
+                email: s.research.email.as_deref(),
+                phone: s.research.phone.as_deref(),
+            },
+        }
+    }
 }
 
 /// One of the five regions.
@@ -85,23 +117,7 @@ pub async fn show_reference(
                 })
                 .collect::<Vec<_>>(),
         ),
-        "sites" => serde_json::to_value(
-            c.sites
-                .iter()
-                .map(|s| SiteJson {
-                    code: &s.code,
-                    hospital: &s.hospital,
-                    department: &s.department,
-                    region: s.region.code(),
-                    postcode: &s.postcode,
-                    city: &s.city,
-                    lat: s.lat,
-                    lon: s.lon,
-                    paediatric: s.paediatric,
-                    early_phase: s.early_phase,
-                })
-                .collect::<Vec<_>>(),
-        ),
+        "sites" => serde_json::to_value(c.sites.iter().map(SiteJson::new).collect::<Vec<_>>()),
         "regions" => serde_json::to_value(
             Region::ALL
                 .iter()

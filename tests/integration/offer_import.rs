@@ -1,0 +1,125 @@
+//! The offer CSV import at scale and side by side: two imports of one file at the same time
+//! both succeed (one waits for the other's write lock) and the second warns of every row as
+//! already registered; a 200,000-row file stores every row.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::helpers::{spawn_app, Data};
+use crate::offers::{count_offers, HEADER};
+
+const SITES: [&str; 6] = [
+    "RH-ONK", "AUH-ONK", "OUH-ONK", "AAUH-ONK", "HGH-ONK", "VEJ-ONK",
+];
+const DMCGS: [&str; 5] = ["DBCG", "DLCG", "DCCG", "DAHANCA", "DMCG-PAL"];
+const POSTCODES: [&str; 5] = ["8000", "2100", "5000", "9000", "4000"];
+const REASONS: [&str; 4] = [
+    "no_relevant_protocol",
+    "not_eligible",
+    "patient_condition",
+    "capacity",
+];
+
+/// A file of `n` valid decisions (not offered), each with its own patient reference.
+fn decisions(n: usize, prefix: &str) -> tempfile::NamedTempFile {
+    let mut file = tempfile::Builder::new()
+        .suffix(".csv")
+        .tempfile()
+        .expect("temp");
+    let mut out = std::io::BufWriter::new(file.as_file_mut());
+    writeln!(out, "{HEADER}").expect("write");
+    for i in 0..n {
+        writeln!(
+            out,
+            "2025-{:02}-{:02},{},{},{prefix}{i},{},{},{},local,no,,{},,",
+            i % 12 + 1,
+            i % 28 + 1,
+            SITES[i % SITES.len()],
+            DMCGS[i / 7 % DMCGS.len()],
+            18 + i % 70,
+            if i % 2 == 0 { "female" } else { "male" },
+            POSTCODES[i / 3 % POSTCODES.len()],
+            REASONS[i / 5 % REASONS.len()],
+        )
+        .expect("write");
+    }
+    out.flush().expect("flush");
+    drop(out);
+    file
+}
+
+fn import_command(db: &crate::helpers::TestDatabase, file: &tempfile::NamedTempFile) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dccc-registry"));
+    command
+        .args(["offers", "import", file.path().to_str().expect("path")])
+        .env("DATABASE_URL", &db.url)
+        .env("DEMO_DATA", "false")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+#[tokio::test]
+async fn two_imports_of_one_file_at_once_both_succeed_and_the_second_warns_of_every_row() {
+    let app = spawn_app(Data::Fixture).await;
+    let rows = 3000;
+    let file = decisions(rows, "SAME-");
+    let first = import_command(&app.db, &file)
+        .spawn()
+        .expect("first import");
+    let second = import_command(&app.db, &file)
+        .spawn()
+        .expect("second import");
+    let outputs = [
+        first.wait_with_output().expect("first ends"),
+        second.wait_with_output().expect("second ends"),
+    ];
+    let mut warned = Vec::new();
+    for out in &outputs {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "both succeed: {stderr}");
+        warned.push(stderr.lines().filter(|l| l.contains(": warning: ")).count());
+    }
+    assert_eq!(
+        count_offers(&app),
+        2 * rows as i64,
+        "every row of both stored"
+    );
+    warned.sort_unstable();
+    assert_eq!(
+        warned,
+        [0, rows],
+        "one import found the register empty; the other, waiting for it, warns of every row"
+    );
+}
+
+/// Skipped only where `SKIP_SLOW_TESTS` is set (a developer's quick run); CI runs it.
+#[tokio::test]
+async fn a_200000_row_file_stores_every_row() {
+    if std::env::var_os("SKIP_SLOW_TESTS").is_some() {
+        eprintln!("skipped: SKIP_SLOW_TESTS is set");
+        return;
+    }
+    let app = spawn_app(Data::Fixture).await;
+    let rows = 200_000;
+    let file = decisions(rows, "BIG-");
+    let out = import_command(&app.db, &file).output().expect("import");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{}",
+        &stderr[..stderr.len().min(2000)]
+    );
+    assert_eq!(count_offers(&app), rows as i64);
+    // The monthly counts written with them agree with the entries.
+    let mut conn = app.pool.get().expect("connection");
+    let from = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date");
+    let to = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).expect("date");
+    let counted: u64 = dccc_registry::db::offers::counts(&mut conn, from, to)
+        .expect("counts")
+        .iter()
+        .map(|c| c.tally.patients)
+        .sum();
+    assert_eq!(counted, rows as u64);
+}
