@@ -4,28 +4,14 @@ use std::path::Path;
 
 use crate::catalogue::Catalogue;
 use crate::db::{self, DbConnection};
-use crate::services::offers::import::{import_csv, ImportError};
+use crate::services::offers::import::{import_file, ImportError};
 
 /// `offers import FILE.csv`: exit 0 with the count, or 2 with every error by line.
 pub fn import(conn: &mut DbConnection, file: &Path) -> anyhow::Result<i32> {
-    let text = match std::fs::read(file).map(String::from_utf8) {
-        Ok(Ok(text)) => text,
-        Ok(Err(_)) => {
-            eprintln!(
-                "error: {} is not UTF-8; nothing was imported",
-                file.display()
-            );
-            return Ok(2);
-        }
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", file.display());
-            return Ok(2);
-        }
-    };
     let catalogue = Catalogue::load(conn)?;
     let reference = crate::services::offers::reference(&catalogue);
     let actor = db::history::Actor::system("command line");
-    match import_csv(conn, &text, &reference, &actor, None) {
+    match import_file(conn, file, &reference, &actor, None) {
         Ok(report) => {
             for w in &report.warnings {
                 eprintln!("{}: warning: {w}", file.display());
@@ -44,6 +30,13 @@ pub fn import(conn: &mut DbConnection, file: &Path) -> anyhow::Result<i32> {
             eprintln!(
                 "nothing was imported: {} error(s) in {}",
                 errors.len(),
+                file.display()
+            );
+            Ok(2)
+        }
+        Err(ImportError::Io(e)) => {
+            eprintln!(
+                "error: cannot read {}: {e}; nothing was imported",
                 file.display()
             );
             Ok(2)

@@ -151,6 +151,38 @@ pub fn record(
     Ok(())
 }
 
+/// Records one `action` per entity of `entity` (key and changes) in multi-row inserts: an
+/// import of a million entries writes a thousand statements, not a million.
+pub fn record_many(
+    conn: &mut DbConnection,
+    entity: &str,
+    action: &str,
+    actor: &Actor,
+    entries: &[(String, Vec<Change>)],
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    for chunk in entries.chunks(500) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(key, changes)| {
+                (
+                    history::entity.eq(entity),
+                    history::entity_key.eq(key.as_str()),
+                    history::action.eq(action),
+                    history::actor_id.eq(actor.id),
+                    history::actor_label.eq(actor.label.as_str()),
+                    history::at.eq(at),
+                    history::changes
+                        .eq(serde_json::to_string(changes).unwrap_or_else(|_| "[]".into())),
+                    history::public.eq(0i16),
+                )
+            })
+            .collect();
+        super::batch_insert(conn, history::table, rows)?;
+    }
+    Ok(())
+}
+
 type Row = (
     i32,
     String,

@@ -147,6 +147,30 @@ pub fn connect_waiting(
     Ok(pool)
 }
 
+/// A multi-row insert. `MultiConnection` cannot express one (SQLite's batch insert differs),
+/// so the statement runs on the concrete connection.
+pub(crate) fn batch_insert<T, V>(
+    conn: &mut DbConnection,
+    table: T,
+    rows: Vec<V>,
+) -> diesel::QueryResult<usize>
+where
+    T: diesel::Table,
+    Vec<V>: diesel::Insertable<T>,
+    diesel::query_builder::InsertStatement<T, <Vec<V> as diesel::Insertable<T>>::Values>:
+        diesel::query_dsl::methods::ExecuteDsl<diesel::SqliteConnection>
+            + diesel::query_dsl::methods::ExecuteDsl<diesel::PgConnection>,
+{
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let statement = diesel::insert_into(table).values(rows);
+    match conn {
+        DbConnection::Sqlite(c) => diesel::RunQueryDsl::execute(statement, c),
+        DbConnection::Postgres(c) => diesel::RunQueryDsl::execute(statement, c),
+    }
+}
+
 /// Applies the pending migrations of the connection's backend; returns how many ran.
 pub fn migrate(conn: &mut DbConnection) -> anyhow::Result<usize> {
     let applied = match conn {

@@ -178,7 +178,44 @@ pub fn insert_offers(
 ) -> QueryResult<Vec<i32>> {
     lock_register(conn)?;
     let before = max_id(conn)?;
-    let mut touched = BTreeSet::new();
+    let mut touched = Touched::new();
+    append_offers(conn, records, actor, demo, history, now, &mut touched)?;
+    let ids = ids_after(conn, before)?;
+    recount_touched(conn, touched)?;
+    Ok(ids)
+}
+
+/// The months and departments whose counts a write changed.
+pub type Touched = BTreeSet<(NaiveDate, String)>;
+
+/// The ids of the entries stored after `before`, in order.
+pub fn ids_after(conn: &mut DbConnection, before: i32) -> QueryResult<Vec<i32>> {
+    offers::table
+        .filter(offers::id.gt(before))
+        .select(offers::id)
+        .order(offers::id)
+        .load(conn)
+}
+
+/// The highest id so far (0 for an empty register).
+pub fn last_id(conn: &mut DbConnection) -> QueryResult<i32> {
+    max_id(conn)
+}
+
+/// Stores entries without taking the lock or recounting, noting in `touched` what to recount:
+/// for a writer that streams its entries in batches under one lock (take
+/// [`lock_register`] first and call [`recount_touched`] at the end). With `history`, each
+/// gets a "created" entry.
+pub fn append_offers(
+    conn: &mut DbConnection,
+    records: &[OfferRecord],
+    actor: &Actor,
+    demo: bool,
+    history: bool,
+    now: NaiveDateTime,
+    touched: &mut Touched,
+) -> QueryResult<()> {
+    let before = max_id(conn)?;
     for chunk in records.chunks(500) {
         let rows: Vec<_> = chunk
             .iter()
@@ -194,32 +231,61 @@ pub fn insert_offers(
                 )
             })
             .collect();
-        batch_insert(conn, offers::table, rows)?;
+        super::batch_insert(conn, offers::table, rows)?;
     }
-    let ids: Vec<i32> = offers::table
+    if history {
+        let ids = ids_after(conn, before)?;
+        let entries: Vec<(String, Vec<history::Change>)> = ids
+            .iter()
+            .zip(records)
+            .map(|(id, record)| {
+                (
+                    id.to_string(),
+                    history::diff_json(&serde_json::Value::Null, &record.to_json()),
+                )
+            })
+            .collect();
+        history::record_many(conn, "offer", "created", actor, &entries, now)?;
+    }
+    Ok(())
+}
+
+/// For each entry stored after `before` that repeats an earlier entry not annulled (same
+/// patient reference, department, DMCG and decision date), its id and the first such entry's.
+pub fn repeated_after(conn: &mut DbConnection, before: i32) -> QueryResult<Vec<(i32, i32)>> {
+    let earlier = diesel::alias!(super::schema::offers as earlier);
+    let rows: Vec<(i32, Option<i32>)> = offers::table
+        .inner_join(
+            earlier.on(earlier
+                .field(offers::patient_ref)
+                .eq(offers::patient_ref)
+                .and(earlier.field(offers::site_code).eq(offers::site_code))
+                .and(earlier.field(offers::dmcg).eq(offers::dmcg))
+                .and(
+                    earlier
+                        .field(offers::decision_date)
+                        .eq(offers::decision_date),
+                )
+                .and(earlier.field(offers::id).lt(offers::id))
+                .and(earlier.field(offers::annulled).eq(0i16))),
+        )
         .filter(offers::id.gt(before))
-        .select(offers::id)
+        .group_by(offers::id)
+        .select((offers::id, diesel::dsl::min(earlier.field(offers::id))))
         .order(offers::id)
         .load(conn)?;
-    if history {
-        for (id, record) in ids.iter().zip(records) {
-            let changes = history::diff_json(&serde_json::Value::Null, &record.to_json());
-            history::record(
-                conn,
-                "offer",
-                &id.to_string(),
-                "created",
-                actor,
-                &changes,
-                false,
-                now,
-            )?;
-        }
-    }
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, first)| Some((id, first?)))
+        .collect())
+}
+
+/// Recounts each touched month and department once.
+pub fn recount_touched(conn: &mut DbConnection, touched: Touched) -> QueryResult<()> {
     for (month, site) in touched {
         recount(conn, month, Some(&site))?;
     }
-    Ok(ids)
+    Ok(())
 }
 
 /// Inserts generated entries without history or recounting (benchmarks); call
@@ -242,29 +308,9 @@ pub fn insert_bulk(
                 )
             })
             .collect();
-        batch_insert(conn, offers::table, rows)?;
+        super::batch_insert(conn, offers::table, rows)?;
     }
     Ok(())
-}
-
-/// A multi-row insert. `MultiConnection` cannot express one (SQLite's batch insert differs),
-/// so the statement runs on the concrete connection.
-fn batch_insert<T, V>(conn: &mut DbConnection, table: T, rows: Vec<V>) -> QueryResult<usize>
-where
-    T: diesel::Table,
-    Vec<V>: Insertable<T>,
-    diesel::query_builder::InsertStatement<T, <Vec<V> as Insertable<T>>::Values>:
-        diesel::query_dsl::methods::ExecuteDsl<diesel::SqliteConnection>
-            + diesel::query_dsl::methods::ExecuteDsl<diesel::PgConnection>,
-{
-    if rows.is_empty() {
-        return Ok(0);
-    }
-    let statement = diesel::insert_into(table).values(rows);
-    match conn {
-        DbConnection::Sqlite(c) => statement.execute(c),
-        DbConnection::Postgres(c) => statement.execute(c),
-    }
 }
 
 pub fn find_offer(conn: &mut DbConnection, id: i32) -> QueryResult<Option<OfferRow>> {
@@ -636,7 +682,7 @@ pub fn recount(conn: &mut DbConnection, month: NaiveDate, site: Option<&str>) ->
                 )
             })
             .collect();
-        batch_insert(conn, offer_monthly::table, rows)?;
+        super::batch_insert(conn, offer_monthly::table, rows)?;
     }
     Ok(())
 }

@@ -4,7 +4,10 @@
 //! number (the header is line 1). A column the reader does not know is refused, naming it,
 //! rather than skipped, so that a CPR number or a name is never read by mistake.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashSet, VecDeque};
+use std::io::{self, BufRead, Read};
+use std::rc::Rc;
 
 use crate::domain::cpr::looks_like_cpr;
 use crate::domain::{msg, Message};
@@ -73,83 +76,148 @@ pub fn read_table(
     text: &str,
     columns: Columns,
 ) -> Result<(Vec<Row>, Vec<LineError>), Vec<LineError>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header_line = text.lines().next().unwrap_or("");
-    // The separator the header holds most of (a tie keeps the comma): a spreadsheet's
-    // rows pasted as text are separated by tabs.
-    let delimiter = [b',', b';', b'\t']
-        .into_iter()
-        .rev()
-        .max_by_key(|d| header_line.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| {
+    let mut table = TableReader::new(text.as_bytes(), columns)?;
+    let (mut rows, mut errors) = (Vec::new(), Vec::new());
+    while let Some(row) = table.next_row() {
+        match row {
+            Ok(row) => rows.push(row),
+            Err(e) => errors.push(e),
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        return Err(vec![no_rows()]);
+    }
+    Ok((rows, errors))
+}
+
+/// The error of a file with a header and no rows.
+pub fn no_rows() -> LineError {
+    LineError::new(2, "row", msg::IMPORT_NO_ROWS)
+}
+
+type Source<R> = Tap<io::Chain<io::Cursor<Vec<u8>>, io::BufReader<R>>>;
+
+/// A file read row by row, each with its line number, holding no more of it than the
+/// reader's buffer: a file of a million rows is read in the memory of one.
+pub struct TableReader<R: Read> {
+    reader: csv::Reader<Source<R>>,
+    window: Rc<RefCell<Window>>,
+    headers: usize,
+    /// For each column of the file, the known column it is (None: not read).
+    known: Vec<Option<&'static str>>,
+    record: csv::StringRecord,
+}
+
+impl<R: Read> TableReader<R> {
+    /// Reads and checks the header row (see [`read_table`] for the errors).
+    pub fn new(source: R, columns: Columns) -> Result<Self, Vec<LineError>> {
+        let unreadable = |e: &dyn std::fmt::Display| {
             vec![LineError::new(
                 1,
                 "header",
-                Message::new(msg::IMPORT_HEADER_UNREADABLE).with("detail", e),
+                Message::new(msg::IMPORT_HEADER_UNREADABLE).with("detail", e.to_string()),
             )]
-        })?
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
-    if headers.iter().all(String::is_empty) {
-        return Err(vec![LineError::new(1, "header", msg::IMPORT_EMPTY)]);
-    }
-    check_header(&headers, columns)?;
-    // For each column of the file, the known column it is (None: not read).
-    let known: Vec<Option<&'static str>> = headers
-        .iter()
-        .map(|h| columns.all().find(|c| c == h))
-        .collect();
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    let mut lines = LineCounter::new(text);
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-                errors.push(LineError::new(
-                    line,
-                    "row",
-                    Message::new(msg::IMPORT_ROW_UNREADABLE).with("detail", e),
-                ));
-                continue;
-            }
         };
-        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-        if record.iter().all(str::is_empty) {
-            continue;
+        let mut source = io::BufReader::new(source);
+        let mut header_line = Vec::new();
+        source
+            .read_until(b'\n', &mut header_line)
+            .map_err(|e| unreadable(&e))?;
+        if header_line.starts_with("\u{feff}".as_bytes()) {
+            header_line.drain(..3);
         }
-        if record.len() != headers.len() {
-            errors.push(LineError::new(
-                line,
-                "row",
-                Message::new(msg::IMPORT_FIELD_COUNT)
-                    .with("fields", record.len())
-                    .with("header", headers.len()),
-            ));
-            continue;
-        }
-        // The header names known columns only, so every cell is one of them.
-        let cells = known
+        // The separator the header holds most of (a tie keeps the comma): a spreadsheet's
+        // rows pasted as text are separated by tabs.
+        let delimiter = [b',', b';', b'\t']
+            .into_iter()
+            .rev()
+            .max_by_key(|d| header_line.iter().filter(|b| *b == d).count())
+            .unwrap_or(b',');
+        let window = Rc::new(RefCell::new(Window::default()));
+        let tap = Tap {
+            inner: io::Cursor::new(header_line).chain(source),
+            window: window.clone(),
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(tap);
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| unreadable(&e))?
             .iter()
-            .zip(record.iter())
-            .filter_map(|(column, cell)| column.map(|c| (c, cell.to_owned())))
+            .map(|h| h.trim().to_lowercase())
             .collect();
-        rows.push(Row { line, cells });
+        if headers.iter().all(String::is_empty) {
+            return Err(vec![LineError::new(1, "header", msg::IMPORT_EMPTY)]);
+        }
+        check_header(&headers, columns)?;
+        let known = headers
+            .iter()
+            .map(|h| columns.all().find(|c| c == h))
+            .collect();
+        Ok(Self {
+            reader,
+            window,
+            headers: headers.len(),
+            known,
+            record: csv::StringRecord::new(),
+        })
     }
-    if rows.is_empty() && errors.is_empty() {
-        return Err(vec![LineError::new(2, "row", msg::IMPORT_NO_ROWS)]);
+
+    /// The next row, or the problem of a row that could not be read; `None` at the end.
+    /// Blank rows are skipped.
+    pub fn next_row(&mut self) -> Option<Result<Row, LineError>> {
+        loop {
+            let read = self.reader.read_record(&mut self.record);
+            let line = |position: Option<&csv::Position>, window: &RefCell<Window>| {
+                position.map_or(0, |p| window.borrow_mut().line_at(p.byte()))
+            };
+            match read {
+                Ok(false) => return None,
+                Err(e) => {
+                    let line = line(e.position(), &self.window);
+                    // An unreadable byte sequence ends nothing: the reader goes on after it.
+                    return Some(Err(LineError::new(
+                        line,
+                        "row",
+                        Message::new(msg::IMPORT_ROW_UNREADABLE).with("detail", e),
+                    )));
+                }
+                Ok(true) => {
+                    let line = line(self.record.position(), &self.window);
+                    if self.record.iter().all(str::is_empty) {
+                        continue;
+                    }
+                    if self.record.len() != self.headers {
+                        return Some(Err(LineError::new(
+                            line,
+                            "row",
+                            Message::new(msg::IMPORT_FIELD_COUNT)
+                                .with("fields", self.record.len())
+                                .with("header", self.headers),
+                        )));
+                    }
+                    // The header names known columns only, so every cell is one of them.
+                    let cells = self
+                        .known
+                        .iter()
+                        .zip(self.record.iter())
+                        .filter_map(|(column, cell)| column.map(|c| (c, cell.to_owned())))
+                        .collect();
+                    return Some(Ok(Row { line, cells }));
+                }
+            }
+        }
     }
-    Ok((rows, errors))
+}
+
+impl<R: Read> Iterator for TableReader<R> {
+    type Item = Result<Row, LineError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_row()
+    }
 }
 
 /// Checks the header row (line 1): every column is a known one, named once, and none that is
@@ -208,40 +276,54 @@ fn check_header(headers: &[String], columns: Columns) -> Result<(), Vec<LineErro
 
 /// Line numbers of records from their byte offsets, counting newlines only between one record
 /// and the next, so a file is read once however many rows it has. The csv crate's own count,
-/// and its offset, include the blank lines it skipped before the record.
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    at: usize,
+/// and its offset, include the blank lines it skipped before the record. The bytes the reader
+/// has taken but no record has yet reached are kept here (at most the reader's buffer and
+/// one record), passed on by [`Tap`].
+#[derive(Debug, Default)]
+struct Window {
+    bytes: VecDeque<u8>,
+    /// The offset of `bytes[0]` in the file, and the line it is on.
+    offset: u64,
     line: u64,
 }
 
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        Self {
-            bytes: text.as_bytes(),
-            at: 0,
-            line: 1,
-        }
-    }
-
+impl Window {
     /// The line (from 1) on which the record at `byte` starts; offsets come in file order.
     fn line_at(&mut self, byte: u64) -> u64 {
-        let bytes = self.bytes;
-        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
-        while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
-            start += 1;
+        self.line = self.line.max(1);
+        while self.offset < byte {
+            match self.bytes.pop_front() {
+                Some(b) => {
+                    self.line += u64::from(b == b'\n');
+                    self.offset += 1;
+                }
+                None => break,
+            }
         }
-        if start < self.at {
-            // Out of order (never, with one reader): count from the top.
-            self.at = 0;
-            self.line = 1;
+        // Blank lines before the record are the record's own offset, not its line.
+        while let Some(&b) = self.bytes.front() {
+            if !matches!(b, b'\n' | b'\r') {
+                break;
+            }
+            self.bytes.pop_front();
+            self.line += u64::from(b == b'\n');
+            self.offset += 1;
         }
-        self.line += bytes[self.at..start]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64;
-        self.at = start;
         self.line
+    }
+}
+
+/// A reader that keeps what passes through it in a [`Window`].
+struct Tap<R> {
+    inner: R,
+    window: Rc<RefCell<Window>>,
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.window.borrow_mut().bytes.extend(&buf[..n]);
+        Ok(n)
     }
 }
 
@@ -288,6 +370,40 @@ mod tests {
         assert_eq!(rows[0].get("age"), "64");
         let (rows, _) = read_table("case,age\nK1,64\n", COLUMNS).expect("readable");
         assert_eq!(rows[0].get("case"), "K1");
+    }
+
+    #[test]
+    fn a_long_file_is_read_row_by_row_with_its_lines_and_a_small_window() {
+        let mut text = String::from("case,age\n");
+        for i in 0..50_000 {
+            if i % 1000 == 0 {
+                text.push_str("\r\n\n");
+            }
+            if i % 777 == 0 {
+                text.push_str(&format!("\"K{i}\nmore\",{}\n", i % 90));
+            } else {
+                text.push_str(&format!("K{i},{}\n", i % 90));
+            }
+        }
+        // The expected line of each row, counted the slow way.
+        let mut expected = Vec::new();
+        let mut line = 1u64;
+        for piece in text.split_inclusive('\n').skip(1) {
+            line += 1;
+            if piece.starts_with('K') || piece.starts_with('"') {
+                expected.push(line);
+            }
+        }
+        let mut table = TableReader::new(text.as_bytes(), COLUMNS).expect("readable");
+        let mut lines = Vec::new();
+        let mut widest = 0;
+        while let Some(row) = table.next_row() {
+            lines.push(row.expect("row").line);
+            widest = widest.max(table.window.borrow().bytes.len());
+        }
+        assert_eq!(lines.len(), 50_000);
+        assert_eq!(lines, expected);
+        assert!(widest < 64 * 1024, "the window held {widest} bytes");
     }
 
     #[test]

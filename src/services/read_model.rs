@@ -3,17 +3,21 @@
 //! snapshot when the counter moved and then brings the index in step with it, so changes made
 //! by another process (an import on the command line, another server) show up within seconds.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::catalogue::CatalogueHandle;
 use crate::db::{DbConnection, DbPool};
 use crate::search::SearchIndex;
+use crate::services::reports::ReportCache;
 
-/// The snapshot and the index, side by side; cheap to clone.
+/// The snapshot and the index, side by side, and the report tables computed from the
+/// snapshot; cheap to clone.
 #[derive(Clone)]
 pub struct ReadModels {
     pub catalogue: CatalogueHandle,
     pub search: SearchIndex,
+    pub reports: Arc<ReportCache>,
 }
 
 impl ReadModels {
@@ -22,7 +26,11 @@ impl ReadModels {
     pub fn open(conn: &mut DbConnection, search: SearchIndex) -> anyhow::Result<Self> {
         let catalogue = CatalogueHandle::load(conn)?;
         search.sync(&catalogue.get(), conn)?;
-        Ok(Self { catalogue, search })
+        Ok(Self {
+            catalogue,
+            search,
+            reports: Arc::default(),
+        })
     }
 
     /// A snapshot with a search index in memory (tests and tools).
@@ -42,17 +50,33 @@ impl ReadModels {
         Ok(rebuilt)
     }
 
-    /// Runs [`Self::refresh`] every `period` on the blocking pool.
+    /// Computes the report tables of the current snapshot ([`ReportCache::warm`]); a failure
+    /// is logged and the tables are computed when first asked for.
+    pub fn warm_reports(&self, conn: &mut DbConnection) {
+        if let Err(e) = self.reports.warm(conn, &self.catalogue.get()) {
+            tracing::warn!(error = %format!("{e:#}"), "report tables not computed ahead");
+        }
+    }
+
+    /// Runs [`Self::refresh`] every `period` on the blocking pool; at the start and after a
+    /// rebuild, computes the report tables of the snapshot.
     pub fn spawn_refresher(&self, pool: DbPool, period: Duration) {
         let models = self.clone();
         tokio::spawn(async move {
             let mut ticker = tokio::time::interval(period);
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut first = true;
             loop {
                 ticker.tick().await;
                 let (m, pool) = (models.clone(), pool.clone());
+                let warm_anyway = std::mem::take(&mut first);
                 let result = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
-                    m.refresh(&mut *pool.get()?)
+                    let mut conn = pool.get()?;
+                    let rebuilt = m.refresh(&mut conn)?;
+                    if rebuilt || warm_anyway {
+                        m.warm_reports(&mut conn);
+                    }
+                    Ok(rebuilt)
                 })
                 .await;
                 match result {

@@ -41,7 +41,7 @@ impl AppState {
             pool,
             catalogue: models.catalogue,
             search: models.search,
-            reports: Arc::default(),
+            reports: models.reports,
             settings,
             mailer,
             link_key,
@@ -52,6 +52,7 @@ impl AppState {
         ReadModels {
             catalogue: self.catalogue.clone(),
             search: self.search.clone(),
+            reports: self.reports.clone(),
         }
     }
 
@@ -63,8 +64,18 @@ impl AppState {
             models.refresh(&mut *pool.get()?)
         })
         .await;
-        if let Ok(Err(e)) = result {
-            tracing::warn!(error = %format!("{e:#}"), "snapshot refresh failed");
+        match result {
+            Ok(Ok(true)) => {
+                // The report tables follow in the background: the writer does not wait.
+                let (models, pool) = (self.read_models(), self.pool.clone());
+                actix_web::rt::task::spawn_blocking(move || {
+                    if let Ok(mut conn) = pool.get() {
+                        models.warm_reports(&mut conn);
+                    }
+                });
+            }
+            Ok(Err(e)) => tracing::warn!(error = %format!("{e:#}"), "snapshot refresh failed"),
+            _ => {}
         }
     }
 

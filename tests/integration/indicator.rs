@@ -740,3 +740,52 @@ async fn the_distance_map_colours_each_postcode_by_the_nearest_open_department()
         .expect("km");
     assert!(longest >= km - 0.05, "{north:?}");
 }
+
+#[tokio::test]
+async fn the_trends_kept_between_reports_follow_a_new_decision_and_a_registry_change() {
+    use dccc_registry::catalogue::Catalogue;
+    use dccc_registry::services::reports::{build_report, Period, ReportCache, ReportRequest};
+    let app = register().await;
+    let mut conn = app.pool.get().expect("connection");
+    let cache = ReportCache::default();
+    let request = ReportRequest {
+        period: Period::new(2025, None).expect("period"),
+        dmcg: None,
+        exact: true,
+        english: false,
+    };
+    let report = |conn: &mut dccc_registry::db::DbConnection, cache: &ReportCache| {
+        let catalogue = Catalogue::load(conn).expect("catalogue");
+        build_report(conn, &catalogue, cache, request.clone()).expect("report")
+    };
+    let patients = |r: &dccc_registry::services::reports::Report| {
+        r.trends
+            .dmcg
+            .iter()
+            .find(|s| s.key == "DCCG")
+            .map(|s| (s.offered_pct.clone(), s.open.clone()))
+            .expect("DCCG")
+    };
+    let first = patients(&report(&mut conn, &cache));
+    assert_eq!(patients(&report(&mut conn, &cache)), first, "kept");
+    // A decision in the last quarter of 2025: the kept trends are not served again.
+    let more = format!(
+        "{HEADER}\n2025-11-10,OUH-ONK,DCCG,NEW-1,70,male,5000,local,yes,DCCG TEST-SYD,,pending,\n"
+    );
+    let catalogue = Catalogue::load(&mut conn).expect("catalogue");
+    let reference = dccc_registry::services::offers::reference(&catalogue);
+    import_csv(&mut conn, &more, &reference, &Actor::system("test"), None).expect("import");
+    let second = patients(&report(&mut conn, &cache));
+    assert_ne!(second.0, first.0, "the share offered moved");
+    // A new open DCCG protocol: its open counts move too.
+    crate::helpers::import_elsewhere(
+        app.pool.clone(),
+        r#"{"acronym": "DCCG NEW-OPEN", "title_da": "DCCG NEW-OPEN. Et forsøg", "dmcg": "DCCG",
+            "phase": "phase-2", "recruitment_status": "open", "opened_on": "2024-06-01",
+            "contact": {"email": "a@b.dk"}, "eligibility": {"diagnoses": ["C18"]},
+            "sites": [{"site": "OUH-ONK", "status": "open"}]}"#,
+    )
+    .await;
+    let third = patients(&report(&mut conn, &cache));
+    assert_ne!(third.1, second.1, "open counts follow the registry");
+}

@@ -123,3 +123,56 @@ async fn a_200000_row_file_stores_every_row() {
         .sum();
     assert_eq!(counted, rows as u64);
 }
+
+#[tokio::test]
+async fn repeats_are_named_by_line_against_the_file_and_the_register_but_not_annulled_entries() {
+    use dccc_registry::db::history::Actor;
+    use dccc_registry::services::offers::import::import_csv;
+    use diesel::prelude::*;
+    let app = spawn_app(Data::Fixture).await;
+    let mut conn = app.pool.get().expect("connection");
+    let catalogue = dccc_registry::catalogue::Catalogue::load(&mut conn).expect("catalogue");
+    let reference = dccc_registry::services::offers::reference(&catalogue);
+    let row = |reference: &str, day: u32| {
+        format!("2025-03-{day:02},AUH-ONK,DBCG,{reference},67,female,8000,local,no,,capacity,,")
+    };
+    let actor = Actor::system("test");
+    let earlier = format!(
+        "{HEADER}\n{}\n{}\n",
+        row("IN-REGISTER", 1),
+        row("ANNULLED", 2)
+    );
+    import_csv(&mut conn, &earlier, &reference, &actor, None).expect("earlier file");
+    {
+        use dccc_registry::db::schema::offers::dsl::*;
+        diesel::update(offers.filter(patient_ref.eq("ANNULLED")))
+            .set(annulled.eq(1i16))
+            .execute(&mut conn)
+            .expect("annul");
+    }
+    // Lines 2 and 7 repeat each other; line 4 is blank; the row on line 5 spans two lines
+    // (a quoted reason); line 8 repeats the register; line 9 an annulled entry only.
+    let file = format!(
+        "{HEADER},reason_text\n{},\n{},\n\n{},\"a reason\non two lines\"\n{},\n{},\n{},\n",
+        row("TWICE", 5),
+        row("ONCE", 5),
+        row("QUOTED", 6),
+        row("TWICE", 5),
+        row("IN-REGISTER", 1),
+        row("ANNULLED", 2),
+    );
+    let report = import_csv(&mut conn, &file, &reference, &actor, None).expect("imports");
+    assert_eq!(report.stored, 6);
+    let warnings: Vec<(u64, String)> = report
+        .warnings
+        .iter()
+        .map(|w| (w.line, w.message.english()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (7, "same patient reference, department, DMCG and date as line 2".to_owned()),
+            (8, "the register already holds a decision for this patient reference, department, DMCG and date".to_owned()),
+        ]
+    );
+}

@@ -2,14 +2,15 @@
 //! a header row, comma or semicolon separated. Every row is checked first; one bad row, and
 //! nothing of the file is stored. Errors name the line (the header is line 1).
 
-use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
 
-use chrono::{NaiveDate, Utc};
-use diesel::prelude::*;
+use chrono::Utc;
+use diesel::QueryResult;
 
 use crate::db::history::Actor;
 use crate::db::offers as store;
-use crate::db::schema::offers;
 use crate::db::DbConnection;
 use crate::domain::offers::{OfferInput, OfferRecord, OfferReference};
 use crate::domain::{msg, Message};
@@ -35,7 +36,7 @@ pub const COLUMNS: [&str; 13] = [
 const OPTIONAL: [&str; 1] = ["reason_text"];
 
 pub use crate::domain::csv_table::LineError;
-use crate::domain::csv_table::{read_table, Columns};
+use crate::domain::csv_table::{no_rows, read_table, Columns, Row, TableReader};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -44,34 +45,31 @@ pub enum ImportError {
     Invalid(Vec<LineError>),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
+    /// The file could not be opened or read again.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
 }
 
 /// The rows of a file with their line numbers.
 type Rows = Vec<(u64, OfferInput)>;
 
+/// The file's columns.
+const TABLE: Columns = Columns {
+    required: &COLUMNS,
+    optional: &OPTIONAL,
+};
+
 /// Reads the file into rows with their line numbers; any problem of a row is an error.
 pub fn parse_csv(text: &str) -> Result<Rows, ImportError> {
-    let (rows, errors) = read_rows(text)?;
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(ImportError::Invalid(errors))
+    let (rows, errors) = read_table(text, TABLE).map_err(ImportError::Invalid)?;
+    if !errors.is_empty() {
+        return Err(ImportError::Invalid(errors));
     }
+    Ok(rows.iter().map(|row| (row.line, input_of(row))).collect())
 }
 
-/// Reads the file into rows with their line numbers, and the problems of rows that could not
-/// be read. An error of the whole file (its header) is the `Err`.
-fn read_rows(text: &str) -> Result<(Rows, Vec<LineError>), ImportError> {
-    let columns = Columns {
-        required: &COLUMNS,
-        optional: &OPTIONAL,
-    };
-    let (rows, errors) = read_table(text, columns).map_err(ImportError::Invalid)?;
-    let rows = rows
-        .iter()
-        .map(|row| (row.line, OfferInput::from_fields(|c| row.get(c).to_owned())))
-        .collect();
-    Ok((rows, errors))
+fn input_of(row: &Row) -> OfferInput {
+    OfferInput::from_fields(|c| row.get(c).to_owned())
 }
 
 /// What an import stored, and the rows worth a second look.
@@ -93,105 +91,140 @@ pub fn import_csv(
     actor: &Actor,
     allowed_sites: Option<&[String]>,
 ) -> Result<ImportReport, ImportError> {
-    let (rows, mut errors) = read_rows(text)?;
-    let mut records: Vec<(u64, OfferRecord)> = Vec::new();
-    for (line, input) in rows {
-        match input.validate(reference) {
-            Ok(record) => {
-                if allowed_sites.is_some_and(|sites| !sites.contains(&record.site_code)) {
-                    errors.push(LineError {
-                        line,
-                        field: "site".into(),
-                        message: Message::new(msg::OFFER_NOT_YOUR_SITE)
-                            .with("site", &record.site_code),
-                    });
-                } else {
-                    records.push((line, record));
-                }
-            }
-            Err(field_errors) => errors.extend(field_errors.into_iter().map(|e| LineError {
-                line,
-                field: e.field,
-                message: e.message,
-            })),
+    import_from(
+        conn,
+        || Ok(text.as_bytes()),
+        reference,
+        actor,
+        allowed_sites,
+    )
+}
+
+/// [`import_csv`] of a file, read twice from disk (once to check, once to store), so that
+/// memory does not grow with its rows.
+pub fn import_file(
+    conn: &mut DbConnection,
+    path: &Path,
+    reference: &impl OfferReference,
+    actor: &Actor,
+    allowed_sites: Option<&[String]>,
+) -> Result<ImportReport, ImportError> {
+    import_from(conn, || File::open(path), reference, actor, allowed_sites)
+}
+
+/// How many entries one statement batch stores.
+const BATCH: usize = 2000;
+
+/// Reads the file from `open` twice: the first pass checks every row and keeps only the
+/// errors; if there are none, the second stores the rows in batches, in one transaction under
+/// the register's writer lock, and the duplicates are found by the database afterwards.
+pub fn import_from<R: Read>(
+    conn: &mut DbConnection,
+    open: impl Fn() -> std::io::Result<R>,
+    reference: &impl OfferReference,
+    actor: &Actor,
+    allowed_sites: Option<&[String]>,
+) -> Result<ImportReport, ImportError> {
+    let mut errors = Vec::new();
+    let mut rows = 0usize;
+    for row in TableReader::new(open()?, TABLE).map_err(ImportError::Invalid)? {
+        match row.map(|row| record_of(&row, reference, allowed_sites)) {
+            Ok(Ok(_)) => rows += 1,
+            Ok(Err(row_errors)) => errors.extend(row_errors),
+            Err(e) => errors.push(e),
         }
+    }
+    if rows == 0 && errors.is_empty() {
+        errors.push(no_rows());
     }
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.line);
         return Err(ImportError::Invalid(errors));
     }
+    let now = Utc::now().naive_utc();
     crate::db::write_transaction(conn, |conn| {
-        // The writer lock before the duplicate check: a second import of the same file at
-        // the same time waits here, then finds the first one's rows.
+        // The writer lock before anything is stored or compared: a second import of the
+        // same file at the same time waits here, then finds the first one's rows.
         store::lock_register(conn)?;
-        let existing = existing_keys(conn, &records)?;
-        let mut seen: HashMap<Key, u64> = HashMap::new();
-        let mut warnings = Vec::new();
-        for (line, record) in &records {
-            let key = key_of(record);
-            if existing.contains(&key) {
-                warnings.push(LineError {
-                    line: *line,
-                    field: "patient_ref".into(),
-                    message: msg::IMPORT_DUPLICATE_OF_REGISTER.into(),
-                });
-            } else if let Some(first) = seen.insert(key, *line) {
-                warnings.push(LineError {
-                    line: *line,
-                    field: "patient_ref".into(),
-                    message: Message::new(msg::IMPORT_DUPLICATE_OF_LINE).with("line", first),
-                });
+        let before = store::last_id(conn)?;
+        let mut lines: Vec<u64> = Vec::with_capacity(rows);
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut touched = store::Touched::new();
+        for row in TableReader::new(open()?, TABLE).map_err(ImportError::Invalid)? {
+            // The file was valid a moment ago; if it changed since, stop and store nothing.
+            let row = row.map_err(|e| ImportError::Invalid(vec![e]))?;
+            let record = record_of(&row, reference, allowed_sites).map_err(ImportError::Invalid)?;
+            lines.push(row.line);
+            batch.push(record);
+            if batch.len() == BATCH {
+                store::append_offers(conn, &batch, actor, false, true, now, &mut touched)?;
+                batch.clear();
             }
         }
-        let records: Vec<OfferRecord> = records.iter().map(|(_, r)| r.clone()).collect();
-        store::insert_offers(conn, &records, actor, false, true, Utc::now().naive_utc())?;
+        store::append_offers(conn, &batch, actor, false, true, now, &mut touched)?;
+        store::recount_touched(conn, touched)?;
+        let warnings = duplicates(conn, before, &lines)?;
         Ok(ImportReport {
-            stored: records.len(),
+            stored: lines.len(),
             warnings,
         })
     })
 }
 
-type Key = (String, String, String, NaiveDate);
-
-fn key_of(r: &OfferRecord) -> Key {
-    (
-        r.site_code.clone(),
-        r.dmcg.clone(),
-        r.patient_ref.clone(),
-        r.decision_date,
-    )
+/// A row as an entry, or its problems.
+fn record_of(
+    row: &Row,
+    reference: &impl OfferReference,
+    allowed_sites: Option<&[String]>,
+) -> Result<OfferRecord, Vec<LineError>> {
+    let line = row.line;
+    let record = input_of(row).validate(reference).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| LineError {
+                line,
+                field: e.field,
+                message: e.message,
+            })
+            .collect::<Vec<_>>()
+    })?;
+    if allowed_sites.is_some_and(|sites| !sites.contains(&record.site_code)) {
+        return Err(vec![LineError {
+            line,
+            field: "site".into(),
+            message: Message::new(msg::OFFER_NOT_YOUR_SITE).with("site", &record.site_code),
+        }]);
+    }
+    Ok(record)
 }
 
-/// The keys already registered (not annulled) for the departments and dates of the file.
-fn existing_keys(
-    conn: &mut DbConnection,
-    records: &[(u64, OfferRecord)],
-) -> QueryResult<HashSet<Key>> {
-    let (Some(first), Some(last)) = (
-        records.iter().map(|(_, r)| r.decision_date).min(),
-        records.iter().map(|(_, r)| r.decision_date).max(),
-    ) else {
-        return Ok(HashSet::new());
+/// The warnings for the entries stored after `before` (the file's rows, at `lines` in id
+/// order) that repeat an earlier entry not annulled: one of the register, or an earlier row
+/// of the file.
+fn duplicates(conn: &mut DbConnection, before: i32, lines: &[u64]) -> QueryResult<Vec<LineError>> {
+    let repeats = store::repeated_after(conn, before)?;
+    let line_of = |id: i32| {
+        usize::try_from(id - before - 1)
+            .ok()
+            .and_then(|i| lines.get(i))
+            .copied()
+            .unwrap_or(0)
     };
-    let sites: HashSet<&str> = records.iter().map(|(_, r)| r.site_code.as_str()).collect();
-    let mut keys = HashSet::new();
-    for site in sites {
-        let rows: Vec<(String, String, String, NaiveDate)> = offers::table
-            .filter(offers::site_code.eq(site))
-            .filter(offers::decision_date.ge(first))
-            .filter(offers::decision_date.le(last))
-            .filter(offers::annulled.eq(0i16))
-            .select((
-                offers::site_code,
-                offers::dmcg,
-                offers::patient_ref,
-                offers::decision_date,
-            ))
-            .load(conn)?;
-        keys.extend(rows);
-    }
-    Ok(keys)
+    Ok(repeats
+        .into_iter()
+        .map(|(id, first)| {
+            let message = if first <= before {
+                msg::IMPORT_DUPLICATE_OF_REGISTER.into()
+            } else {
+                Message::new(msg::IMPORT_DUPLICATE_OF_LINE).with("line", line_of(first))
+            };
+            LineError {
+                line: line_of(id),
+                field: "patient_ref".into(),
+                message,
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

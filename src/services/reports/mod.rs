@@ -12,24 +12,23 @@ use std::sync::{Arc, Mutex};
 
 pub use registry_tables::{
     access, coverage, distance_band, distance_map, open_in_period, open_now, protocols_by_dmcg,
-    protocols_by_region, Access, Coverage, DistanceMap, Period, PostcodeDistance, ProtocolCount,
-    DISTANCE_BANDS,
+    protocols_by_region, Access, Coverage, DistanceMap, EntrySpans, OpenSites, Period,
+    PostcodeDistance, ProtocolCount, DISTANCE_BANDS,
 };
 
 use crate::catalogue::Catalogue;
 use crate::db::DbConnection;
 use crate::domain::indicator::{Grouping, IndicatorTable};
-use crate::domain::status_history::OpenSpans;
 use crate::services::offers::indicator::{self, IndicatorQuery};
 
 /// What depends on the registry only, whatever the period: the tables of what is open now,
 /// and every protocol's open spans from the status history.
 #[derive(Debug)]
 pub struct SnapshotTables {
-    pub open_now: Vec<Vec<usize>>,
+    pub open_now: OpenSites,
     pub coverage: Vec<(String, [Coverage; 5])>,
     pub access: Vec<(String, [Option<Access>; 5])>,
-    pub spans: HashMap<i32, OpenSpans>,
+    pub spans: EntrySpans,
 }
 
 /// [`SnapshotTables`] of the latest snapshot, computed on first use after each rebuild.
@@ -37,6 +36,10 @@ pub struct SnapshotTables {
 #[derive(Debug, Default)]
 pub struct ReportCache {
     latest: Mutex<Option<(i64, Arc<SnapshotTables>)>>,
+    /// The trends of the latest registry and register, by viewer, language and end: the same
+    /// for every DMCG and period that ends alike, so a reader moving through the report
+    /// computes them once.
+    trends: Mutex<HashMap<TrendsKey, Arc<trends::Trends>>>,
     pub disclosure: crate::services::offers::disclosure::DisclosureCache,
 }
 
@@ -60,10 +63,83 @@ impl ReportCache {
             coverage: coverage(catalogue, &open),
             access: access(catalogue, &open),
             open_now: open,
-            spans: crate::db::status_history::open_spans(conn)?,
+            spans: EntrySpans::new(catalogue, &crate::db::status_history::open_spans(conn)?),
         });
         *latest = Some((catalogue.version, tables.clone()));
         Ok(tables)
+    }
+}
+
+/// What the trends depend on: the registry's and the register's change counters, exact or
+/// published figures, the language, and the day after the last quarter.
+type TrendsKey = (i64, i64, bool, bool, chrono::NaiveDate);
+
+/// At most this many trends are kept (a few viewers × languages × ends).
+const TRENDS_KEPT: usize = 16;
+
+impl ReportCache {
+    /// The trends for `until`, computed once per registry and register version.
+    pub fn trends(
+        &self,
+        conn: &mut DbConnection,
+        catalogue: &Catalogue,
+        exact: bool,
+        english: bool,
+        until: chrono::NaiveDate,
+    ) -> anyhow::Result<Arc<trends::Trends>> {
+        let key = (
+            catalogue.version,
+            crate::db::offers::register_version(conn)?,
+            exact,
+            english,
+            until,
+        );
+        let kept = |this: &Self| {
+            this.trends
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get(&key)
+                .cloned()
+        };
+        if let Some(found) = kept(self) {
+            return Ok(found);
+        }
+        let tables = self.tables(conn, catalogue)?;
+        let computed = Arc::new(trends::trends(
+            conn,
+            catalogue,
+            self,
+            &tables.spans,
+            exact,
+            english,
+            until,
+        )?);
+        let mut all = self
+            .trends
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Older versions are never asked for again.
+        all.retain(|k, _| k.0 == key.0 && k.1 == key.1);
+        if all.len() >= TRENDS_KEPT {
+            all.clear();
+        }
+        all.insert(key, computed.clone());
+        Ok(computed)
+    }
+}
+
+impl ReportCache {
+    /// Computes what the first reader of the public report after a registry change would
+    /// otherwise wait for: the snapshot's tables and the trends of the default report (the
+    /// last whole year, in Danish).
+    pub fn warm(&self, conn: &mut DbConnection, catalogue: &Catalogue) -> anyhow::Result<()> {
+        use chrono::Datelike;
+        self.tables(conn, catalogue)?;
+        let today = chrono::Utc::now().date_naive();
+        if let Some(until) = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1) {
+            self.trends(conn, catalogue, false, false, until)?;
+        }
+        Ok(())
     }
 }
 
@@ -158,7 +234,7 @@ pub fn build_report(
         .find(|t: &&IndicatorTable| t.grouping == Grouping::Department)
         .and_then(funnel::funnel);
     let tables = cache.tables(conn, catalogue)?;
-    let in_period = open_in_period(catalogue, &tables.spans, &period);
+    let in_period = open_in_period(&tables.spans, &period);
     let registry_in_period = period.to < today;
     let (coverage, access) = if registry_in_period {
         (
@@ -180,7 +256,7 @@ pub fn build_report(
     } else {
         today
     };
-    let trends = trends::trends(conn, catalogue, cache, &tables.spans, exact, english, until)?;
+    let trends = cache.trends(conn, catalogue, exact, english, until)?;
     Ok(Report {
         period,
         dmcg: query.dmcg.clone(),
@@ -198,6 +274,6 @@ pub fn build_report(
         indicator_withheld,
         funnel,
         distance_map,
-        trends,
+        trends: (*trends).clone(),
     })
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use dccc_matching::{haversine_km, RecruitmentStatus, Region};
 
 use crate::catalogue::{Catalogue, Entry};
@@ -65,27 +65,115 @@ impl Period {
 }
 
 /// The departments (indexes into [`Catalogue::sites`]) at which each entry (in
+/// `catalogue.entries` order) is open, all in one allocation: a report asks for nine of
+/// these over every protocol of the registry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenSites {
+    /// Where each entry's departments end in `sites`.
+    ends: Vec<usize>,
+    sites: Vec<usize>,
+}
+
+impl OpenSites {
+    /// The departments of entry `i`.
+    pub fn get(&self, i: usize) -> &[usize] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.sites[start..self.ends[i]]
+    }
+    /// Each entry's departments, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &[usize]> + '_ {
+        (0..self.ends.len()).map(|i| self.get(i))
+    }
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+    /// Every department at which some entry is open, each once, in index order.
+    pub fn all_sites(&self) -> Vec<usize> {
+        let mut all = self.sites.clone();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+    fn end_entry(&mut self) {
+        self.ends.push(self.sites.len());
+    }
+}
+
+impl<S: IntoIterator<Item = usize>> FromIterator<S> for OpenSites {
+    fn from_iter<I: IntoIterator<Item = S>>(entries: I) -> Self {
+        let mut out = Self::default();
+        for sites in entries {
+            out.sites.extend(sites);
+            out.end_entry();
+        }
+        out
+    }
+}
+
+/// When each entry (in `catalogue.entries` order) recruited at each department (an index
+/// into [`Catalogue::sites`]): [`OpenSpans::recruiting`], read once per snapshot, then asked
+/// for many periods per report (the period and each quarter of the trends) without a
+/// lookup by id or code.
+#[derive(Debug, Default)]
+pub struct EntrySpans(Vec<Vec<(usize, NaiveDateTime, NaiveDateTime)>>);
+
+impl EntrySpans {
+    pub fn new(catalogue: &Catalogue, spans: &HashMap<i32, OpenSpans>) -> Self {
+        Self(
+            catalogue
+                .entries
+                .iter()
+                .map(|e| {
+                    spans.get(&e.id).map_or_else(Vec::new, |s| {
+                        s.recruiting()
+                            .into_iter()
+                            .filter_map(|(code, from, to)| {
+                                Some((*catalogue.site_index.get(code)?, from, to))
+                            })
+                            .collect()
+                    })
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The departments (indexes into [`Catalogue::sites`]) at which each entry (in
 /// `catalogue.entries` order) recruited at some moment of the period, from the status
 /// history: the protocol open and the department open at the same time. Empty for an entry
 /// that was not open in the period.
-pub fn open_in_period(
-    catalogue: &Catalogue,
-    spans: &HashMap<i32, OpenSpans>,
-    period: &Period,
-) -> Vec<Vec<usize>> {
-    let (from, to) = day_span(period.from, period.to);
-    catalogue
-        .entries
+pub fn open_in_period(spans: &EntrySpans, period: &Period) -> OpenSites {
+    open_in_periods(spans, std::slice::from_ref(period))
+        .pop()
+        .unwrap_or_default()
+}
+
+/// [`open_in_period`] for each of `periods`, in one pass over the entries.
+pub fn open_in_periods(spans: &EntrySpans, periods: &[Period]) -> Vec<OpenSites> {
+    let bounds: Vec<(NaiveDateTime, NaiveDateTime)> =
+        periods.iter().map(|p| day_span(p.from, p.to)).collect();
+    let mut out: Vec<OpenSites> = periods
         .iter()
-        .map(|e| {
-            spans.get(&e.id).map_or_else(Vec::new, |s| {
-                s.sites_open_during(from, to)
-                    .into_iter()
-                    .filter_map(|code| catalogue.site_index.get(code).copied())
-                    .collect()
-            })
+        .map(|_| OpenSites {
+            ends: Vec::with_capacity(spans.0.len()),
+            sites: Vec::new(),
         })
-        .collect()
+        .collect();
+    for intervals in &spans.0 {
+        for (open, &(from, to)) in out.iter_mut().zip(&bounds) {
+            let start = open.sites.len();
+            for &(site, begins, ends) in intervals {
+                if begins < to && ends > from && !open.sites[start..].contains(&site) {
+                    open.sites.push(site);
+                }
+            }
+            open.end_entry();
+        }
+    }
+    out
 }
 
 /// Opened for recruitment within the period: dated so, and not still planned or withdrawn
@@ -116,7 +204,7 @@ pub struct ProtocolCount {
 pub fn protocols_by_dmcg(
     catalogue: &Catalogue,
     period: &Period,
-    in_period: &[Vec<usize>],
+    in_period: &OpenSites,
 ) -> Vec<ProtocolCount> {
     catalogue
         .dmcgs
@@ -124,7 +212,7 @@ pub fn protocols_by_dmcg(
         .zip(catalogue.open_per_dmcg())
         .map(|(d, open_now)| {
             let (mut open, mut new) = (0, 0);
-            for (e, sites) in catalogue.entries.iter().zip(in_period) {
+            for (e, sites) in catalogue.entries.iter().zip(in_period.iter()) {
                 if e.dmcg != d.acronym {
                     continue;
                 }
@@ -147,7 +235,7 @@ pub fn protocols_by_dmcg(
 pub fn protocols_by_region(
     catalogue: &Catalogue,
     period: &Period,
-    in_period: &[Vec<usize>],
+    in_period: &OpenSites,
     english: bool,
 ) -> Vec<ProtocolCount> {
     Region::ALL
@@ -155,7 +243,7 @@ pub fn protocols_by_region(
         .zip(catalogue.open_per_region())
         .map(|(&r, open_now)| {
             let (mut open, mut new) = (0, 0);
-            for (e, sites) in catalogue.entries.iter().zip(in_period) {
+            for (e, sites) in catalogue.entries.iter().zip(in_period.iter()) {
                 if sites.iter().any(|&i| catalogue.sites[i].region == r) {
                     open += 1;
                 }
@@ -186,33 +274,64 @@ pub struct Coverage {
 
 /// DMCG × region, in `catalogue.dmcgs` and [`Region::ALL`] order (`open` as [`open_now`] or
 /// [`open_in_period`] gives it).
-pub fn coverage(catalogue: &Catalogue, open: &[Vec<usize>]) -> Vec<(String, [Coverage; 5])> {
+pub fn coverage(catalogue: &Catalogue, open: &OpenSites) -> Vec<(String, [Coverage; 5])> {
+    let mut cells = vec![[Coverage::default(); 5]; catalogue.dmcgs.len()];
+    let dmcg_of = dmcg_positions(catalogue);
+    for (e, sites) in catalogue.entries.iter().zip(open.iter()) {
+        let Some(&d) = dmcg_of.get(e.dmcg.as_str()).filter(|_| !sites.is_empty()) else {
+            continue;
+        };
+        let mut here = [false; 5];
+        for &i in sites {
+            here[region_position(catalogue.sites[i].region)] = true;
+        }
+        let national = here.iter().filter(|h| **h).count() >= 2;
+        for (cell, here) in cells[d].iter_mut().zip(here) {
+            if here {
+                cell.open_here += 1;
+            } else if national {
+                cell.national_missing += 1;
+            }
+        }
+    }
     catalogue
         .dmcgs
         .iter()
-        .map(|d| {
-            let mut cells = [Coverage::default(); 5];
-            for (_, sites) in catalogue
-                .entries
-                .iter()
-                .zip(open)
-                .filter(|(e, sites)| e.dmcg == d.acronym && !sites.is_empty())
-            {
-                let mut regions: Vec<Region> =
-                    sites.iter().map(|&i| catalogue.sites[i].region).collect();
-                regions.sort();
-                regions.dedup();
-                let national = regions.len() >= 2;
-                for (cell, region) in cells.iter_mut().zip(Region::ALL) {
-                    if regions.contains(&region) {
-                        cell.open_here += 1;
-                    } else if national {
-                        cell.national_missing += 1;
-                    }
-                }
+        .zip(cells)
+        .map(|(d, cells)| (d.acronym.clone(), cells))
+        .collect()
+}
+
+/// Each DMCG's position in `catalogue.dmcgs`, by acronym.
+fn dmcg_positions(catalogue: &Catalogue) -> HashMap<&str, usize> {
+    catalogue
+        .dmcgs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.acronym.as_str(), i))
+        .collect()
+}
+
+/// A region's position in [`Region::ALL`].
+fn region_position(region: Region) -> usize {
+    Region::ALL.iter().position(|r| *r == region).unwrap_or(0)
+}
+
+/// For each DMCG (in `catalogue.dmcgs` order), the departments at which one of its protocols
+/// is open, each once, in index order: one pass over the entries.
+fn sites_per_dmcg(catalogue: &Catalogue, open: &OpenSites) -> Vec<Vec<usize>> {
+    let mut marks = vec![vec![false; catalogue.sites.len()]; catalogue.dmcgs.len()];
+    let dmcg_of = dmcg_positions(catalogue);
+    for (e, sites) in catalogue.entries.iter().zip(open.iter()) {
+        if let Some(&d) = dmcg_of.get(e.dmcg.as_str()) {
+            for &i in sites {
+                marks[d][i] = true;
             }
-            (d.acronym.clone(), cells)
-        })
+        }
+    }
+    marks
+        .into_iter()
+        .map(|m| (0..m.len()).filter(|&i| m[i]).collect())
         .collect()
 }
 
@@ -225,29 +344,23 @@ pub struct Access {
 
 /// The departments at which each entry (in `catalogue.entries` order) is open now: its open
 /// departments if [`Entry::is_open`], else none. The same shape as [`open_in_period`].
-pub fn open_now(catalogue: &Catalogue) -> Vec<Vec<usize>> {
+pub fn open_now(catalogue: &Catalogue) -> OpenSites {
     catalogue
         .entries
         .iter()
-        .map(|e| {
-            if e.is_open() {
-                e.open_sites().collect()
-            } else {
-                Vec::new()
-            }
-        })
+        .map(|e| e.open_sites().filter(|_| e.is_open()))
         .collect()
 }
 
 /// The departments at which a protocol of `dmcg` is open, each once (`open` as
 /// [`open_now`] or [`open_in_period`] gives it).
-pub fn dmcg_sites(catalogue: &Catalogue, open: &[Vec<usize>], dmcg: &str) -> Vec<usize> {
+pub fn dmcg_sites(catalogue: &Catalogue, open: &OpenSites, dmcg: &str) -> Vec<usize> {
     let mut sites: Vec<usize> = catalogue
         .entries
         .iter()
-        .zip(open)
+        .zip(open.iter())
         .filter(|(e, _)| e.dmcg == dmcg)
-        .flat_map(|(_, s)| s.iter().copied())
+        .flat_map(|(_, sites)| sites.iter().copied())
         .collect();
     sites.sort_unstable();
     sites.dedup();
@@ -353,15 +466,10 @@ pub struct DistanceMap {
 }
 
 /// The distance map for `dmcg` (or all) from `open` ([`open_now`] or [`open_in_period`]).
-pub fn distance_map(catalogue: &Catalogue, open: &[Vec<usize>], dmcg: Option<&str>) -> DistanceMap {
+pub fn distance_map(catalogue: &Catalogue, open: &OpenSites, dmcg: Option<&str>) -> DistanceMap {
     let sites = match dmcg {
         Some(d) => dmcg_sites(catalogue, open, d),
-        None => {
-            let mut all: Vec<usize> = open.iter().flatten().copied().collect();
-            all.sort_unstable();
-            all.dedup();
-            all
-        }
+        None => open.all_sites(),
     };
     let distances = postcode_distances(catalogue, &sites);
     DistanceMap {
@@ -376,12 +484,13 @@ pub fn distance_map(catalogue: &Catalogue, open: &[Vec<usize>], dmcg: Option<&st
 /// the largest distance from the region's postcode centroids to the nearest department with a
 /// protocol of the DMCG open (`open` as [`open_now`] or [`open_in_period`] gives it); `None`
 /// where there is none.
-pub fn access(catalogue: &Catalogue, open: &[Vec<usize>]) -> Vec<(String, [Option<Access>; 5])> {
+pub fn access(catalogue: &Catalogue, open: &OpenSites) -> Vec<(String, [Option<Access>; 5])> {
     catalogue
         .dmcgs
         .iter()
-        .map(|d| {
-            let distances = postcode_distances(catalogue, &dmcg_sites(catalogue, open, &d.acronym));
+        .zip(sites_per_dmcg(catalogue, open))
+        .map(|(d, sites)| {
+            let distances = postcode_distances(catalogue, &sites);
             (d.acronym.clone(), access_of(&distances))
         })
         .collect()
@@ -514,7 +623,7 @@ mod tests {
 
     /// Each entry's status history as if it had been imported on 1 March 2026 with its
     /// dates: open before that as its dates say, as stored since.
-    fn in_period(c: &Catalogue, p: &Period) -> Vec<Vec<usize>> {
+    fn in_period(c: &Catalogue, p: &Period) -> OpenSites {
         use crate::domain::status_history::{rebuild, Dates, Source, StatusState};
         let spans = c
             .entries
@@ -537,7 +646,7 @@ mod tests {
                 (e.id, OpenSpans::of(&intervals))
             })
             .collect();
-        open_in_period(c, &spans, p)
+        open_in_period(&EntrySpans::new(c, &spans), p)
     }
 
     #[test]

@@ -7,13 +7,12 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::registry_tables::{open_in_period, Period};
+use super::registry_tables::{open_in_periods, EntrySpans, OpenSites, Period};
 use super::ReportCache;
 use crate::catalogue::Catalogue;
 use crate::db::offers::Counted;
 use crate::db::DbConnection;
 use crate::domain::indicator::{Grouping, IndicatorRow, IndicatorTable};
-use crate::domain::status_history::OpenSpans;
 use crate::services::offers::disclosure::PublishedPeriod;
 use crate::services::offers::indicator::{self, IndicatorQuery};
 use dccc_matching::Region;
@@ -72,7 +71,7 @@ pub fn trends(
     conn: &mut DbConnection,
     catalogue: &Catalogue,
     cache: &ReportCache,
-    spans: &HashMap<i32, OpenSpans>,
+    spans: &EntrySpans,
     exact: bool,
     english: bool,
     until: NaiveDate,
@@ -108,10 +107,7 @@ pub fn trends(
         };
         tables.push([table(Grouping::Dmcg), table(Grouping::Region)]);
     }
-    let open: Vec<Vec<Vec<usize>>> = quarters
-        .iter()
-        .map(|p| open_in_period(catalogue, spans, p))
-        .collect();
+    let open: Vec<OpenSites> = open_in_periods(spans, &quarters);
     let series =
         |key: &str, name: String, which: usize, standard: Option<i32>, counts: Vec<usize>| {
             let (offered_pct, included_pct) = tables
@@ -127,20 +123,33 @@ pub fn trends(
                 included_pct,
             }
         };
+    // Per quarter, one pass over the entries: the count per DMCG and per region.
+    let mut per_dmcg: Vec<HashMap<&str, usize>> = Vec::with_capacity(open.len());
+    let mut per_region: Vec<[usize; 5]> = Vec::with_capacity(open.len());
+    for o in &open {
+        let mut dmcgs: HashMap<&str, usize> = HashMap::new();
+        let mut regions = [0usize; 5];
+        for (e, sites) in catalogue.entries.iter().zip(o.iter()) {
+            if sites.is_empty() {
+                continue;
+            }
+            *dmcgs.entry(e.dmcg.as_str()).or_default() += 1;
+            for (slot, r) in regions.iter_mut().zip(Region::ALL) {
+                if sites.iter().any(|&i| catalogue.sites[i].region == r) {
+                    *slot += 1;
+                }
+            }
+        }
+        per_dmcg.push(dmcgs);
+        per_region.push(regions);
+    }
     let dmcg = catalogue
         .dmcgs
         .iter()
         .map(|d| {
-            let counts = open
+            let counts = per_dmcg
                 .iter()
-                .map(|o| {
-                    catalogue
-                        .entries
-                        .iter()
-                        .zip(o)
-                        .filter(|(e, s)| e.dmcg == d.acronym && !s.is_empty())
-                        .count()
-                })
+                .map(|c| c.get(d.acronym.as_str()).copied().unwrap_or(0))
                 .collect();
             series(
                 &d.acronym,
@@ -153,15 +162,9 @@ pub fn trends(
         .collect();
     let region = Region::ALL
         .iter()
-        .map(|&r| {
-            let counts = open
-                .iter()
-                .map(|o| {
-                    o.iter()
-                        .filter(|s| s.iter().any(|&i| catalogue.sites[i].region == r))
-                        .count()
-                })
-                .collect();
+        .enumerate()
+        .map(|(n, &r)| {
+            let counts = per_region.iter().map(|c| c[n]).collect();
             let name = if english { r.name_en() } else { r.name_da() };
             series(&r.code().to_string(), name.to_owned(), 1, None, counts)
         })

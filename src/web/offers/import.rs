@@ -120,5 +120,7 @@ pub async fn import_offers(
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
         Err(ImportError::Database(e)) => Err(crate::web::error::internal(e)),
+        // The upload is in memory: reading it cannot fail.
+        Err(ImportError::Io(e)) => Err(crate::web::error::internal(e)),
     }
 }

@@ -110,8 +110,11 @@ pub fn indicator_bench(conn: &mut DbConnection, rounds: u32) -> anyhow::Result<i
     let mut times = Vec::new();
     for round in 0..=rounds {
         let started = Instant::now();
-        let spans = dccc_registry::db::status_history::open_spans(conn)?;
-        let in_period = reports::open_in_period(&catalogue, &spans, &year);
+        let spans = reports::EntrySpans::new(
+            &catalogue,
+            &dccc_registry::db::status_history::open_spans(conn)?,
+        );
+        let in_period = reports::open_in_period(&spans, &year);
         let _ = reports::protocols_by_dmcg(&catalogue, &year, &in_period);
         let _ = reports::protocols_by_region(&catalogue, &year, &in_period, false);
         let _ = reports::coverage(&catalogue, &in_period);
@@ -185,7 +188,10 @@ pub fn report_bench(conn: &mut DbConnection, rounds: u32) -> anyhow::Result<i32>
     let cache = ReportCache::default();
     for round in 0..=rounds {
         let started = Instant::now();
-        let spans = dccc_registry::db::status_history::open_spans(conn)?;
+        let spans = reports::EntrySpans::new(
+            &catalogue,
+            &dccc_registry::db::status_history::open_spans(conn)?,
+        );
         let loaded = started.elapsed();
         let started = Instant::now();
         let _ = trends::trends(conn, &catalogue, &cache, &spans, false, false, today)?;
