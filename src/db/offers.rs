@@ -65,8 +65,15 @@ impl OfferRow {
     }
 }
 
+/// An entry's own fields. `None` is stored as NULL, never as the column's default, so a batch
+/// of entries is one multi-row statement on SQLite too (diesel inserts row by row when any
+/// value may be a default).
 #[derive(Insertable, AsChangeset)]
-#[diesel(table_name = offers, treat_none_as_null = true)]
+#[diesel(
+    table_name = offers,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 struct OfferValues<'a> {
     decision_date: NaiveDate,
     site_code: &'a str,
