@@ -166,7 +166,8 @@ pub fn register_version(conn: &mut DbConnection) -> QueryResult<i64> {
         .first(conn)
 }
 
-fn max_id(conn: &mut DbConnection) -> QueryResult<i32> {
+/// The highest id so far (0 for an empty register).
+pub fn last_id(conn: &mut DbConnection) -> QueryResult<i32> {
     let max: Option<i32> = offers::table
         .select(diesel::dsl::max(offers::id))
         .first(conn)?;
@@ -184,7 +185,7 @@ pub fn insert_offers(
     now: NaiveDateTime,
 ) -> QueryResult<Vec<i32>> {
     lock_register(conn)?;
-    let before = max_id(conn)?;
+    let before = last_id(conn)?;
     let mut touched = Touched::new();
     append_offers(conn, records, actor, demo, history, now, &mut touched)?;
     let ids = ids_after(conn, before)?;
@@ -204,11 +205,6 @@ pub fn ids_after(conn: &mut DbConnection, before: i32) -> QueryResult<Vec<i32>> 
         .load(conn)
 }
 
-/// The highest id so far (0 for an empty register).
-pub fn last_id(conn: &mut DbConnection) -> QueryResult<i32> {
-    max_id(conn)
-}
-
 /// Stores entries without taking the lock or recounting, noting in `touched` what to recount:
 /// for a writer that streams its entries in batches under one lock (take
 /// [`lock_register`] first and call [`recount_touched`] at the end). With `history`, each
@@ -222,7 +218,7 @@ pub fn append_offers(
     now: NaiveDateTime,
     touched: &mut Touched,
 ) -> QueryResult<()> {
-    let before = max_id(conn)?;
+    let before = last_id(conn)?;
     for chunk in records.chunks(500) {
         let rows: Vec<_> = chunk
             .iter()
@@ -302,22 +298,16 @@ pub fn insert_bulk(
     records: &[OfferRecord],
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    for chunk in records.chunks(500) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|r| {
-                (
-                    OfferValues::from(r),
-                    offers::annulled.eq(0i16),
-                    offers::is_demo.eq(0i16),
-                    offers::created_at.eq(now),
-                    offers::updated_at.eq(now),
-                )
-            })
-            .collect();
-        super::batch_insert(conn, offers::table, rows)?;
-    }
-    Ok(())
+    let actor = Actor::system("generator");
+    append_offers(
+        conn,
+        records,
+        &actor,
+        false,
+        false,
+        now,
+        &mut Touched::new(),
+    )
 }
 
 pub fn find_offer(conn: &mut DbConnection, id: i32) -> QueryResult<Option<OfferRow>> {
