@@ -262,3 +262,58 @@ fn every_transaction_of_the_application_takes_the_write_lock_first() {
         [2]
     );
 }
+
+/// The names of the types that derive `ToSchema`: the OpenAPI document's components are keyed
+/// by them, and a second type of the same name silently replaces the first.
+fn schema_names(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut deriving = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("#[derive(") && line.contains("ToSchema") {
+            deriving = true;
+        } else if deriving {
+            if line.contains("schema(as") {
+                deriving = false;
+            } else if let Some(rest) = line
+                .strip_prefix("pub struct ")
+                .or_else(|| line.strip_prefix("pub enum "))
+                .or_else(|| line.strip_prefix("struct "))
+                .or_else(|| line.strip_prefix("enum "))
+            {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                names.push(name);
+                deriving = false;
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn no_two_types_of_the_openapi_document_share_a_name() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let mut seen: std::collections::HashMap<String, PathBuf> = Default::default();
+    let mut clashes = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("read source");
+        for name in schema_names(&text) {
+            if let Some(first) = seen.insert(name.clone(), file.clone()) {
+                clashes.push(format!(
+                    "{name}: {} and {}",
+                    first.display(),
+                    file.display()
+                ));
+            }
+        }
+    }
+    assert!(clashes.is_empty(), "schema names used twice: {clashes:?}");
+    assert_eq!(
+        schema_names("#[derive(Serialize, ToSchema)]\n#[serde(x)]\npub struct A<'a> {}\n"),
+        ["A"]
+    );
+}

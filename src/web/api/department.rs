@@ -23,7 +23,7 @@ use crate::web::AppState;
 
 /// A protocol at the department.
 #[derive(Serialize, ToSchema)]
-pub struct HereJson<'a> {
+pub struct DepartmentProtocolJson<'a> {
     slug: &'a str,
     acronym: &'a str,
     dmcg: &'a str,
@@ -38,7 +38,7 @@ pub struct HereJson<'a> {
 
 /// A national protocol the department does not run, and the nearest department that does.
 #[derive(Serialize, ToSchema)]
-pub struct ReferralJson<'a> {
+pub struct DepartmentReferralJson<'a> {
     slug: &'a str,
     acronym: &'a str,
     dmcg: &'a str,
@@ -50,7 +50,7 @@ pub struct ReferralJson<'a> {
 
 /// The department's indicator row for one published period.
 #[derive(Serialize, ToSchema)]
-pub struct PeriodRowJson {
+pub struct DepartmentPeriodJson {
     /// `2025` for a year, `2025-Q3` for a quarter.
     period: String,
     #[schema(value_type = String, format = Date)]
@@ -65,25 +65,25 @@ pub struct PeriodRowJson {
 pub struct DepartmentJson<'a> {
     site: SiteJson<'a>,
     /// Open for recruitment, with this department open.
-    open: Vec<HereJson<'a>>,
+    open: Vec<DepartmentProtocolJson<'a>>,
     /// Planned or temporarily closed: the protocol itself or at this department.
-    paused: Vec<HereJson<'a>>,
+    paused: Vec<DepartmentProtocolJson<'a>>,
     /// Open in two regions or more, of a DMCG the department takes part in, not run here;
     /// nearest first.
-    referral: Vec<ReferralJson<'a>>,
+    referral: Vec<DepartmentReferralJson<'a>>,
     /// The last ended year and the last four ended quarters in which the department had
     /// decisions, newest first.
-    indicator: Vec<PeriodRowJson>,
+    indicator: Vec<DepartmentPeriodJson>,
     /// The department's page and its Atom feed of newly opened protocols.
     url: String,
     feed: String,
 }
 
-fn here_json<'a>(catalogue: &'a Catalogue, here: &[Here]) -> Vec<HereJson<'a>> {
+fn here_json<'a>(catalogue: &'a Catalogue, here: &[Here]) -> Vec<DepartmentProtocolJson<'a>> {
     here.iter()
         .map(|h| {
             let e = &catalogue.entries[h.entry];
-            HereJson {
+            DepartmentProtocolJson {
                 slug: &e.slug,
                 acronym: &e.acronym,
                 dmcg: &e.dmcg,
@@ -162,7 +162,7 @@ pub async fn show_site(
             .iter()
             .map(|r| {
                 let e = &catalogue.entries[r.entry];
-                ReferralJson {
+                DepartmentReferralJson {
                     slug: &e.slug,
                     acronym: &e.acronym,
                     dmcg: &e.dmcg,
@@ -174,7 +174,7 @@ pub async fn show_site(
             .collect(),
         indicator: rows
             .iter()
-            .map(|(p, row)| PeriodRowJson {
+            .map(|(p, row)| DepartmentPeriodJson {
                 period: match p.quarter {
                     None => p.year.to_string(),
                     Some(q) => format!("{}-Q{q}", p.year),
