@@ -280,24 +280,9 @@ async fn an_admin_fills_in_the_research_unit_and_the_page_and_json_show_it() {
 fn generate_decisions(app: &crate::helpers::TestApp, n: usize) {
     use chrono::Datelike;
     use dccc_registry::services::reports::department::last_published_periods;
-    let mut conn = app.pool.get().expect("connection");
-    let catalogue = dccc_registry::catalogue::Catalogue::load(&mut conn).expect("catalogue");
     let periods = last_published_periods(chrono::Utc::now().date_naive());
-    let from = periods[0].from;
-    let to = periods[1].to;
-    assert_eq!(from.year() + 1, chrono::Utc::now().year());
-    let mut generator =
-        dccc_registry::services::offers::generate::Generator::new(&catalogue, from, to, 7, "DEP");
-    let records: Vec<_> = (0..n).map(|_| generator.next_record()).collect();
-    dccc_registry::db::offers::insert_offers(
-        &mut conn,
-        &records,
-        &dccc_registry::db::history::Actor::system("test"),
-        false,
-        false,
-        chrono::Utc::now().naive_utc(),
-    )
-    .expect("insert");
+    assert_eq!(periods[0].from.year() + 1, chrono::Utc::now().year());
+    app.generate_decisions(n, periods[0].from, periods[1].to, 7, "DEP");
 }
 
 #[tokio::test]

@@ -8,10 +8,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use dccc_registry::catalogue::Catalogue;
-use dccc_registry::db::history::Actor;
 use dccc_registry::domain::disclosure::{derivable, Line};
 use dccc_registry::services::offers::disclosure::PublishedPeriod;
-use dccc_registry::services::offers::generate::Generator;
 
 use crate::helpers::{spawn_app, Data, TestApp};
 
@@ -27,21 +25,9 @@ type Table = (i32, usize, String, String);
 type Observed = Option<[u64; 3]>;
 
 fn generate(app: &TestApp, decisions: usize) {
-    let mut conn = app.pool.get().expect("connection");
-    let catalogue = Catalogue::load(&mut conn).expect("catalogue");
     let from = NaiveDate::from_ymd_opt(2024, 1, 1).expect("date");
     let to = NaiveDate::from_ymd_opt(2025, 12, 31).expect("date");
-    let mut generator = Generator::new(&catalogue, from, to, 41, "ATT");
-    let records: Vec<_> = (0..decisions).map(|_| generator.next_record()).collect();
-    dccc_registry::db::offers::insert_offers(
-        &mut conn,
-        &records,
-        &Actor::system("test"),
-        false,
-        false,
-        chrono::Utc::now().naive_utc(),
-    )
-    .expect("insert");
+    app.generate_decisions(decisions, from, to, 41, "ATT");
 }
 
 /// Every public table, read through the API as anyone can.

@@ -512,3 +512,32 @@ pub fn breast_trials(n: usize) -> &'static str {
             .into_boxed_str(),
     )
 }
+
+impl TestApp {
+    /// Stores `n` generated decisions dated `from`–`to` (deterministic for `seed`; patient
+    /// references start with `prefix`).
+    pub fn generate_decisions(
+        &self,
+        n: usize,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        seed: u64,
+        prefix: &'static str,
+    ) {
+        let mut conn = self.pool.get().expect("connection");
+        let catalogue = dccc_registry::catalogue::Catalogue::load(&mut conn).expect("catalogue");
+        let mut generator = dccc_registry::services::offers::generate::Generator::new(
+            &catalogue, from, to, seed, prefix,
+        );
+        let records: Vec<_> = (0..n).map(|_| generator.next_record()).collect();
+        dccc_registry::db::offers::insert_offers(
+            &mut conn,
+            &records,
+            &dccc_registry::db::history::Actor::system("test"),
+            false,
+            false,
+            chrono::Utc::now().naive_utc(),
+        )
+        .expect("insert");
+    }
+}
