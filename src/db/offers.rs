@@ -218,7 +218,8 @@ pub fn append_offers(
     now: NaiveDateTime,
     touched: &mut Touched,
 ) -> QueryResult<()> {
-    let before = last_id(conn)?;
+    // Where this batch's ids begin, for its history entries.
+    let before = if history { last_id(conn)? } else { 0 };
     for chunk in records.chunks(500) {
         let rows: Vec<_> = chunk
             .iter()

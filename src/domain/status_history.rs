@@ -212,23 +212,13 @@ pub fn changes_to(
     (close, begin)
 }
 
-/// The spans in which a protocol was open for recruitment with an open department, its
-/// departments named by `K` (their codes as stored; an index once read into a snapshot).
-#[derive(Debug, Clone)]
-pub struct OpenSpans<K = String> {
+/// The spans in which a protocol was open for recruitment with an open department.
+#[derive(Debug, Clone, Default)]
+pub struct OpenSpans {
     /// When the protocol's own status was `open`.
     pub protocol: Vec<(NaiveDateTime, Option<NaiveDateTime>)>,
     /// When each department's status was `open`.
-    pub sites: Vec<(K, NaiveDateTime, Option<NaiveDateTime>)>,
-}
-
-impl<K> Default for OpenSpans<K> {
-    fn default() -> Self {
-        Self {
-            protocol: Vec::new(),
-            sites: Vec::new(),
-        }
-    }
+    pub sites: Vec<(String, NaiveDateTime, Option<NaiveDateTime>)>,
 }
 
 impl OpenSpans {
@@ -249,13 +239,11 @@ impl OpenSpans {
         }
         out
     }
-}
 
-impl<K: PartialEq> OpenSpans<K> {
     /// The departments open at some moment of `[from, to)` at which the protocol itself was
     /// open too (each once, in the order first found).
-    pub fn sites_open_during(&self, from: NaiveDateTime, to: NaiveDateTime) -> Vec<&K> {
-        let mut out: Vec<&K> = Vec::new();
+    pub fn sites_open_during(&self, from: NaiveDateTime, to: NaiveDateTime) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
         for (key, start, end) in self.recruiting() {
             if start < to && end > from && !out.contains(&key) {
                 out.push(key);
@@ -267,7 +255,7 @@ impl<K: PartialEq> OpenSpans<K> {
     /// When each department recruited: its open spans cut to the protocol's own (the
     /// domain's "open": the protocol open with the department open), an end of
     /// [`NaiveDateTime::MAX`] for still open.
-    pub fn recruiting(&self) -> Vec<(&K, NaiveDateTime, NaiveDateTime)> {
+    pub fn recruiting(&self) -> Vec<(&str, NaiveDateTime, NaiveDateTime)> {
         let mut out = Vec::new();
         for (key, s_from, s_to) in &self.sites {
             for (p_from, p_to) in &self.protocol {
@@ -276,7 +264,7 @@ impl<K: PartialEq> OpenSpans<K> {
                     .unwrap_or(NaiveDateTime::MAX)
                     .min(p_to.unwrap_or(NaiveDateTime::MAX));
                 if start < end {
-                    out.push((key, start, end));
+                    out.push((key.as_str(), start, end));
                 }
             }
         }
@@ -488,7 +476,7 @@ mod tests {
 
     #[test]
     fn open_means_the_protocol_and_a_department_open_at_the_same_time() {
-        let spans: OpenSpans = OpenSpans {
+        let spans = OpenSpans {
             // Open in January and from March on.
             protocol: vec![(t(2026, 1, 1), Some(t(2026, 2, 1))), (t(2026, 3, 1), None)],
             sites: vec![

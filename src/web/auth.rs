@@ -79,6 +79,11 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// Whether a DCCC administrator is logged in (exact figures, every department).
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(User::is_admin)
+    }
+
     /// The session's CSRF token, created on first use.
     pub fn csrf(&self) -> String {
         if let Ok(Some(token)) = self.session.get::<String>(CSRF) {

@@ -31,6 +31,13 @@ pub struct SnapshotTables {
     pub spans: EntrySpans,
 }
 
+/// What the trends depend on: the registry's and the register's change counters, exact or
+/// published figures, the language, and the day after the last quarter.
+type TrendsKey = (i64, i64, bool, bool, chrono::NaiveDate);
+
+/// At most this many trends are kept (a few viewers × languages × ends).
+const TRENDS_KEPT: usize = 16;
+
 /// [`SnapshotTables`] of the latest snapshot, computed on first use after each rebuild.
 /// Also holds the suppressions of each year's published indicator tables.
 #[derive(Debug, Default)]
@@ -68,16 +75,7 @@ impl ReportCache {
         *latest = Some((catalogue.version, tables.clone()));
         Ok(tables)
     }
-}
 
-/// What the trends depend on: the registry's and the register's change counters, exact or
-/// published figures, the language, and the day after the last quarter.
-type TrendsKey = (i64, i64, bool, bool, chrono::NaiveDate);
-
-/// At most this many trends are kept (a few viewers × languages × ends).
-const TRENDS_KEPT: usize = 16;
-
-impl ReportCache {
     /// The trends for `until`, computed once per registry and register version.
     pub fn trends(
         &self,
@@ -126,9 +124,7 @@ impl ReportCache {
         all.insert(key, computed.clone());
         Ok(computed)
     }
-}
 
-impl ReportCache {
     /// Computes what the first reader of the public report after a registry change would
     /// otherwise wait for: the snapshot's tables and the trends of the default report (the
     /// last whole year, in Danish).

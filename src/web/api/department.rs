@@ -127,10 +127,7 @@ pub async fn show_site(
             quoted(&code)
         )));
     };
-    let exact = viewer
-        .user
-        .as_ref()
-        .is_some_and(crate::db::users::User::is_admin);
+    let exact = viewer.is_admin();
     let rows = {
         let (catalogue, cache, code) = (catalogue.clone(), state.reports.clone(), code.clone());
         let periods = department::last_published_periods(Utc::now().date_naive());

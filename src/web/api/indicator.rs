@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use crate::domain::indicator::{Grouping, IndicatorRow};
 use crate::services::offers::indicator::{self, IndicatorQuery, Unpublished};
 use crate::web::api::params::SingleParams;
-use crate::web::auth::Viewer;
 use crate::web::error::ApiError;
 use crate::web::AppState;
 
@@ -133,7 +132,7 @@ pub async fn show_indicator(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let params = SingleParams::parse(&req, &PARAMS)?;
-    let exact = is_admin(&viewer);
+    let exact = viewer.is_admin();
     let today = Utc::now().date_naive();
     // DCCC staff may ask for any period (default: this year to today); everybody else reads
     // the published periods only (default: the last whole year), see services::offers::disclosure.
@@ -228,11 +227,4 @@ pub async fn show_indicator(
             .map(|r| RowJson::new(r, Some(grouping)))
             .collect(),
     }))
-}
-
-fn is_admin(viewer: &Viewer) -> bool {
-    viewer
-        .user
-        .as_ref()
-        .is_some_and(crate::db::users::User::is_admin)
 }

@@ -146,10 +146,7 @@ pub async fn show_department(
     };
     let site = &catalogue.sites[index];
     let activity = catalogue.department_activity(index);
-    let exact = viewer
-        .user
-        .as_ref()
-        .is_some_and(crate::db::users::User::is_admin);
+    let exact = viewer.is_admin();
     let indicator = indicator_lines(&state, &site.code, exact, lang).await?;
     let page = DepartmentPage {
         layout: Layout::new(

@@ -337,12 +337,7 @@ pub async fn download_table(
     if !TABLES.contains(&name.as_str()) {
         return Err(PageError::not_found());
     }
-    let (period, _) = query.period(
-        viewer
-            .user
-            .as_ref()
-            .is_some_and(crate::db::users::User::is_admin),
-    );
+    let (period, _) = query.period(viewer.is_admin());
     let dmcg = query
         .dmcg(&state.catalogue.get())
         .map_err(|UnknownDmcg| PageError::not_found())?;

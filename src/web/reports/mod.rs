@@ -105,10 +105,7 @@ pub async fn build_report(
     dmcg: Option<String>,
     lang: Lang,
 ) -> Result<Report, PageError> {
-    let exact = viewer
-        .user
-        .as_ref()
-        .is_some_and(crate::db::users::User::is_admin);
+    let exact = viewer.is_admin();
     let catalogue = state.catalogue.get();
     let cache = state.reports.clone();
     let request = ReportRequest {

@@ -352,12 +352,7 @@ pub async fn show_report(
     query: web::Query<PeriodQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let (period, mut bad_parameter) = query.period(
-        viewer
-            .user
-            .as_ref()
-            .is_some_and(crate::db::users::User::is_admin),
-    );
+    let (period, mut bad_parameter) = query.period(viewer.is_admin());
     let dmcg = query
         .dmcg(&state.catalogue.get())
         .unwrap_or_else(|UnknownDmcg| {
