@@ -244,6 +244,14 @@ async fn an_admin_fills_in_the_research_unit_and_the_page_and_json_show_it() {
     let html = scraper::Html::parse_document(&refused.text().await.expect("body"));
     assert_eq!(texts(&html, "[data-for=research_email]").len(), 1);
     assert_eq!(texts(&html, "[data-for=research_phone]").len(), 1);
+    // The summary names the fields as the form labels them.
+    let summary = texts(&html, "#form-errors li");
+    assert!(
+        summary
+            .iter()
+            .any(|l| l.starts_with("Forskningsenhedens e-mail:")),
+        "{summary:?}"
+    );
     assert_eq!(
         attrs(&html, "#r-research_unit", "value"),
         ["Forskningsenheden, Onkologisk Afdeling R"],

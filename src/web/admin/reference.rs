@@ -58,9 +58,15 @@ impl ReferenceFormPage {
             .collect::<Vec<_>>()
             .join("; ")
     }
-    /// The errors at the top of the form, by field name.
+    /// The errors at the top of the form, each named by its field's label.
     pub fn summary(&self) -> Vec<ErrorLine> {
-        error_lines(&self.errors, self.layout.lang, str::to_owned)
+        error_lines(&self.errors, self.layout.lang, |name| {
+            self.table
+                .fields
+                .iter()
+                .find(|f| f.name == name)
+                .map_or_else(|| name.to_owned(), |f| f.label.to_owned())
+        })
     }
     pub fn locked(&self, field: &Field) -> bool {
         self.key.is_some() && field.name == self.table.key
