@@ -6,11 +6,12 @@ pub mod cancer_types;
 pub mod department;
 pub mod lay_groups;
 pub mod matcher;
+pub mod persist;
 pub mod query;
 pub mod snapshot;
 
 pub use query::{Facets, Hit, ListResult, ParamError, ProtocolQuery, Sort};
 pub use snapshot::{
     Catalogue, CatalogueHandle, DmcgInfo, Entry, PathwayInfo, PostcodeInfo, ResearchContact,
-    SiteInfo,
+    SiteInfo, Sources,
 };

@@ -138,6 +138,35 @@ impl Entry {
     }
 }
 
+/// What the snapshot is built from, as read from the database: the registry's version,
+/// reference data and the published records' rows. Kept between starts in a file
+/// (`super::persist`), so a start can serve at once.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Sources {
+    /// The registry's change counter when these were read.
+    pub version: i64,
+    pub sites: Vec<db::reference::SiteRow>,
+    pub dmcgs: Vec<db::reference::DmcgRow>,
+    pub pathways: Vec<db::reference::PathwayRow>,
+    pub postcodes: Vec<db::reference::PostcodeRow>,
+    pub protocols: db::protocols::ProtocolTables,
+}
+
+impl Sources {
+    /// Reads them, the version first: a write that lands between two of the queries has
+    /// bumped the counter past it, so the next refresh reads again.
+    pub fn read(conn: &mut DbConnection) -> anyhow::Result<Self> {
+        Ok(Self {
+            version: db::registry_version(conn)?,
+            sites: db::reference::list_sites(conn)?,
+            dmcgs: db::reference::list_dmcgs(conn)?,
+            pathways: db::reference::list_pathways(conn)?,
+            postcodes: db::reference::list_postcodes(conn)?,
+            protocols: db::protocols::ProtocolTables::read(conn, None, true)?,
+        })
+    }
+}
+
 /// The snapshot. Cheap to share: handlers hold an `Arc` for the length of a request.
 #[derive(Debug, Default)]
 pub struct Catalogue {
@@ -188,8 +217,21 @@ impl Catalogue {
 
     /// Reads reference data and every published protocol.
     pub fn load(conn: &mut DbConnection) -> anyhow::Result<Self> {
-        let version = db::registry_version(conn)?;
-        let sites: Vec<SiteInfo> = db::reference::list_sites(conn)?
+        Self::from_sources(Sources::read(conn)?)
+    }
+
+    /// Builds the snapshot from what [`Sources::read`] read (from the database, or from the
+    /// file the last start left: `super::persist`).
+    pub fn from_sources(sources: Sources) -> anyhow::Result<Self> {
+        let Sources {
+            version,
+            sites,
+            dmcgs,
+            pathways,
+            postcodes,
+            protocols,
+        } = sources;
+        let sites: Vec<SiteInfo> = sites
             .into_iter()
             .map(|s| {
                 Ok(SiteInfo {
@@ -218,7 +260,7 @@ impl Catalogue {
             .enumerate()
             .map(|(i, s)| (s.code.clone(), i))
             .collect();
-        let dmcgs: Vec<DmcgInfo> = db::reference::list_dmcgs(conn)?
+        let dmcgs: Vec<DmcgInfo> = dmcgs
             .into_iter()
             .map(|d| DmcgInfo {
                 acronym: d.acronym,
@@ -231,7 +273,7 @@ impl Catalogue {
                 offer_standard_pct: d.offer_standard_pct,
             })
             .collect();
-        let pathways: Vec<PathwayInfo> = db::reference::list_pathways(conn)?
+        let pathways: Vec<PathwayInfo> = pathways
             .into_iter()
             .map(|p| PathwayInfo {
                 code: p.code,
@@ -247,7 +289,7 @@ impl Catalogue {
                 only_without_eligible: p.only_without_eligible == 1,
             })
             .collect();
-        let postcodes = db::reference::list_postcodes(conn)?
+        let postcodes = postcodes
             .into_iter()
             .filter_map(|p| {
                 let region = Region::from_code(p.region_code)?;
@@ -266,7 +308,8 @@ impl Catalogue {
         // Full records are kept until the matcher is built from them; an entry copies only
         // the few fields lists need, so the registry is not held twice during a rebuild.
         let mut records: HashMap<i32, crate::domain::Protocol> = HashMap::new();
-        let mut entries: Vec<Entry> = db::protocols::load_protocols(conn, None, true)?
+        let mut entries: Vec<Entry> = protocols
+            .assemble()?
             .into_iter()
             .map(|stored| {
                 let p = &stored.protocol;
@@ -443,28 +486,88 @@ impl Catalogue {
 #[derive(Clone)]
 pub struct CatalogueHandle {
     current: Arc<ArcSwap<Catalogue>>,
+    /// The snapshot file (`super::persist`) written after each rebuild; `None` keeps none.
+    file: Option<Arc<std::path::PathBuf>>,
+    /// Set while the snapshot served came from the file: the next refresh reads the database
+    /// even if the version matches, so a file that somehow disagrees is replaced within one
+    /// refresh period.
+    unverified: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl CatalogueHandle {
     /// Loads the snapshot from the database.
     pub fn load(conn: &mut DbConnection) -> anyhow::Result<Self> {
+        Self::open(conn, None)
+    }
+
+    /// With a data folder: the snapshot the last run left there when there is one (served at
+    /// once, checked against the database by the next [`Self::refresh_if_stale`]), else the
+    /// database's, which is then saved there.
+    pub fn open(
+        conn: &mut DbConnection,
+        data_dir: Option<&std::path::Path>,
+    ) -> anyhow::Result<Self> {
+        let began = std::time::Instant::now();
+        let file = data_dir.map(|d| Arc::new(super::persist::path(d)));
+        let saved = file.as_deref().and_then(|f| super::persist::load(f));
+        let read_ms = began.elapsed().as_millis() as u64;
+        let (catalogue, unverified) = match saved.map(Catalogue::from_sources) {
+            Some(Ok(catalogue)) => (catalogue, true),
+            failed => {
+                if let Some(Err(e)) = failed {
+                    tracing::warn!(error = %format!("{e:#}"), "snapshot file not used");
+                }
+                (
+                    Self::read(conn, file.as_deref().map(|f| f.as_path()))?,
+                    false,
+                )
+            }
+        };
+        tracing::info!(
+            from = if unverified { "file" } else { "database" },
+            protocols = catalogue.entries.len(),
+            file_read_ms = read_ms,
+            ms = began.elapsed().as_millis() as u64,
+            "snapshot loaded"
+        );
         Ok(Self {
-            current: Arc::new(ArcSwap::from_pointee(Catalogue::load(conn)?)),
+            current: Arc::new(ArcSwap::from_pointee(catalogue)),
+            file,
+            unverified: Arc::new(std::sync::atomic::AtomicBool::new(unverified)),
         })
+    }
+
+    /// Reads the database, saves what it read to `file`, and builds the snapshot. A failed
+    /// save is logged: the next start reads the database instead.
+    fn read(conn: &mut DbConnection, file: Option<&std::path::Path>) -> anyhow::Result<Catalogue> {
+        let sources = Sources::read(conn)?;
+        if let Some(file) = file {
+            if let Err(e) = super::persist::save(file, &sources) {
+                tracing::warn!(error = %format!("{e:#}"), "snapshot file not saved");
+            }
+        }
+        Catalogue::from_sources(sources)
     }
 
     pub fn get(&self) -> Arc<Catalogue> {
         self.current.load_full()
     }
 
-    /// Rebuilds the snapshot if the registry changed since it was taken; returns whether it
-    /// was rebuilt.
+    /// Whether the snapshot served came from the file and has not been checked yet.
+    pub fn is_unverified(&self) -> bool {
+        self.unverified.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Rebuilds the snapshot if the registry changed since it was taken (or it came from the
+    /// file and was not read from the database since); returns whether it was rebuilt.
     pub fn refresh_if_stale(&self, conn: &mut DbConnection) -> anyhow::Result<bool> {
         let version = db::registry_version(conn)?;
-        let rebuilt = version != self.current.load().version;
+        let rebuilt = version != self.current.load().version || self.is_unverified();
         if rebuilt {
-            let catalogue = Catalogue::load(conn)?;
+            let catalogue = Self::read(conn, self.file.as_deref().map(|f| f.as_path()))?;
             self.current.store(Arc::new(catalogue));
+            self.unverified
+                .store(false, std::sync::atomic::Ordering::Release);
         }
         Ok(rebuilt)
     }

@@ -32,7 +32,9 @@ pub struct StoredProtocol {
     pub protocol: Protocol,
 }
 
-#[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
+#[derive(
+    Debug, Clone, Queryable, Insertable, AsChangeset, serde::Serialize, serde::Deserialize,
+)]
 #[diesel(table_name = p)]
 struct ProtocolRow {
     slug: String,
@@ -61,7 +63,7 @@ struct ProtocolRow {
     last_confirmed_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, Queryable, Insertable)]
+#[derive(Debug, Clone, Queryable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = pe)]
 struct EligibilityRow {
     protocol_id: i32,
@@ -79,7 +81,7 @@ struct EligibilityRow {
     criteria_text_en: Option<String>,
 }
 
-#[derive(Debug, Clone, Queryable, Insertable)]
+#[derive(Debug, Clone, Queryable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = ps)]
 struct SiteLinkRow {
     protocol_id: i32,
@@ -123,9 +125,10 @@ fn to_u8(what: &str, v: Option<i32>) -> QueryResult<Option<u8>> {
         .transpose()
 }
 
-fn email(what: &str, v: Option<String>) -> QueryResult<Option<Email>> {
-    v.map(|e| Email::parse(&e).map_err(|err| corrupt(what, err)))
-        .transpose()
+/// An address as stored: it passed [`Email::parse`] when it was saved, so it is not checked
+/// again on every read (the check is a regular expression, and a snapshot reads 100,000s).
+fn email(v: Option<String>) -> Option<Email> {
+    v.map(Email::from_stored)
 }
 
 /// Saves a record as `review_status`, replacing the record with the same acronym if there is
@@ -345,55 +348,102 @@ pub fn load_protocols(
     ids: Option<&[i32]>,
     published_only: bool,
 ) -> QueryResult<Vec<StoredProtocol>> {
-    let rows = select_rows(conn, ids, published_only)?;
-    // One query per child table; a filter on a handful of ids keeps single-record reads cheap.
-    let wanted: Option<Vec<i32>> = ids.map(|_| rows.iter().map(|r| r.0).collect());
-    macro_rules! children {
-        ($table:ident, $col:expr, $ty:ty) => {{
-            let mut q = $table::table.into_boxed();
-            if let Some(w) = &wanted {
-                q = q.filter($col.eq_any(w.clone()));
-            }
-            q.load::<$ty>(conn)?
-        }};
+    ProtocolTables::read(conn, ids, published_only)?.assemble()
+}
+
+/// Records' rows as read from their tables, before they are put together: what the snapshot
+/// file keeps between starts (`catalogue::persist`), so a start reads one file instead of six
+/// tables and assembles the records from it exactly as from the database.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct ProtocolTables {
+    rows: Vec<FullRow>,
+    eligibility: Vec<EligibilityRow>,
+    sites: Vec<SiteLinkRow>,
+    identifiers: Vec<(i32, String, String)>,
+    biomarkers: Vec<(i32, String, String, i16)>,
+    other_dmcgs: Vec<(i32, String)>,
+}
+
+impl ProtocolTables {
+    /// Reads the rows of all records, or of those with the given ids.
+    pub fn read(
+        conn: &mut DbConnection,
+        ids: Option<&[i32]>,
+        published_only: bool,
+    ) -> QueryResult<Self> {
+        let rows = select_rows(conn, ids, published_only)?;
+        // One query per child table; a filter on a handful of ids keeps single-record reads
+        // cheap.
+        let wanted: Option<Vec<i32>> = ids.map(|_| rows.iter().map(|r| r.0).collect());
+        macro_rules! children {
+            ($table:ident, $col:expr, $ty:ty) => {{
+                let mut q = $table::table.into_boxed();
+                if let Some(w) = &wanted {
+                    q = q.filter($col.eq_any(w.clone()));
+                }
+                q.load::<$ty>(conn)?
+            }};
+        }
+        Ok(Self {
+            eligibility: children!(pe, pe::protocol_id, EligibilityRow),
+            sites: children!(ps, ps::protocol_id, SiteLinkRow),
+            identifiers: children!(pi, pi::protocol_id, (i32, String, String)),
+            biomarkers: children!(pb, pb::protocol_id, (i32, String, String, i16)),
+            other_dmcgs: children!(po, po::protocol_id, (i32, String)),
+            rows,
+        })
     }
-    let mut eligibility: HashMap<i32, EligibilityRow> =
-        children!(pe, pe::protocol_id, EligibilityRow)
+
+    /// How many records the rows make.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Puts each record together from its rows (in the order of the main rows: by acronym).
+    pub fn assemble(self) -> QueryResult<Vec<StoredProtocol>> {
+        let mut eligibility: HashMap<i32, EligibilityRow> = self
+            .eligibility
             .into_iter()
             .map(|r| (r.protocol_id, r))
             .collect();
-    let mut sites: HashMap<i32, Vec<SiteLinkRow>> = HashMap::new();
-    for row in children!(ps, ps::protocol_id, SiteLinkRow) {
-        sites.entry(row.protocol_id).or_default().push(row);
+        let mut sites: HashMap<i32, Vec<SiteLinkRow>> = HashMap::new();
+        for row in self.sites {
+            sites.entry(row.protocol_id).or_default().push(row);
+        }
+        let mut identifiers: HashMap<i32, Vec<(i32, String, String)>> = HashMap::new();
+        for row in self.identifiers {
+            identifiers.entry(row.0).or_default().push(row);
+        }
+        let mut biomarkers: HashMap<i32, Vec<(i32, String, String, i16)>> = HashMap::new();
+        for row in self.biomarkers {
+            biomarkers.entry(row.0).or_default().push(row);
+        }
+        let mut others: HashMap<i32, Vec<String>> = HashMap::new();
+        for (id, dmcg) in self.other_dmcgs {
+            others.entry(id).or_default().push(dmcg);
+        }
+        self.rows
+            .into_iter()
+            .map(|(id, row, created_at)| {
+                let mut site_rows = sites.remove(&id).unwrap_or_default();
+                site_rows.sort_by_key(|s| s.position);
+                assemble(
+                    id,
+                    row,
+                    created_at,
+                    eligibility.remove(&id),
+                    site_rows,
+                    identifiers.remove(&id).unwrap_or_default(),
+                    biomarkers.remove(&id).unwrap_or_default(),
+                    others.remove(&id).unwrap_or_default(),
+                )
+            })
+            .collect()
     }
-    let mut identifiers: HashMap<i32, Vec<(i32, String, String)>> = HashMap::new();
-    for row in children!(pi, pi::protocol_id, (i32, String, String)) {
-        identifiers.entry(row.0).or_default().push(row);
-    }
-    let mut biomarkers: HashMap<i32, Vec<(i32, String, String, i16)>> = HashMap::new();
-    for row in children!(pb, pb::protocol_id, (i32, String, String, i16)) {
-        biomarkers.entry(row.0).or_default().push(row);
-    }
-    let mut others: HashMap<i32, Vec<String>> = HashMap::new();
-    for (id, dmcg) in children!(po, po::protocol_id, (i32, String)) {
-        others.entry(id).or_default().push(dmcg);
-    }
-    rows.into_iter()
-        .map(|(id, row, created_at)| {
-            let mut site_rows = sites.remove(&id).unwrap_or_default();
-            site_rows.sort_by_key(|s| s.position);
-            assemble(
-                id,
-                row,
-                created_at,
-                eligibility.remove(&id),
-                site_rows,
-                identifiers.remove(&id).unwrap_or_default(),
-                biomarkers.remove(&id).unwrap_or_default(),
-                others.remove(&id).unwrap_or_default(),
-            )
-        })
-        .collect()
 }
 
 #[expect(clippy::too_many_arguments, reason = "one argument per child table")]
@@ -443,7 +493,7 @@ fn assemble(
         .map(|s| {
             let contact = Contact {
                 name: s.contact_name,
-                email: email("site contact e-mail", s.contact_email)?,
+                email: email(s.contact_email),
                 phone: s.contact_phone,
             };
             Ok(ProtocolSite {
@@ -477,7 +527,7 @@ fn assemble(
         identifiers,
         contact: Contact {
             name: row.contact_name,
-            email: email("contact e-mail", row.contact_email)?,
+            email: email(row.contact_email),
             phone: row.contact_phone,
         },
         opened_on: row.opened_on,

@@ -23,7 +23,7 @@ pub struct MunicipalityRow {
     pub region_code: i32,
 }
 
-#[derive(Debug, Clone, Queryable, Insertable)]
+#[derive(Debug, Clone, Queryable, Insertable, Serialize, serde::Deserialize)]
 #[diesel(table_name = postcodes)]
 pub struct PostcodeRow {
     pub postcode: String,
@@ -34,7 +34,7 @@ pub struct PostcodeRow {
     pub lon: f64,
 }
 
-#[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Serialize, serde::Deserialize)]
 #[diesel(table_name = dmcgs, treat_none_as_null = true)]
 pub struct DmcgRow {
     pub acronym: String,
@@ -48,7 +48,7 @@ pub struct DmcgRow {
     pub offer_standard_pct: Option<i32>,
 }
 
-#[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Serialize, serde::Deserialize)]
 #[diesel(table_name = sites, treat_none_as_null = true)]
 pub struct SiteRow {
     pub code: String,
@@ -67,7 +67,7 @@ pub struct SiteRow {
     pub research_phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, Queryable, Insertable, AsChangeset, Serialize, serde::Deserialize)]
 #[diesel(table_name = pathways, treat_none_as_null = true)]
 pub struct PathwayRow {
     pub code: String,

@@ -135,6 +135,11 @@ impl Email {
             Err(Message::new(msg::EMAIL).with("input", quoted(raw)))
         }
     }
+    /// An address this registry checked with [`Self::parse`] when it stored it (read back
+    /// from its own database; never for input).
+    pub fn from_stored(stored: String) -> Self {
+        Self(stored)
+    }
     pub fn as_str(&self) -> &str {
         &self.0
     }

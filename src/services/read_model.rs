@@ -21,11 +21,20 @@ pub struct ReadModels {
 }
 
 impl ReadModels {
-    /// Loads the snapshot and brings the given index up to date with it (built from scratch
-    /// when it is new).
-    pub fn open(conn: &mut DbConnection, search: SearchIndex) -> anyhow::Result<Self> {
-        let catalogue = CatalogueHandle::load(conn)?;
-        search.sync(&catalogue.get(), conn)?;
+    /// Loads the snapshot (from the file in `data_dir` the last run left, when there is one:
+    /// see `catalogue::persist`) and readies the index: an empty one is built now; one that
+    /// holds documents serves as it is and is brought in step by the first [`Self::refresh`],
+    /// so a restart answers at once while the refresher checks both against the database.
+    pub fn open(
+        conn: &mut DbConnection,
+        search: SearchIndex,
+        data_dir: Option<&std::path::Path>,
+    ) -> anyhow::Result<Self> {
+        let catalogue = CatalogueHandle::open(conn, data_dir)?;
+        let snapshot = catalogue.get();
+        if search.is_empty() && !snapshot.entries.is_empty() {
+            search.sync(&snapshot, conn)?;
+        }
         Ok(Self {
             catalogue,
             search,
@@ -35,7 +44,7 @@ impl ReadModels {
 
     /// A snapshot with a search index in memory (tests and tools).
     pub fn in_ram(conn: &mut DbConnection) -> anyhow::Result<Self> {
-        Self::open(conn, SearchIndex::in_ram()?)
+        Self::open(conn, SearchIndex::in_ram()?, None)
     }
 
     /// Rebuilds the snapshot if the registry changed, then brings the search index in step;

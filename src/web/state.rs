@@ -28,14 +28,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Loads the snapshot and brings `search` up to date with it.
+    /// Loads the snapshot and readies `search` ([`ReadModels::open`]).
     pub fn build(
         pool: DbPool,
         settings: Settings,
         search: SearchIndex,
         mailer: Arc<Mailer>,
     ) -> anyhow::Result<Self> {
-        let models = ReadModels::open(&mut *pool.get()?, search)?;
+        let models = ReadModels::open(&mut *pool.get()?, search, Some(&settings.data_dir))?;
         let link_key = Arc::new(crate::web::auth::session_key(&settings)?.signing().to_vec());
         Ok(Self {
             pool,

@@ -35,6 +35,7 @@ mod pages;
 mod patients;
 mod phone;
 mod reference;
+mod restart;
 mod review;
 mod search;
 mod snapshot;

@@ -2,6 +2,7 @@
 //! binary. It reads `DATABASE_URL` (and `.env`) as the service does, and prepares the
 //! database (migrations, reference data) before each command.
 
+mod bare;
 mod batch;
 mod ctgov;
 mod offers;
@@ -10,6 +11,11 @@ mod registry;
 mod search;
 
 use clap::Parser;
+
+/// mimalloc instead of glibc's malloc: loading the snapshot allocates and frees millions of
+/// small strings, and glibc spent 40 % of that time consolidating free chunks (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,6 +46,15 @@ fn main() {
 }
 
 fn run(cli: Cli) -> anyhow::Result<i32> {
+    if let registry::BenchCommand::Bare {
+        database,
+        bind,
+        workers,
+    } = &cli.command
+    {
+        bare::serve(database, *bind, *workers)?;
+        return Ok(0);
+    }
     let settings = match dccc_registry::config::Settings::from_env() {
         Ok(s) => s,
         Err(e) => {
