@@ -5,7 +5,10 @@
 //! another format or unreadable is ignored (and logged). Only published records and reference
 //! data are in it, which the public pages show anyway.
 //!
-//! Layout: a header line naming the format and the build, then the [`Sources`] in postcard.
+//! Layout: a header line naming the format and the crate version, then the [`Sources`] in
+//! postcard. A file that passes the header but was written by other code is still caught: the
+//! snapshot served from a file is read again from the database at the first refresh
+//! (`CatalogueHandle::refresh_if_stale`).
 
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -21,10 +24,10 @@ pub const FILE: &str = "snapshot.bin";
 /// of another shape could otherwise be read as wrong values.
 const FORMAT: u32 = 1;
 
-/// The first line of the file: format and build.
+/// The first line of the file: format and crate version.
 fn header() -> String {
     format!(
-        "dccc-registry snapshot format {FORMAT} build {}\n",
+        "dccc-registry snapshot format {FORMAT} version {}\n",
         env!("CARGO_PKG_VERSION")
     )
 }
@@ -77,6 +80,6 @@ fn read(file: std::fs::File) -> anyhow::Result<Sources> {
     let expected = header();
     let body = bytes
         .strip_prefix(expected.as_bytes())
-        .context("written by another format or build")?;
+        .context("written in another format or by another version")?;
     postcard::from_bytes(body).context("decoding the snapshot")
 }

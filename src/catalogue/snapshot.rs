@@ -487,7 +487,7 @@ impl Catalogue {
 pub struct CatalogueHandle {
     current: Arc<ArcSwap<Catalogue>>,
     /// The snapshot file (`super::persist`) written after each rebuild; `None` keeps none.
-    file: Option<Arc<std::path::PathBuf>>,
+    file: Option<Arc<std::path::Path>>,
     /// Set while the snapshot served came from the file: the next refresh reads the database
     /// even if the version matches, so a file that somehow disagrees is replaced within one
     /// refresh period.
@@ -495,11 +495,6 @@ pub struct CatalogueHandle {
 }
 
 impl CatalogueHandle {
-    /// Loads the snapshot from the database.
-    pub fn load(conn: &mut DbConnection) -> anyhow::Result<Self> {
-        Self::open(conn, None)
-    }
-
     /// With a data folder: the snapshot the last run left there when there is one (served at
     /// once, checked against the database by the next [`Self::refresh_if_stale`]), else the
     /// database's, which is then saved there.
@@ -508,8 +503,8 @@ impl CatalogueHandle {
         data_dir: Option<&std::path::Path>,
     ) -> anyhow::Result<Self> {
         let began = std::time::Instant::now();
-        let file = data_dir.map(|d| Arc::new(super::persist::path(d)));
-        let saved = file.as_deref().and_then(|f| super::persist::load(f));
+        let file: Option<Arc<std::path::Path>> = data_dir.map(|d| super::persist::path(d).into());
+        let saved = file.as_deref().and_then(super::persist::load);
         let read_ms = began.elapsed().as_millis() as u64;
         let (catalogue, unverified) = match saved.map(Catalogue::from_sources) {
             Some(Ok(catalogue)) => (catalogue, true),
@@ -517,10 +512,7 @@ impl CatalogueHandle {
                 if let Some(Err(e)) = failed {
                     tracing::warn!(error = %format!("{e:#}"), "snapshot file not used");
                 }
-                (
-                    Self::read(conn, file.as_deref().map(|f| f.as_path()))?,
-                    false,
-                )
+                (Self::read(conn, file.as_deref())?, false)
             }
         };
         tracing::info!(
@@ -564,7 +556,7 @@ impl CatalogueHandle {
         let version = db::registry_version(conn)?;
         let rebuilt = version != self.current.load().version || self.is_unverified();
         if rebuilt {
-            let catalogue = Self::read(conn, self.file.as_deref().map(|f| f.as_path()))?;
+            let catalogue = Self::read(conn, self.file.as_deref())?;
             self.current.store(Arc::new(catalogue));
             self.unverified
                 .store(false, std::sync::atomic::Ordering::Release);

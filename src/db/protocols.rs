@@ -394,15 +394,6 @@ impl ProtocolTables {
         })
     }
 
-    /// How many records the rows make.
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
     /// Puts each record together from its rows (in the order of the main rows: by acronym).
     pub fn assemble(self) -> QueryResult<Vec<StoredProtocol>> {
         let mut eligibility: HashMap<i32, EligibilityRow> = self

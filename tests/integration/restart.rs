@@ -116,7 +116,7 @@ fn a_damaged_or_foreign_snapshot_file_is_ignored_and_replaced() {
     let from_db = contents(&Catalogue::load(&mut conn).expect("database"));
     for junk in [
         b"not a snapshot at all".to_vec(),
-        b"dccc-registry snapshot format 0 build 0.0.0\n\x01\x02".to_vec(),
+        b"dccc-registry snapshot format 0 version 0.0.0\n\x01\x02".to_vec(),
         Vec::new(),
     ] {
         let dir = tempfile::tempdir().expect("data dir");
