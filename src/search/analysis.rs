@@ -4,6 +4,8 @@
 
 use std::mem;
 
+use rustc_hash::FxHashMap;
+
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
@@ -112,42 +114,156 @@ impl<T: TokenStream> TokenStream for DanishFoldingStream<'_, T> {
     }
 }
 
-fn stemmed(language: Language) -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(DanishFolding)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(language))
-        .build()
+/// Words an analyzer keeps the analyzed form of before it starts over (about 10 MB).
+pub const CACHED_WORDS: usize = 1 << 17;
+
+/// An analyzer that splits text into words as [`SimpleTokenizer`] does and runs each
+/// distinct word through its filter chain once, keeping the result.
+///
+/// Every filter of the analyzers here maps one word to one word (or drops it), and the chain
+/// begins with the same tokenizer, so the chain applied to a lone word gives exactly what it
+/// gives for that word within a text; what the cache saves is lower-casing, folding and the
+/// Snowball stemmer for the words a registry repeats in every record. A clone starts empty.
+pub struct CachedWords {
+    words: SimpleTokenizer,
+    chain: TextAnalyzer,
+    /// Word as the tokenizer cut it → the chain's token, `None` when the chain drops it.
+    cache: FxHashMap<String, Option<String>>,
 }
 
-/// The Danish analyzer.
+impl CachedWords {
+    pub fn new(chain: TextAnalyzer) -> Self {
+        Self {
+            words: SimpleTokenizer::default(),
+            chain,
+            cache: FxHashMap::default(),
+        }
+    }
+}
+
+impl Clone for CachedWords {
+    fn clone(&self) -> Self {
+        Self::new(self.chain.clone())
+    }
+}
+
+impl Tokenizer for CachedWords {
+    type TokenStream<'a> = CachedWordStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CachedWordStream<'a> {
+        if self.cache.len() > CACHED_WORDS {
+            self.cache.clear();
+        }
+        CachedWordStream {
+            words: self.words.token_stream(text),
+            chain: &mut self.chain,
+            cache: &mut self.cache,
+            token: Token::default(),
+        }
+    }
+}
+
+pub struct CachedWordStream<'a> {
+    words: <SimpleTokenizer as Tokenizer>::TokenStream<'a>,
+    chain: &'a mut TextAnalyzer,
+    cache: &'a mut FxHashMap<String, Option<String>>,
+    token: Token,
+}
+
+impl TokenStream for CachedWordStream<'_> {
+    fn advance(&mut self) -> bool {
+        while self.words.advance() {
+            let word = self.words.token();
+            let analyzed = match self.cache.get(word.text.as_str()) {
+                Some(analyzed) => analyzed,
+                None => {
+                    let analyzed = analyze_word(self.chain, &word.text);
+                    self.cache.entry(word.text.clone()).or_insert(analyzed)
+                }
+            };
+            let Some(analyzed) = analyzed else {
+                continue;
+            };
+            self.token.offset_from = word.offset_from;
+            self.token.offset_to = word.offset_to;
+            self.token.position = word.position;
+            self.token.position_length = word.position_length;
+            self.token.text.clear();
+            self.token.text.push_str(analyzed);
+            return true;
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+/// The filter chain every analyzer here shares: words of at most [`MAX_TOKEN_BYTES`],
+/// lower-cased, then (unless for spelling) folded and (for a language) stemmed.
+fn chain(folded: bool, language: Option<Language>) -> TextAnalyzer {
+    let lower = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser);
+    match (folded, language) {
+        (false, _) => lower.build(),
+        (true, None) => lower
+            .filter(DanishFolding)
+            .filter(AsciiFoldingFilter)
+            .build(),
+        (true, Some(language)) => lower
+            .filter(DanishFolding)
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(language))
+            .build(),
+    }
+}
+
+/// The Danish analyzer's chain without its cache (see [`CachedWords`]).
+pub fn danish_chain() -> TextAnalyzer {
+    chain(true, Some(Language::Danish))
+}
+
+/// The plain analyzer's chain without its cache.
+pub fn plain_chain() -> TextAnalyzer {
+    chain(true, None)
+}
+
+/// The spelling analyzer's chain without its cache.
+pub fn spelling_chain() -> TextAnalyzer {
+    chain(false, None)
+}
+
+/// The Danish analyzer: folded, then stemmed with the Danish Snowball stemmer.
 pub fn danish() -> TextAnalyzer {
-    stemmed(Language::Danish)
+    TextAnalyzer::from(CachedWords::new(danish_chain()))
 }
 
-/// The English analyzer.
+/// The English analyzer: folded, then stemmed with the English Snowball stemmer.
 pub fn english() -> TextAnalyzer {
-    stemmed(Language::English)
+    TextAnalyzer::from(CachedWords::new(chain(true, Some(Language::English))))
 }
 
-/// The analyzer for names, codes and acronyms.
+/// The analyzer for names, codes and acronyms: folded, not stemmed.
 pub fn plain() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(DanishFolding)
-        .filter(AsciiFoldingFilter)
-        .build()
+    TextAnalyzer::from(CachedWords::new(plain_chain()))
 }
 
-/// The analyzer of the spelling vocabulary.
+/// The analyzer of the spelling vocabulary: lower-cased only.
 pub fn spelling() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .build()
+    TextAnalyzer::from(CachedWords::new(spelling_chain()))
+}
+
+/// What a chain makes of one word as [`SimpleTokenizer`] cut it: one token, or none when the
+/// chain drops it (see [`CachedWords`] for why that is the word's token in any text).
+pub fn analyze_word(chain: &mut TextAnalyzer, word: &str) -> Option<String> {
+    let mut stream = chain.token_stream(word);
+    stream.advance().then(|| stream.token().text.clone())
 }
 
 /// Registers the analyzers under the names the schema uses.
@@ -226,6 +342,34 @@ mod tests {
             spans.push(text[t.offset_from..t.offset_to].to_owned());
         }
         assert_eq!(spans, ["Søg", "kræft"]);
+    }
+
+    #[test]
+    fn the_word_cache_changes_no_token_position_or_offset() {
+        let text = "Brystkræft: ÆRØ-patienter, behandlingen og BEHANDLINGEN igen; \
+                    İstanbul café naïve Straße 12,5 mg/m² HER2+ \
+                    aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa kræft kræft";
+        let all = |analyzer: &mut TextAnalyzer| {
+            let mut out = Vec::new();
+            let mut stream = analyzer.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+            }
+            out
+        };
+        for (mut cached, mut chain) in [
+            (danish(), danish_chain()),
+            (english(), chain(true, Some(Language::English))),
+            (plain(), plain_chain()),
+            (spelling(), spelling_chain()),
+        ] {
+            let expected = all(&mut chain);
+            assert!(expected.len() > 15, "{expected:?}");
+            // Twice: the second run is answered from the cache.
+            assert_eq!(all(&mut cached), expected);
+            assert_eq!(all(&mut cached), expected);
+        }
     }
 
     #[test]
