@@ -115,7 +115,7 @@ impl<T: TokenStream> TokenStream for DanishFoldingStream<'_, T> {
 }
 
 /// Words an analyzer keeps the analyzed form of before it starts over (about 10 MB).
-pub const CACHED_WORDS: usize = 1 << 17;
+const CACHED_WORDS: usize = 1 << 17;
 
 /// An analyzer that splits text into words as [`SimpleTokenizer`] does and runs each
 /// distinct word through its filter chain once, keeping the result.
@@ -124,7 +124,7 @@ pub const CACHED_WORDS: usize = 1 << 17;
 /// begins with the same tokenizer, so the chain applied to a lone word gives exactly what it
 /// gives for that word within a text; what the cache saves is lower-casing, folding and the
 /// Snowball stemmer for the words a registry repeats in every record. A clone starts empty.
-pub struct CachedWords {
+struct CachedWords {
     words: SimpleTokenizer,
     chain: TextAnalyzer,
     /// Word as the tokenizer cut it → the chain's token, `None` when the chain drops it.
@@ -132,7 +132,7 @@ pub struct CachedWords {
 }
 
 impl CachedWords {
-    pub fn new(chain: TextAnalyzer) -> Self {
+    fn new(chain: TextAnalyzer) -> Self {
         Self {
             words: SimpleTokenizer::default(),
             chain,
@@ -163,7 +163,7 @@ impl Tokenizer for CachedWords {
     }
 }
 
-pub struct CachedWordStream<'a> {
+struct CachedWordStream<'a> {
     words: <SimpleTokenizer as Tokenizer>::TokenStream<'a>,
     chain: &'a mut TextAnalyzer,
     cache: &'a mut FxHashMap<String, Option<String>>,
@@ -224,44 +224,40 @@ fn chain(folded: bool, language: Option<Language>) -> TextAnalyzer {
     }
 }
 
-/// The Danish analyzer's chain without its cache (see [`CachedWords`]).
-pub fn danish_chain() -> TextAnalyzer {
-    chain(true, Some(Language::Danish))
-}
-
-/// The plain analyzer's chain without its cache.
-pub fn plain_chain() -> TextAnalyzer {
-    chain(true, None)
-}
-
-/// The spelling analyzer's chain without its cache.
-pub fn spelling_chain() -> TextAnalyzer {
-    chain(false, None)
+/// The analyzer registered as `name`, without [`CachedWords`]: for a text analyzed once
+/// (a snippet's stored text), where filling a cache would cost more than it saves.
+pub fn uncached(name: &str) -> TextAnalyzer {
+    match name {
+        DANISH => chain(true, Some(Language::Danish)),
+        ENGLISH => chain(true, Some(Language::English)),
+        SPELL => chain(false, None),
+        _ => chain(true, None),
+    }
 }
 
 /// The Danish analyzer: folded, then stemmed with the Danish Snowball stemmer.
 pub fn danish() -> TextAnalyzer {
-    TextAnalyzer::from(CachedWords::new(danish_chain()))
+    TextAnalyzer::from(CachedWords::new(uncached(DANISH)))
 }
 
 /// The English analyzer: folded, then stemmed with the English Snowball stemmer.
 pub fn english() -> TextAnalyzer {
-    TextAnalyzer::from(CachedWords::new(chain(true, Some(Language::English))))
+    TextAnalyzer::from(CachedWords::new(uncached(ENGLISH)))
 }
 
 /// The analyzer for names, codes and acronyms: folded, not stemmed.
 pub fn plain() -> TextAnalyzer {
-    TextAnalyzer::from(CachedWords::new(plain_chain()))
+    TextAnalyzer::from(CachedWords::new(uncached(PLAIN)))
 }
 
 /// The analyzer of the spelling vocabulary: lower-cased only.
 pub fn spelling() -> TextAnalyzer {
-    TextAnalyzer::from(CachedWords::new(spelling_chain()))
+    TextAnalyzer::from(CachedWords::new(uncached(SPELL)))
 }
 
 /// What a chain makes of one word as [`SimpleTokenizer`] cut it: one token, or none when the
 /// chain drops it (see [`CachedWords`] for why that is the word's token in any text).
-pub fn analyze_word(chain: &mut TextAnalyzer, word: &str) -> Option<String> {
+fn analyze_word(chain: &mut TextAnalyzer, word: &str) -> Option<String> {
     let mut stream = chain.token_stream(word);
     stream.advance().then(|| stream.token().text.clone())
 }
@@ -358,13 +354,13 @@ mod tests {
             }
             out
         };
-        for (mut cached, mut chain) in [
-            (danish(), danish_chain()),
-            (english(), chain(true, Some(Language::English))),
-            (plain(), plain_chain()),
-            (spelling(), spelling_chain()),
+        for (mut cached, name) in [
+            (danish(), DANISH),
+            (english(), ENGLISH),
+            (plain(), PLAIN),
+            (spelling(), SPELL),
         ] {
-            let expected = all(&mut chain);
+            let expected = all(&mut uncached(name));
             assert!(expected.len() > 15, "{expected:?}");
             // Twice: the second run is answered from the cache.
             assert_eq!(all(&mut cached), expected);

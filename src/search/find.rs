@@ -389,14 +389,20 @@ impl Found {
         } else {
             (&highlight.danish, &highlight.english)
         };
-        let index = self.searcher.index();
+        // Each stored text is analyzed once here: the registered analyzers' word caches
+        // would only be filled and thrown away.
+        let schema = self.searcher.schema();
         let analyzers =
             |list: &[(Field, BTreeMap<String, f32>)]| -> Vec<tantivy::tokenizer::TextAnalyzer> {
                 list.iter()
                     .map(|(field, _)| {
-                        index
-                            .tokenizer_for_field(*field)
-                            .unwrap_or_else(|_| analysis::plain())
+                        let name = match schema.get_field_entry(*field).field_type() {
+                            tantivy::schema::FieldType::Str(options) => options
+                                .get_indexing_options()
+                                .map(|indexing| indexing.tokenizer()),
+                            _ => None,
+                        };
+                        analysis::uncached(name.unwrap_or(analysis::PLAIN))
                     })
                     .collect()
             };
