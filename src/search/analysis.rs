@@ -224,7 +224,7 @@ fn chain(folded: bool, language: Option<Language>) -> TextAnalyzer {
     }
 }
 
-/// The analyzer registered as `name`, without [`CachedWords`]: for a text analyzed once
+/// The analyzer registered as `name`, without the per-word cache: for a text analyzed once
 /// (a snippet's stored text), where filling a cache would cost more than it saves.
 pub fn uncached(name: &str) -> TextAnalyzer {
     match name {
