@@ -46,7 +46,7 @@ impl Default for Matcher {
 /// Builds the matcher from the catalogue's entries and the full records they came from.
 pub fn build(
     entries: &[Entry],
-    records: &HashMap<i32, Protocol>,
+    records: &HashMap<i32, &Protocol>,
     sites: &[SiteInfo],
     pathways: &[PathwayInfo],
     dmcgs: &[DmcgInfo],

@@ -13,5 +13,5 @@ pub mod snapshot;
 pub use query::{Facets, Hit, ListResult, ParamError, ProtocolQuery, Sort};
 pub use snapshot::{
     Catalogue, CatalogueHandle, DmcgInfo, Entry, PathwayInfo, PostcodeInfo, ResearchContact,
-    SiteInfo,
+    SiteInfo, Sources,
 };

@@ -7,7 +7,7 @@ use arc_swap::ArcSwap;
 use chrono::{NaiveDate, NaiveDateTime};
 use dccc_matching::{haversine_km, Phase, RecruitmentStatus, Region, SexEligibility, SiteStatus};
 
-use crate::db::{self, DbConnection};
+use crate::db::{self, protocols::StoredProtocol, DbConnection};
 
 #[derive(Debug, Clone)]
 pub struct SiteInfo {
@@ -223,6 +223,16 @@ impl Catalogue {
     /// Builds the snapshot from what [`Sources::read`] read (from the database, or from the
     /// file the last start left: `super::persist`).
     pub fn from_sources(sources: Sources) -> anyhow::Result<Self> {
+        Self::from_sources_with(sources, |_, _| ()).map(|(catalogue, ())| catalogue)
+    }
+
+    /// [`Self::from_sources`], then `then` with the snapshot and the full records it was built
+    /// from, before they are dropped: a first start builds the search index from them
+    /// instead of reading every record from the database a second time.
+    pub fn from_sources_with<R>(
+        sources: Sources,
+        then: impl FnOnce(&Catalogue, &[StoredProtocol]) -> R,
+    ) -> anyhow::Result<(Self, R)> {
         let Sources {
             version,
             sites,
@@ -305,12 +315,12 @@ impl Catalogue {
                 ))
             })
             .collect();
-        // Full records are kept until the matcher is built from them; an entry copies only
-        // the few fields lists need, so the registry is not held twice during a rebuild.
-        let mut records: HashMap<i32, crate::domain::Protocol> = HashMap::new();
-        let mut entries: Vec<Entry> = protocols
-            .assemble()?
-            .into_iter()
+        // Full records are kept until the matcher (and `then`) are done with them; an entry
+        // copies only the few fields lists need.
+        let stored = protocols.assemble()?;
+        let mut records: HashMap<i32, &crate::domain::Protocol> = HashMap::new();
+        let mut entries: Vec<Entry> = stored
+            .iter()
             .map(|stored| {
                 let p = &stored.protocol;
                 let sites: Vec<(usize, SiteStatus)> = p
@@ -320,7 +330,7 @@ impl Catalogue {
                     .collect();
                 let entry = Entry {
                     id: stored.id,
-                    slug: stored.slug,
+                    slug: stored.slug.clone(),
                     acronym: p.acronym.clone(),
                     title_da: p.title_da.clone(),
                     title_en: p.title_en.clone(),
@@ -338,7 +348,7 @@ impl Catalogue {
                     opened_on: p.opened_on,
                     closes_on: p.closes_on,
                 };
-                records.insert(stored.id, stored.protocol);
+                records.insert(stored.id, p);
                 entry
             })
             .collect();
@@ -384,7 +394,8 @@ impl Catalogue {
             .map(|e| super::query::FacetKey::new(e, &dmcgs))
             .collect();
         let matcher = super::matcher::build(&entries, &records, &sites, &pathways, &dmcgs);
-        Ok(Self {
+        drop(records);
+        let catalogue = Self {
             version,
             sites,
             site_index,
@@ -396,7 +407,9 @@ impl Catalogue {
             id_index,
             facet_keys,
             matcher,
-        })
+        };
+        let then = then(&catalogue, &stored);
+        Ok((catalogue, then))
     }
 
     /// The index into [`Self::entries`] of the protocol with this id.
@@ -502,17 +515,36 @@ impl CatalogueHandle {
         conn: &mut DbConnection,
         data_dir: Option<&std::path::Path>,
     ) -> anyhow::Result<Self> {
+        Self::open_with(conn, data_dir, |_, _, _| Ok(()))
+    }
+
+    /// [`Self::open`], calling `then` with the snapshot, the full records it was built from
+    /// and whether they were read from the database (`false`: from the file, not yet
+    /// checked), before the records are dropped. An error from `then` fails the open.
+    pub fn open_with(
+        conn: &mut DbConnection,
+        data_dir: Option<&std::path::Path>,
+        mut then: impl FnMut(&Catalogue, &[StoredProtocol], bool) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Self> {
         let began = std::time::Instant::now();
         let file: Option<Arc<std::path::Path>> = data_dir.map(|d| super::persist::path(d).into());
         let saved = file.as_deref().and_then(super::persist::load);
         let read_ms = began.elapsed().as_millis() as u64;
-        let (catalogue, unverified) = match saved.map(Catalogue::from_sources) {
-            Some(Ok(catalogue)) => (catalogue, true),
+        let built =
+            saved.map(|s| Catalogue::from_sources_with(s, |c, records| then(c, records, false)));
+        let (catalogue, unverified) = match built {
+            Some(Ok((catalogue, then))) => {
+                then?;
+                (catalogue, true)
+            }
             failed => {
                 if let Some(Err(e)) = failed {
                     tracing::warn!(error = %format!("{e:#}"), "snapshot file not used");
                 }
-                (Self::read(conn, file.as_deref())?, false)
+                (
+                    Self::read(conn, file.as_deref(), |c, records| then(c, records, true))?,
+                    false,
+                )
             }
         };
         tracing::info!(
@@ -529,16 +561,23 @@ impl CatalogueHandle {
         })
     }
 
-    /// Reads the database, saves what it read to `file`, and builds the snapshot. A failed
-    /// save is logged: the next start reads the database instead.
-    fn read(conn: &mut DbConnection, file: Option<&std::path::Path>) -> anyhow::Result<Catalogue> {
+    /// Reads the database, saves what it read to `file`, builds the snapshot and hands it and
+    /// its records to `then`. A failed save is logged: the next start reads the database
+    /// instead.
+    fn read(
+        conn: &mut DbConnection,
+        file: Option<&std::path::Path>,
+        then: impl FnOnce(&Catalogue, &[StoredProtocol]) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Catalogue> {
         let sources = Sources::read(conn)?;
         if let Some(file) = file {
             if let Err(e) = super::persist::save(file, &sources) {
                 tracing::warn!(error = %format!("{e:#}"), "snapshot file not saved");
             }
         }
-        Catalogue::from_sources(sources)
+        let (catalogue, then) = Catalogue::from_sources_with(sources, then)?;
+        then?;
+        Ok(catalogue)
     }
 
     pub fn get(&self) -> Arc<Catalogue> {
@@ -556,7 +595,7 @@ impl CatalogueHandle {
         let version = db::registry_version(conn)?;
         let rebuilt = version != self.current.load().version || self.is_unverified();
         if rebuilt {
-            let catalogue = Self::read(conn, self.file.as_deref())?;
+            let catalogue = Self::read(conn, self.file.as_deref(), |_, _| Ok(()))?;
             self.current.store(Arc::new(catalogue));
             self.unverified
                 .store(false, std::sync::atomic::Ordering::Release);

@@ -1,7 +1,7 @@
 //! `reindex`: rebuild the search index from the database and make running servers rebuild
 //! their snapshot.
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Sources};
 use crate::config::Settings;
 use crate::db::{self, DbConnection};
 use crate::search::{self, SearchIndex};
@@ -10,8 +10,13 @@ pub fn reindex(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<i
     let dir = settings.data_dir.join(search::INDEX_DIR);
     match SearchIndex::open(&dir) {
         Ok(index) => {
-            let catalogue = Catalogue::load(conn)?;
-            let report = index.rebuild(&catalogue, conn)?;
+            // The records the snapshot is built from are indexed as they are: read once.
+            let (_, report) = Catalogue::from_sources_with(Sources::read(conn)?, |c, records| {
+                index.rebuild_from(c, records, true)
+            })?;
+            let report = report?;
+            // The merge into one segment runs in the background; let it finish before exiting.
+            index.settle();
             println!(
                 "search index in {} rebuilt: {} protocol(s) in {:.1} s",
                 dir.display(),

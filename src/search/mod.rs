@@ -60,6 +60,25 @@ pub struct SyncReport {
     pub took: Duration,
 }
 
+impl SyncReport {
+    fn logged(written: usize, removed: usize, rebuilt: bool, began: Instant) -> Self {
+        let report = Self {
+            written,
+            removed,
+            rebuilt,
+            took: began.elapsed(),
+        };
+        tracing::info!(
+            written,
+            removed,
+            rebuilt,
+            ms = report.took.as_millis() as u64,
+            "search index updated"
+        );
+        report
+    }
+}
+
 /// What the index reflects.
 #[derive(Debug, Default)]
 struct SyncState {
@@ -80,6 +99,8 @@ struct Inner {
     state: Mutex<SyncState>,
     /// `None` for an index in memory.
     dir: Option<PathBuf>,
+    /// The thread waiting for a rebuilt index's merge into one segment, if one runs.
+    merging: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 /// The search index. Cheap to clone; all clones share one index.
@@ -204,6 +225,7 @@ impl SearchIndex {
                 vocabulary: Vocabulary::builtin()?,
                 state: Mutex::new(state),
                 dir,
+                merging: Mutex::new(None),
             }),
         })
     }
@@ -341,20 +363,55 @@ impl SearchIndex {
         }
         state.version = Some(catalogue.version);
         state.fingerprint = fingerprint;
-        let report = SyncReport {
-            written: records.len(),
-            removed: removed.len(),
-            rebuilt: rebuild,
-            took: began.elapsed(),
+        Ok(Some(SyncReport::logged(
+            records.len(),
+            removed.len(),
+            rebuild,
+            began,
+        )))
+    }
+
+    /// Builds the whole index from records already in memory: those the snapshot was just
+    /// built from, on a start that finds the index empty, instead of reading every record from
+    /// the database a second time. `checked`: they were read from the database; records from
+    /// the snapshot file leave the index unchecked, so the next [`Self::sync`] compares it with
+    /// the database's snapshot record by record.
+    pub fn rebuild_from(
+        &self,
+        catalogue: &Catalogue,
+        records: &[StoredProtocol],
+        checked: bool,
+    ) -> anyhow::Result<SyncReport> {
+        let mut state = lock(&self.inner.state)?;
+        let began = Instant::now();
+        let fingerprint = self.fingerprint(catalogue);
+        let payload = CommitPayload {
+            fingerprint,
+            version: catalogue.version,
         };
-        tracing::info!(
-            written = report.written,
-            removed = report.removed,
-            rebuilt = report.rebuilt,
-            ms = report.took.as_millis() as u64,
-            "search index updated"
-        );
-        Ok(Some(report))
+        self.write(catalogue, records, true, std::iter::empty(), payload)?;
+        state.indexed = records
+            .iter()
+            .map(|r| (r.id, updated_micros(r.updated_at)))
+            .collect();
+        state.version = checked.then_some(catalogue.version);
+        state.fingerprint = fingerprint;
+        Ok(SyncReport::logged(records.len(), 0, true, began))
+    }
+
+    /// Waits for the merge a rebuild started in the background (see [`Self::write`]), so the
+    /// index is one segment: before a process exits after a rebuild (`reindex`), and before
+    /// benchmarks time queries. Returns at once when none runs.
+    pub fn settle(&self) {
+        let handle = self
+            .inner
+            .merging
+            .lock()
+            .ok()
+            .and_then(|mut merging| merging.take());
+        if let Some(handle) = handle {
+            let _ = handle.join();
+        }
     }
 
     /// Makes the next [`Self::sync`] read these records again (benchmarks, repairs).
@@ -382,7 +439,9 @@ impl SearchIndex {
             .context("a rebuild always writes the index")
     }
 
-    /// Applies deletions and documents in one commit; on failure nothing of it is kept.
+    /// Applies deletions and documents in one commit; on failure nothing of it is kept. After a
+    /// rebuild, the new segments are merged into one in the background: the index answers from
+    /// the commit on, and the reader is reloaded again when the merge is done.
     fn write<'r>(
         &self,
         catalogue: &Catalogue,
@@ -392,7 +451,12 @@ impl SearchIndex {
         payload: CommitPayload,
     ) -> anyhow::Result<()> {
         let fields = &self.inner.fields;
+        if everything {
+            // One rebuild's merge at a time: the next rebuild replaces what it merges anyway.
+            self.settle();
+        }
         let mut writer = lock(&self.inner.writer)?;
+        let mut merge = None;
         if everything {
             // No background merges while the rebuilt index is merged into one segment
             // below: one could take segments away from under that merge.
@@ -417,13 +481,11 @@ impl SearchIndex {
             commit.commit()?;
             if everything {
                 // One segment answers queries fastest; later updates add small segments
-                // that the merge policy folds in over time.
-                // The commit has already succeeded; a failed merge only leaves more segments.
+                // that the merge policy folds in over time. Started here, while no merge
+                // policy can take these segments; awaited on a thread of its own below.
                 let segments = writer.index().searchable_segment_ids()?;
                 if segments.len() > 1 {
-                    if let Err(e) = writer.merge(&segments).wait() {
-                        tracing::warn!(error = %e, "merging the rebuilt search index failed");
-                    }
+                    merge = Some(writer.merge(&segments));
                 }
             }
             Ok(())
@@ -440,7 +502,31 @@ impl SearchIndex {
         self.inner
             .reader
             .reload()
-            .context("reloading the search index reader")
+            .context("reloading the search index reader")?;
+        if let Some(merge) = merge {
+            let reader = self.inner.reader.clone();
+            let began = Instant::now();
+            // The commit has already succeeded; a failed merge only leaves more segments.
+            let waiter = std::thread::Builder::new()
+                .name("search-merge".into())
+                .spawn(move || match merge.wait() {
+                    Ok(_) => {
+                        if let Err(e) = reader.reload() {
+                            tracing::warn!(error = %e, "reloading the merged search index failed");
+                        }
+                        tracing::info!(
+                            ms = began.elapsed().as_millis() as u64,
+                            "search index merged into one segment"
+                        );
+                    }
+                    Err(e) => tracing::warn!(error = %e, "merging the rebuilt search index failed"),
+                })
+                .context("starting the search index merge")?;
+            if let Ok(mut merging) = self.inner.merging.lock() {
+                *merging = Some(waiter);
+            }
+        }
+        Ok(())
     }
 }
 

@@ -178,3 +178,88 @@ fn tiers_put_exact_keys_first_and_filters_narrow_the_text() {
         "no words: no text filter"
     );
 }
+
+#[test]
+fn a_rebuild_from_records_in_memory_answers_at_once_and_after_its_merge() {
+    let (tmp, pool) = database();
+    let from_db = SearchIndex::in_ram().expect("index");
+    sync(&from_db, &pool);
+
+    let index = SearchIndex::open(&tmp.path().join(INDEX_DIR)).expect("index on disk");
+    let sources =
+        crate::catalogue::Sources::read(&mut pool.get().expect("connection")).expect("sources");
+    let (built, report) =
+        Catalogue::from_sources_with(sources, |c, records| index.rebuild_from(c, records, true))
+            .expect("snapshot");
+    let report = report.expect("rebuilt");
+    assert!(report.rebuilt);
+    assert_eq!(report.written, built.entries.len());
+    assert_eq!(index.len(), built.entries.len() as u64);
+
+    let queries: [&[(&str, &str)]; 5] = [
+        &[("q", "brystkræft")],
+        &[("q", "lungekræft"), ("region", "1084")],
+        &[("q", "immunterapi")],
+        &[("q", "leukæmi"), ("paediatric", "true")],
+        &[("q", "DAHANCA38")],
+    ];
+    // Searchable from the commit on, whether or not the merge has finished yet.
+    for q in queries {
+        assert_eq!(
+            search(&index, &pool, q),
+            search(&from_db, &pool, q),
+            "{q:?}"
+        );
+    }
+    index.settle();
+    assert_eq!(
+        index.inner.reader.searcher().segment_readers().len(),
+        1,
+        "merged into one segment, and the reader sees it"
+    );
+    for q in queries {
+        assert_eq!(
+            search(&index, &pool, q),
+            search(&from_db, &pool, q),
+            "{q:?}"
+        );
+    }
+    assert!(
+        sync(&index, &pool).is_none(),
+        "records read from the database: the index is current"
+    );
+}
+
+#[test]
+fn records_from_the_snapshot_file_are_checked_by_the_next_sync() {
+    let (_tmp, pool) = database();
+    let c = catalogue(&pool);
+    let mut records =
+        db::protocols::load_protocols(&mut pool.get().expect("connection"), None, true)
+            .expect("records");
+    // A file older than the database: one record had other words and an earlier timestamp.
+    let stale = &mut records[0];
+    stale.protocol.title_da = Some("Kvartsglasstudiet".to_owned());
+    stale.updated_at -= chrono::Duration::days(1);
+    let acronym = stale.protocol.acronym.clone();
+
+    for checked in [true, false] {
+        let index = SearchIndex::in_ram().expect("index");
+        index.rebuild_from(&c, &records, checked).expect("rebuilt");
+        assert_eq!(
+            search(&index, &pool, &[("q", "kvartsglasstudiet")]),
+            std::slice::from_ref(&acronym)
+        );
+        let report = sync(&index, &pool);
+        if checked {
+            assert!(report.is_none(), "trusted as the database's");
+        } else {
+            let report = report.expect("compared record by record");
+            assert_eq!(
+                (report.written, report.removed, report.rebuilt),
+                (1, 0, false)
+            );
+            assert!(search(&index, &pool, &[("q", "kvartsglasstudiet")]).is_empty());
+        }
+    }
+}

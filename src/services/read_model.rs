@@ -22,19 +22,22 @@ pub struct ReadModels {
 
 impl ReadModels {
     /// Loads the snapshot (from the file in `data_dir` the last run left, when there is one:
-    /// see `catalogue::persist`) and readies the index: an empty one is built now; one that
-    /// holds documents serves as it is and is brought in step by the first [`Self::refresh`],
-    /// so a restart answers at once while the refresher checks both against the database.
+    /// see `catalogue::persist`) and readies the index: an empty one is built now, from the
+    /// records the snapshot was built from; one that holds documents serves as it is and is
+    /// brought in step by the first [`Self::refresh`], so a restart answers at once while the
+    /// refresher checks both against the database.
     pub fn open(
         conn: &mut DbConnection,
         search: SearchIndex,
         data_dir: Option<&std::path::Path>,
     ) -> anyhow::Result<Self> {
-        let catalogue = CatalogueHandle::open(conn, data_dir)?;
-        let snapshot = catalogue.get();
-        if search.is_empty() && !snapshot.entries.is_empty() {
-            search.sync(&snapshot, conn)?;
-        }
+        let catalogue =
+            CatalogueHandle::open_with(conn, data_dir, |snapshot, records, checked| {
+                if search.is_empty() && !records.is_empty() {
+                    search.rebuild_from(snapshot, records, checked)?;
+                }
+                Ok(())
+            })?;
         Ok(Self {
             catalogue,
             search,
