@@ -17,7 +17,8 @@ pub const DANISH: &str = "dccc_da";
 pub const ENGLISH: &str = "dccc_en";
 /// Names, codes and acronyms: folded, not stemmed.
 pub const PLAIN: &str = "dccc_plain";
-/// The spelling vocabulary for "did you mean": lower-cased only, so suggestions keep æ, ø, å.
+/// Names and lay terms where misspellings are looked for, and the spelling vocabulary for
+/// "did you mean": lower-cased only, so suggestions keep æ, ø and å.
 pub const SPELL: &str = "dccc_spell";
 
 /// Tokens longer than this many bytes are dropped (they are never words people type).
@@ -224,8 +225,9 @@ fn chain(folded: bool, language: Option<Language>) -> TextAnalyzer {
     }
 }
 
-/// The analyzer registered as `name`, without the per-word cache: for a text analyzed once
-/// (a snippet's stored text), where filling a cache would cost more than it saves.
+/// The analyzer registered as `name`, without the per-word cache: for text analyzed once
+/// (a snippet's stored text, a query's words), where filling a cache would cost more than
+/// it saves.
 pub fn uncached(name: &str) -> TextAnalyzer {
     match name {
         DANISH => chain(true, Some(Language::Danish)),

@@ -227,8 +227,9 @@ impl<'a> DocumentBuilder<'a> {
             doc.add_u64(f.regions_any, r);
         }
 
-        // Names and lay terms, where a misspelt word is matched.
-        let fuzzy = [
+        // Names and lay terms: where a misspelt word is matched, and the words spelling
+        // suggestions are made of.
+        let words = [
             p.acronym.as_str(),
             title_da,
             title_en,
@@ -241,24 +242,7 @@ impl<'a> DocumentBuilder<'a> {
             &places,
         ]
         .join(". ");
-        doc.add_text(f.fuzzy, fuzzy);
-
-        // Words for spelling suggestions: names and lay terms a person might misspell.
-        let spell = [
-            title_da,
-            title_en,
-            &group_da,
-            &group_en,
-            &diagnosis_da,
-            &diagnosis_en,
-            &keywords,
-            &synonyms,
-            summary_da,
-            summary_en,
-            &places,
-        ]
-        .join(". ");
-        doc.add_text(f.spell, spell);
+        doc.add_text(f.words, words);
 
         doc.add_text(f.dmcg, &p.dmcg);
         doc.add_text(f.phase, p.phase.as_str());

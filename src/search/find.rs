@@ -252,7 +252,7 @@ impl SearchIndex {
         parsed: &ParsedText,
         terms: &[WordTerms],
     ) -> Option<String> {
-        let spell = self.inner.fields.spell;
+        let spell = self.inner.fields.words;
         let mut replacements = Vec::new();
         for (i, word) in parsed.words.iter().enumerate() {
             if terms[i].doc_freq > 0 || !word.spelling_candidate() {
@@ -331,9 +331,9 @@ impl Found {
             }
         }
         for word in &self.fuzzy_words {
-            if let Some(token) = analyzers.token(analysis::PLAIN, &word.text) {
+            if let Some(token) = analyzers.token(analysis::SPELL, &word.text) {
                 let distance = QueryBuilder::fuzzy_distance(word);
-                let found = expansions(&self.searcher, f.fuzzy, &token, distance, MAX_EXPANSIONS);
+                let found = expansions(&self.searcher, f.words, &token, distance, MAX_EXPANSIONS);
                 extra.extend(found.into_iter().map(|(term, _)| term));
             }
         }

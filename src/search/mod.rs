@@ -103,6 +103,17 @@ struct Inner {
     merging: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
+impl Drop for Inner {
+    /// The last clone gone: let a running merge finish while the writer still exists, so no
+    /// merge is left writing into a folder the next opener may wipe.
+    fn drop(&mut self) {
+        let handle = self.merging.get_mut().ok().and_then(Option::take);
+        if let Some(handle) = handle {
+            let _ = handle.join();
+        }
+    }
+}
+
 /// The search index. Cheap to clone; all clones share one index.
 #[derive(Clone)]
 pub struct SearchIndex {

@@ -17,19 +17,22 @@ use super::parse::Word;
 use super::schema::{Fields, TextField};
 use crate::catalogue::ProtocolQuery;
 
-/// The analyzers of the index by name, so each word is analyzed as each field is.
+/// The analyzers of the index by name, so each word is analyzed as each field is. Made per
+/// query for a few words: the chains without the indexing's word cache.
 pub struct Analyzers {
     danish: TextAnalyzer,
     english: TextAnalyzer,
     plain: TextAnalyzer,
+    spelling: TextAnalyzer,
 }
 
 impl Default for Analyzers {
     fn default() -> Self {
         Self {
-            danish: analysis::danish(),
-            english: analysis::english(),
-            plain: analysis::plain(),
+            danish: analysis::uncached(analysis::DANISH),
+            english: analysis::uncached(analysis::ENGLISH),
+            plain: analysis::uncached(analysis::PLAIN),
+            spelling: analysis::uncached(analysis::SPELL),
         }
     }
 }
@@ -41,6 +44,7 @@ impl Analyzers {
         let a = match analyzer {
             analysis::DANISH => &mut self.danish,
             analysis::ENGLISH => &mut self.english,
+            analysis::SPELL => &mut self.spelling,
             _ => &mut self.plain,
         };
         analysis::tokens(a, word).into_iter().next()
@@ -158,13 +162,14 @@ impl<'a> QueryBuilder<'a> {
     }
 
     /// Misspellings of a word (one or two edits) among the names and lay terms of the
-    /// records, folded but not stemmed.
+    /// records, lower-cased (an æ, ø or å counts as one letter: "brystkrft" is one edit from
+    /// "brystkræft").
     pub fn fuzzy_query(&mut self, word: &Word) -> Option<Box<dyn Query>> {
         if !word.fuzzy_candidate() {
             return None;
         }
-        let token = self.analyzers.token(analysis::PLAIN, &word.text)?;
-        let term = Term::from_field_text(self.fields.fuzzy, &token);
+        let token = self.analyzers.token(analysis::SPELL, &word.text)?;
+        let term = Term::from_field_text(self.fields.words, &token);
         Some(boxed(BoostQuery::new(
             boxed(FuzzyTermQuery::new(term, Self::fuzzy_distance(word), true)),
             1.5,

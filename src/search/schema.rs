@@ -10,7 +10,7 @@ use super::analysis::{DANISH, ENGLISH, PLAIN, SPELL};
 
 /// Bump when fields, analyzers or what goes into a document change: an index on disk with
 /// another version is rebuilt at start.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A field searched by text, with its analyzer and weight.
 #[derive(Debug, Clone, Copy)]
@@ -52,10 +52,9 @@ pub struct Fields {
     pub criteria_en: Field,
     /// Hospitals, departments and towns of the departments.
     pub places: Field,
-    /// Names and lay terms, folded but not stemmed: where misspellings are looked for.
-    pub fuzzy: Field,
-    /// Words for spelling suggestions (not searched).
-    pub spell: Field,
+    /// Names and lay terms, lower-cased only (so they keep æ, ø and å): where misspellings are
+    /// looked for, and the words spelling suggestions are made of. Not scored.
+    pub words: Field,
     // Filters (fast fields).
     pub dmcg: Field,
     pub phase: Field,
@@ -84,7 +83,7 @@ impl Fields {
     pub fn build() -> (Schema, Self) {
         let mut b = Schema::builder();
         let number = || -> NumericOptions { NumericOptions::default() | INDEXED | FAST };
-        let spell_indexing = TextFieldIndexing::default()
+        let words_indexing = TextFieldIndexing::default()
             .set_tokenizer(SPELL)
             .set_index_option(IndexRecordOption::Basic);
         let fields = Self {
@@ -108,15 +107,9 @@ impl Fields {
             criteria_da: b.add_text_field("criteria_da", text(DANISH, true)),
             criteria_en: b.add_text_field("criteria_en", text(ENGLISH, true)),
             places: b.add_text_field("places", text(PLAIN, true)),
-            fuzzy: b.add_text_field("fuzzy", {
-                let indexing = TextFieldIndexing::default()
-                    .set_tokenizer(PLAIN)
-                    .set_index_option(IndexRecordOption::WithFreqs);
-                TextOptions::default().set_indexing_options(indexing)
-            }),
-            spell: b.add_text_field(
-                "spell",
-                TextOptions::default().set_indexing_options(spell_indexing),
+            words: b.add_text_field(
+                "words",
+                TextOptions::default().set_indexing_options(words_indexing),
             ),
             dmcg: b.add_text_field("dmcg", STRING | FAST),
             phase: b.add_text_field("phase", STRING | FAST),

@@ -57,10 +57,6 @@ impl TestDatabase {
         }
     }
 
-    pub fn settings(&self, demo: bool) -> Settings {
-        self.settings_in(demo, std::env::temp_dir())
-    }
-
     pub fn settings_in(&self, demo: bool, data_dir: std::path::PathBuf) -> Settings {
         let url = self.url.clone();
         Settings::from_lookup(|name| match name {
@@ -76,7 +72,7 @@ impl TestDatabase {
     }
 
     pub fn pool(&self) -> DbPool {
-        db::connect(&self.settings(false).database, 4).expect("pool")
+        db::connect(&self.settings_in(false, std::env::temp_dir()).database, 4).expect("pool")
     }
 }
 

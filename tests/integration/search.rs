@@ -200,11 +200,28 @@ async fn a_misspelt_word_gets_a_suggestion_and_fuzzy_hits() {
         ))
         .await;
     assert_eq!(body["suggestion"], "brystkræft nær odense", "{body}");
+    // A missing æ is one edit: the misspelling finds what the word finds.
+    let (_, exact) = app.get_json("/api/v1/protocols?q=brystkr%C3%A6ft").await;
+    let (_, misspelt) = app.get_json("/api/v1/protocols?q=brystkrft").await;
+    let (exact, misspelt) = (acronyms(&exact), acronyms(&misspelt));
+    assert!(!misspelt.is_empty(), "brystkrft finds something");
+    assert!(
+        misspelt.iter().all(|a| exact.contains(a)),
+        "{misspelt:?} within {exact:?}"
+    );
+    assert_eq!(body_suggestion(&app, "brystkrft").await, "brystkræft");
     let (_, body) = app.get_json("/api/v1/protocols?q=lungekr%C3%A6ft").await;
     assert!(
         body.get("suggestion").is_none(),
         "no suggestion for known words: {body}"
     );
+}
+
+async fn body_suggestion(app: &TestApp, q: &str) -> String {
+    let (_, body) = app
+        .get_json(&format!("/api/v1/protocols?q={}", encode_value(q)))
+        .await;
+    body["suggestion"].as_str().unwrap_or_default().to_owned()
 }
 
 /// Input that would break a naive query parser or page.
@@ -297,9 +314,13 @@ async fn the_search_page_shows_snippets_facets_and_a_suggestion() {
     assert_eq!(attrs(&home, "form.header-search", "action"), ["/soeg"]);
 }
 
-/// A second server process on the same database: its own snapshot and search index.
-async fn spawn_second_instance(app: &TestApp) -> (String, dccc_registry::db::DbPool) {
-    let settings = app.db.settings(false);
+/// A second server process on the same database: its own snapshot, search index and data
+/// folder (kept while the returned folder lives).
+async fn spawn_second_instance(
+    app: &TestApp,
+) -> (String, dccc_registry::db::DbPool, tempfile::TempDir) {
+    let data_dir = tempfile::tempdir().expect("data dir");
+    let settings = app.db.settings_in(false, data_dir.path().to_owned());
     let pool = app.db.pool();
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let address = format!(
@@ -315,7 +336,7 @@ async fn spawn_second_instance(app: &TestApp) -> (String, dccc_registry::db::DbP
     )
     .expect("app state");
     tokio::spawn(web::start(listener, state).expect("second server starts"));
-    (address, pool)
+    (address, pool, data_dir)
 }
 
 const NEW_PROTOCOL: &str = r#"{
@@ -332,7 +353,7 @@ async fn a_change_made_by_another_instance_becomes_searchable_in_the_first() {
     // How soon a change shows is in BENCHMARKS.md; the wait only guards against a refresher
     // that never runs (see `helpers::REFRESH_WAIT_ROUNDS`).
     let app = spawn_app(Data::Corpus(CORPUS)).await;
-    let (second, pool) = spawn_second_instance(&app).await;
+    let (second, pool, _data_dir) = spawn_second_instance(&app).await;
     let client = reqwest::Client::new();
     let search = |base: String| {
         let client = client.clone();
