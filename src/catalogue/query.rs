@@ -403,6 +403,10 @@ pub struct FacetKey {
     pub phase: u8,
     /// Bit `i` set when the entry is open in `Region::ALL[i]`.
     pub regions_open: u8,
+    /// Bit `i` set when the entry has any department in `Region::ALL[i]`.
+    pub regions_any: u8,
+    /// Whether the entry's recruitment status is open (whatever its departments say).
+    pub status_open: bool,
 }
 
 impl FacetKey {
@@ -417,17 +421,35 @@ impl FacetKey {
             .position(|p| *p == entry.phase)
             .and_then(|i| u8::try_from(i).ok())
             .unwrap_or_default();
-        let regions_open = Region::ALL
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| entry.regions_open.contains(r))
-            .fold(0u8, |mask, (i, _)| mask | (1 << i));
         Self {
             dmcg,
             phase,
-            regions_open,
+            regions_open: region_mask(&entry.regions_open),
+            regions_any: region_mask(&entry.regions_any),
+            status_open: entry.status == RecruitmentStatus::Open,
         }
     }
+
+    /// False when the query's regions rule the entry out (the test of
+    /// [`ProtocolQuery::admits`], on the packed key): lets a list skip most entries of a
+    /// region filter without reading them. `regions` is [`region_mask`] of the query's.
+    pub fn in_regions(&self, regions: u8) -> bool {
+        let own = if self.status_open {
+            self.regions_open
+        } else {
+            self.regions_any
+        };
+        regions == 0 || own & regions != 0
+    }
+}
+
+/// Bit `i` set for each of `regions` that is `Region::ALL[i]`.
+pub fn region_mask(regions: &[Region]) -> u8 {
+    Region::ALL
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| regions.contains(r))
+        .fold(0u8, |mask, (i, _)| mask | (1 << i))
 }
 
 #[derive(Debug, Clone)]
@@ -490,7 +512,16 @@ impl Catalogue {
         let mut phase_counts = [0usize; Phase::ALL.len()];
         let mut region_counts = [0usize; Region::ALL.len()];
         let mut beyond = Beyond::default();
+        let regions = region_mask(&query.regions);
         for &i in pool {
+            let key = self
+                .facet_keys
+                .get(i)
+                .copied()
+                .unwrap_or_else(|| FacetKey::new(&self.entries[i], &self.dmcgs));
+            if !key.in_regions(regions) {
+                continue;
+            }
             let entry = &self.entries[i];
             if !query.admits(self, entry) {
                 continue;
@@ -509,11 +540,6 @@ impl Catalogue {
                     Some(_) => {}
                 }
             }
-            let key = self
-                .facet_keys
-                .get(i)
-                .copied()
-                .unwrap_or_else(|| FacetKey::new(entry, &self.dmcgs));
             match dmcg_counts.get_mut(usize::from(key.dmcg)) {
                 Some(n) => *n += 1,
                 None => *other_dmcgs.entry(entry.dmcg.as_str()).or_default() += 1,

@@ -84,6 +84,9 @@ async fn structured_filters_select_the_expected_protocols() {
             &["DBCG TEST-ALL5", "DaProCa TEST-MID", "DCCG TEST-CLOSED"],
         ),
         ("phase=phase-3&region=1084", &["DBCG TEST-ALL5"]),
+        // A trial that is not open is found where it had departments at all.
+        ("region=1082&status=closed", &["DCCG TEST-CLOSED"]),
+        ("region=1081&status=closed", &[]),
     ];
     for (query, expected) in cases {
         let (status, body) = app.get_json(&format!("/api/v1/protocols?{query}")).await;
