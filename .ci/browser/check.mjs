@@ -288,8 +288,24 @@ function findSmallChartText() {
   return out.slice(0, 5);
 }
 
+// One-line fields drawn taller than a few lines of text: a flex rule meant for a row that
+// lands on a column stretches an <input> to its flex-basis (the search box was once 20rem tall).
+function findTallInputs() {
+  const out = [];
+  for (const el of document.querySelectorAll('input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select:not([multiple])')) {
+    const box = el.getBoundingClientRect();
+    const line = parseFloat(getComputedStyle(el).fontSize) || 16;
+    if (box.height > 4 * line) out.push({ sel: el.id ? `#${el.id}` : `${el.tagName.toLowerCase()}[name=${el.name}]`, height: Math.round(box.height) });
+  }
+  return out.slice(0, 5);
+}
+
 async function checkPage(page, lang, vp) {
   const problems = [];
+
+  for (const t of await page.evaluate(findTallInputs)) {
+    problems.push(`one-line field ${t.height} px tall: ${t.sel}`);
+  }
 
   for (const t of await page.evaluate(findSmallChartText)) {
     problems.push(`chart text under 12 px: ${t.px} px in ${t.svg}: "${t.text}"`);

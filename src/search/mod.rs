@@ -410,7 +410,7 @@ impl SearchIndex {
         Ok(SyncReport::logged(records.len(), 0, true, began))
     }
 
-    /// Waits for the merge a rebuild started in the background (see [`Self::write`]), so the
+    /// Waits for the merge into one segment that a rebuild starts in the background, so the
     /// index is one segment: before a process exits after a rebuild (`reindex`), and before
     /// benchmarks time queries. Returns at once when none runs.
     pub fn settle(&self) {
