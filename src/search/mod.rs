@@ -103,14 +103,21 @@ struct Inner {
     merging: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
+impl Inner {
+    /// Waits for the merge thread, if one runs.
+    fn join_merge(&self) {
+        let handle = self.merging.lock().ok().and_then(|mut m| m.take());
+        if let Some(handle) = handle {
+            let _ = handle.join();
+        }
+    }
+}
+
 impl Drop for Inner {
     /// The last clone gone: let a running merge finish while the writer still exists, so no
     /// merge is left writing into a folder the next opener may wipe.
     fn drop(&mut self) {
-        let handle = self.merging.get_mut().ok().and_then(Option::take);
-        if let Some(handle) = handle {
-            let _ = handle.join();
-        }
+        self.join_merge();
     }
 }
 
@@ -414,15 +421,7 @@ impl SearchIndex {
     /// index is one segment: before a process exits after a rebuild (`reindex`), and before
     /// benchmarks time queries. Returns at once when none runs.
     pub fn settle(&self) {
-        let handle = self
-            .inner
-            .merging
-            .lock()
-            .ok()
-            .and_then(|mut merging| merging.take());
-        if let Some(handle) = handle {
-            let _ = handle.join();
-        }
+        self.inner.join_merge();
     }
 
     /// Makes the next [`Self::sync`] read these records again (benchmarks, repairs).
@@ -433,21 +432,6 @@ impl SearchIndex {
         }
         state.version = None;
         Ok(())
-    }
-
-    /// Rebuilds the whole index from the database (`dccc-registry reindex`).
-    pub fn rebuild(
-        &self,
-        catalogue: &Catalogue,
-        conn: &mut DbConnection,
-    ) -> anyhow::Result<SyncReport> {
-        {
-            let mut state = lock(&self.inner.state)?;
-            state.fingerprint = 0;
-            state.version = None;
-        }
-        self.sync(catalogue, conn)?
-            .context("a rebuild always writes the index")
     }
 
     /// Applies deletions and documents in one commit; on failure nothing of it is kept. After a

@@ -72,7 +72,8 @@ impl TestDatabase {
     }
 
     pub fn pool(&self) -> DbPool {
-        db::connect(&self.settings_in(false, std::env::temp_dir()).database, 4).expect("pool")
+        let url = dccc_registry::config::DatabaseUrl::parse(&self.url).expect("database URL");
+        db::connect(&url, 4).expect("pool")
     }
 }
 

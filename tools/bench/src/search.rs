@@ -131,7 +131,7 @@ pub fn run(
     println!(
         "snapshot: {} published protocol(s) built in {:.0} ms",
         catalogue.entries.len(),
-        ms(began.elapsed() - report.took)
+        ms(began.elapsed().saturating_sub(report.took))
     );
     let began = Instant::now();
     index.settle();
