@@ -161,6 +161,32 @@ pub fn record_many(
     entries: &[(String, Vec<Change>)],
     at: NaiveDateTime,
 ) -> QueryResult<()> {
+    if let DbConnection::Postgres(c) = conn {
+        // One array per column (`unnest`): a multi-row VALUES of thousands of rows is parsed
+        // and bound parameter by parameter, as slow as storing them.
+        use diesel::sql_types::{Array, Nullable, Text, Timestamp};
+        for chunk in entries.chunks(2000) {
+            let keys: Vec<&str> = chunk.iter().map(|(key, _)| key.as_str()).collect();
+            let changes: Vec<String> = chunk
+                .iter()
+                .map(|(_, changes)| serde_json::to_string(changes).unwrap_or_else(|_| "[]".into()))
+                .collect();
+            diesel::sql_query(
+                "INSERT INTO history (entity, entity_key, action, actor_id, actor_label, at, \
+                 changes, public) SELECT $1, k, $2, $3, $4, $5, c, 0 \
+                 FROM unnest($6, $7) WITH ORDINALITY AS t (k, c, n) ORDER BY n",
+            )
+            .bind::<Text, _>(entity)
+            .bind::<Text, _>(action)
+            .bind::<Nullable<diesel::sql_types::Integer>, _>(actor.id)
+            .bind::<Text, _>(&actor.label)
+            .bind::<Timestamp, _>(at)
+            .bind::<Array<Text>, _>(keys)
+            .bind::<Array<Text>, _>(changes)
+            .execute(c)?;
+        }
+        return Ok(());
+    }
     for chunk in entries.chunks(500) {
         let rows: Vec<_> = chunk
             .iter()

@@ -4,9 +4,11 @@
 
 use std::fs::File;
 use std::io::Read;
+use std::mem::take;
 use std::path::Path;
+use std::sync::mpsc::{Receiver, SyncSender};
 
-use chrono::Utc;
+use chrono::{NaiveDateTime, Utc};
 use diesel::QueryResult;
 
 use crate::db::history::Actor;
@@ -45,7 +47,7 @@ pub enum ImportError {
     Invalid(Vec<LineError>),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
-    /// The file could not be opened or read again.
+    /// The file could not be opened.
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
@@ -87,88 +89,170 @@ pub struct ImportReport {
 pub fn import_csv(
     conn: &mut DbConnection,
     text: &str,
-    reference: &impl OfferReference,
+    reference: &(impl OfferReference + Sync),
     actor: &Actor,
     allowed_sites: Option<&[String]>,
 ) -> Result<ImportReport, ImportError> {
-    import_from(
-        conn,
-        || Ok(text.as_bytes()),
-        reference,
-        actor,
-        allowed_sites,
-    )
+    import_from(conn, text.as_bytes(), reference, actor, allowed_sites)
 }
 
-/// [`import_csv`] of a file, read twice from disk (once to check, once to store), so that
-/// memory does not grow with its rows.
+/// [`import_csv`] of a file, read as a stream, so that memory does not grow with its rows.
 pub fn import_file(
     conn: &mut DbConnection,
     path: &Path,
-    reference: &impl OfferReference,
+    reference: &(impl OfferReference + Sync),
     actor: &Actor,
     allowed_sites: Option<&[String]>,
 ) -> Result<ImportReport, ImportError> {
-    import_from(conn, || File::open(path), reference, actor, allowed_sites)
+    import_from(conn, File::open(path)?, reference, actor, allowed_sites)
 }
 
-/// How many entries one statement batch stores.
+/// How many entries one batch carries from the checking thread to the writer.
 const BATCH: usize = 2000;
 
-/// Reads the file from `open` twice: the first pass checks every row and keeps only the
-/// errors; if there are none, the second stores the rows in batches, in one transaction under
-/// the register's writer lock, and the duplicates are found by the database afterwards.
-pub fn import_from<R: Read>(
+/// How many checked batches may wait for the writer (bounds the memory of an import).
+const QUEUED: usize = 2;
+
+/// Checked rows on their way to the writer, with their line numbers.
+#[derive(Default)]
+struct Batch {
+    records: Vec<OfferRecord>,
+    lines: Vec<u64>,
+}
+
+/// Reads the file once, in one transaction under the register's writer lock: one thread
+/// parses and checks the rows and hands them on in batches; this one stores them. At the
+/// first bad row the storing stops and the checking goes on to the end, so that every
+/// problem is named; then the transaction is rolled back and nothing of the file is kept.
+/// The duplicates are found by the database at the end.
+pub fn import_from<R: Read + Send>(
     conn: &mut DbConnection,
-    open: impl Fn() -> std::io::Result<R>,
-    reference: &impl OfferReference,
+    source: R,
+    reference: &(impl OfferReference + Sync),
     actor: &Actor,
     allowed_sites: Option<&[String]>,
 ) -> Result<ImportReport, ImportError> {
-    let mut errors = Vec::new();
-    let mut rows = 0usize;
-    for row in TableReader::new(open()?, TABLE).map_err(ImportError::Invalid)? {
-        match row.map(|row| record_of(&row, reference, allowed_sites)) {
-            Ok(Ok(_)) => rows += 1,
-            Ok(Err(row_errors)) => errors.extend(row_errors),
-            Err(e) => errors.push(e),
-        }
-    }
-    if rows == 0 && errors.is_empty() {
-        errors.push(no_rows());
-    }
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| e.line);
-        return Err(ImportError::Invalid(errors));
-    }
     let now = Utc::now().naive_utc();
     crate::db::write_transaction(conn, |conn| {
         // The writer lock before anything is stored or compared: a second import of the
         // same file at the same time waits here, then finds the first one's rows.
         store::lock_register(conn)?;
         let before = store::last_id(conn)?;
-        let mut lines: Vec<u64> = Vec::with_capacity(rows);
-        let mut batch = Vec::with_capacity(BATCH);
-        let mut touched = store::Touched::new();
-        for row in TableReader::new(open()?, TABLE).map_err(ImportError::Invalid)? {
-            // The file was valid a moment ago; if it changed since, stop and store nothing.
-            let row = row.map_err(|e| ImportError::Invalid(vec![e]))?;
-            let record = record_of(&row, reference, allowed_sites).map_err(ImportError::Invalid)?;
-            lines.push(row.line);
-            batch.push(record);
-            if batch.len() == BATCH {
-                store::append_offers(conn, &batch, actor, false, true, now, &mut touched)?;
-                batch.clear();
+        std::thread::scope(|scope| {
+            let (sender, batches) = std::sync::mpsc::sync_channel(QUEUED);
+            let checker =
+                scope.spawn(move || check_rows(source, reference, allowed_sites, &sender));
+            let stored = store_batches(conn, batches, actor, now);
+            let checked = checker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            // A database error stopped the writer (and with it the checker): it comes first.
+            let (lines, touched) = stored?;
+            let rows = checked?;
+            if rows == 0 {
+                return Err(ImportError::Invalid(vec![no_rows()]));
             }
-        }
-        store::append_offers(conn, &batch, actor, false, true, now, &mut touched)?;
-        store::recount_touched(conn, touched)?;
-        let warnings = duplicates(conn, before, &lines)?;
-        Ok(ImportReport {
-            stored: lines.len(),
-            warnings,
+            store::recount_touched(conn, touched)?;
+            let warnings = duplicates(conn, before, &lines)?;
+            Ok(ImportReport {
+                stored: rows,
+                warnings,
+            })
         })
     })
+}
+
+/// Parses and checks every row of `source`, sending the valid ones on in batches until the
+/// first problem; returns the number of rows, or every problem in line order. Stops early
+/// when the writer has stopped.
+fn check_rows<R: Read>(
+    source: R,
+    reference: &impl OfferReference,
+    allowed_sites: Option<&[String]>,
+    sender: &SyncSender<Batch>,
+) -> Result<usize, ImportError> {
+    let mut errors = Vec::new();
+    let mut rows = 0usize;
+    let mut batch = Batch::default();
+    for row in TableReader::new(source, TABLE).map_err(ImportError::Invalid)? {
+        match row.map(|row| (row.line, record_of(&row, reference, allowed_sites))) {
+            Ok((line, Ok(record))) => {
+                rows += 1;
+                if errors.is_empty() {
+                    batch.records.push(record);
+                    batch.lines.push(line);
+                    if batch.records.len() == BATCH && sender.send(take(&mut batch)).is_err() {
+                        // The writer failed; its error is the answer.
+                        return Ok(rows);
+                    }
+                }
+            }
+            Ok((_, Err(row_errors))) => errors.extend(row_errors),
+            Err(e) => errors.push(e),
+        }
+        if !errors.is_empty() && !batch.records.is_empty() {
+            batch = Batch::default();
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
+        return Err(ImportError::Invalid(errors));
+    }
+    if !batch.records.is_empty() {
+        // A closed channel means the writer failed; its error is the answer.
+        let _ = sender.send(batch);
+    }
+    Ok(rows)
+}
+
+/// Stores the batches as they come; returns where each stored entry came from and the months
+/// and departments to recount.
+fn store_batches(
+    conn: &mut DbConnection,
+    batches: Receiver<Batch>,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<(LineMap, store::Touched)> {
+    let mut lines = LineMap::default();
+    let mut touched = store::Touched::new();
+    for batch in batches {
+        let ids =
+            store::append_offers(conn, &batch.records, actor, false, true, now, &mut touched)?;
+        for (id, line) in ids.into_iter().zip(batch.lines) {
+            lines.push(id, line);
+        }
+    }
+    Ok((lines, touched))
+}
+
+/// The line of the file each stored entry came from, by id. Ids and lines both mostly go up
+/// by one, so runs of both are kept, not one pair per entry: memory stays flat in the rows.
+#[derive(Debug, Default)]
+struct LineMap {
+    /// (first id, first line, length), in id order.
+    runs: Vec<(i32, u64, u32)>,
+}
+
+impl LineMap {
+    /// Notes the entry `id` (greater than every id before it) as read from `line`.
+    fn push(&mut self, id: i32, line: u64) {
+        if let Some((first_id, first_line, len)) = self.runs.last_mut() {
+            let next = i64::from(*first_id) + i64::from(*len);
+            if i64::from(id) == next && line == *first_line + u64::from(*len) && *len < u32::MAX {
+                *len += 1;
+                return;
+            }
+        }
+        self.runs.push((id, line, 1));
+    }
+
+    /// The line of entry `id`, if it came from the file.
+    fn line(&self, id: i32) -> Option<u64> {
+        let run = self.runs.partition_point(|(first, _, _)| *first <= id);
+        let (first_id, first_line, len) = *self.runs.get(run.checked_sub(1)?)?;
+        let offset = u32::try_from(i64::from(id) - i64::from(first_id)).ok()?;
+        (offset < len).then(|| first_line + u64::from(offset))
+    }
 }
 
 /// A row as an entry, or its problems.
@@ -198,18 +282,16 @@ fn record_of(
     Ok(record)
 }
 
-/// The warnings for the entries stored after `before` (the file's rows, at `lines` in id
-/// order) that repeat an earlier entry not annulled: one of the register, or an earlier row
+/// The warnings for the entries stored after `before` (the file's rows, their lines in
+/// `lines`) that repeat an earlier entry not annulled: one of the register, or an earlier row
 /// of the file.
-fn duplicates(conn: &mut DbConnection, before: i32, lines: &[u64]) -> QueryResult<Vec<LineError>> {
+fn duplicates(
+    conn: &mut DbConnection,
+    before: i32,
+    lines: &LineMap,
+) -> QueryResult<Vec<LineError>> {
     let repeats = store::repeated_after(conn, before)?;
-    let line_of = |id: i32| {
-        usize::try_from(id - before - 1)
-            .ok()
-            .and_then(|i| lines.get(i))
-            .copied()
-            .unwrap_or(0)
-    };
+    let line_of = |id: i32| lines.line(id).unwrap_or(0);
     Ok(repeats
         .into_iter()
         .map(|(id, first)| {
@@ -316,6 +398,36 @@ mod tests {
         };
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, 4);
+    }
+
+    #[test]
+    fn the_line_map_follows_gaps_in_ids_and_in_lines() {
+        let mut map = LineMap::default();
+        // Ids 11..=13 from lines 2..=4; line 5 blank; ids 14, 15 from lines 6, 7; a gap in the
+        // ids (a rolled-back write) before 40 from line 8.
+        for (id, line) in [(11, 2), (12, 3), (13, 4), (14, 6), (15, 7), (40, 8)] {
+            map.push(id, line);
+        }
+        assert_eq!(map.runs.len(), 3, "{map:?}");
+        let found: Vec<Option<u64>> = [10, 11, 13, 14, 15, 16, 39, 40, 41]
+            .iter()
+            .map(|id| map.line(*id))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                None,
+                Some(2),
+                Some(4),
+                Some(6),
+                Some(7),
+                None,
+                None,
+                Some(8),
+                None
+            ]
+        );
+        assert_eq!(LineMap::default().line(1), None);
     }
 
     #[test]
